@@ -1,0 +1,64 @@
+// Benchmarks: timings as JSON, for release builds only.
+//
+//   swift run -c release Benchmarks gemm [--repeats N]
+//
+// Each benchmark prints one JSON object per line. Fixtures/scripts/bench_numpy_gemm.py times the
+// same operations with numpy on the same machine; Docs/Benchmarks.md reports the ratios.
+
+import Foundation
+import Learn
+
+/// Wall-clock seconds of `body`, best and median over `repeats` runs after one warm-up.
+func time(repeats: Int, _ body: () -> Void) -> (best: Double, median: Double) {
+  body()
+  var samples: [Double] = []
+  for _ in 0..<repeats {
+    let start = DispatchTime.now().uptimeNanoseconds
+    body()
+    samples.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+  }
+  samples.sort()
+  return (samples[0], samples[samples.count / 2])
+}
+
+func randomMatrix(_ rows: Int, _ columns: Int, seed: UInt64) -> Matrix {
+  var generator = Xoshiro256StarStar(seed: seed)
+  return Matrix(rowCount: rows, columnCount: columns) { _, _ in generator.nextUniform() }
+}
+
+func emit(_ fields: [(String, String)]) {
+  print("{" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}")
+}
+
+func benchmarkGEMM(repeats: Int) {
+  #if LEARN_FMA
+  let kernel = "\"avx2-fma\""
+  #else
+  let kernel = "\"portable\""
+  #endif
+  for n in [256, 512, 1024] {
+    let a = randomMatrix(n, n, seed: 1), b = randomMatrix(n, n, seed: 2)
+    var c = Matrix(rowCount: n, columnCount: n)
+    for (label, parallelism) in [("1", Parallelism.serial), ("all", Parallelism.automatic)] {
+      let t = time(repeats: repeats) { try! gemm(a, b, into: &c, parallelism: parallelism) }
+      let flops = 2.0 * Double(n) * Double(n) * Double(n)
+      emit([("benchmark", "\"gemm\""), ("n", "\(n)"), ("threads", "\"\(label)\""),
+            ("kernel", kernel), ("best_seconds", "\(t.best)"), ("median_seconds", "\(t.median)"),
+            ("gflops", String(format: "%.2f", flops / t.best / 1e9))])
+    }
+  }
+}
+
+var arguments = Array(CommandLine.arguments.dropFirst())
+var repeats = 5
+if let flag = arguments.firstIndex(of: "--repeats"), flag + 1 < arguments.count, let n = Int(arguments[flag + 1]) {
+  repeats = n
+  arguments.removeSubrange(flag...flag + 1)
+}
+let which = arguments.first ?? "all"
+switch which {
+case "gemm", "all": benchmarkGEMM(repeats: repeats)
+default:
+  FileHandle.standardError.write("unknown benchmark '\(which)'; known: gemm\n".data(using: .utf8)!)
+  exit(2)
+}

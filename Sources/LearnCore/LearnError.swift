@@ -1,0 +1,85 @@
+import LinearAlgebra
+
+/// The one error vocabulary of Learn. Every case names what is wrong and where, so a message can
+/// be acted on without a debugger: which row and column, which hyperparameter and its valid range,
+/// which line of the CSV.
+///
+/// Convergence is not an error: models report `converged` and `iterations` instead.
+public enum LearnError: Error, Equatable, Sendable, CustomStringConvertible {
+  /// Inputs whose shapes do not agree (x and y of different lengths, wrong feature count, …).
+  case shapeMismatch(String)
+  /// An input that must not be empty is (no rows, no features, no classes…).
+  case emptyInput(String)
+  /// A NaN or infinite value where finite numbers are required.
+  case nonFiniteValue(row: Int, column: Int)
+  /// A classifier was given a target with a single class.
+  case singleClass(label: Int)
+  /// A hyperparameter name the estimator does not have; `valid` lists the names it has.
+  case unknownHyperparameter(name: String, estimator: String, valid: [String])
+  /// A hyperparameter value outside its valid range or of the wrong kind.
+  case invalidHyperparameter(name: String, estimator: String, expected: String, got: String)
+  /// An argument of a function (not a hyperparameter) that is out of range.
+  case invalidArgument(name: String, reason: String)
+  /// Malformed CSV input at a 1-based `line`; `column` names the column when one is at fault.
+  case malformedCSV(line: Int, column: String?, reason: String)
+  /// A named column that the data does not have; `available` lists the columns it does have.
+  case missingColumn(name: String, available: [String])
+  /// A file that could not be read or written.
+  case io(path: String, reason: String)
+  /// A failure in the numeric layer (shape mismatch, not positive definite, no convergence).
+  case linearAlgebra(LinearAlgebraError)
+
+  public var description: String {
+    switch self {
+    case .shapeMismatch(let message): return "shape mismatch: \(message)"
+    case .emptyInput(let message): return "empty input: \(message)"
+    case .nonFiniteValue(let row, let column):
+      return "non-finite value (NaN or infinity) at row \(row), column \(column)"
+    case .singleClass(let label):
+      return "the target has a single class (\(label)); a classifier needs at least two"
+    case .unknownHyperparameter(let name, let estimator, let valid):
+      return "\(estimator) has no hyperparameter '\(name)'; valid names are \(valid.joined(separator: ", "))"
+    case .invalidHyperparameter(let name, let estimator, let expected, let got):
+      return "the '\(name)' hyperparameter of \(estimator) must be \(expected); got \(got) instead"
+    case .invalidArgument(let name, let reason): return "invalid argument '\(name)': \(reason)"
+    case .malformedCSV(let line, let column, let reason):
+      if let column { return "CSV line \(line), column '\(column)': \(reason)" }
+      return "CSV line \(line): \(reason)"
+    case .missingColumn(let name, let available):
+      return "no column named '\(name)'; the columns are \(available.joined(separator: ", "))"
+    case .io(let path, let reason): return "\(path): \(reason)"
+    case .linearAlgebra(let error): return error.description
+    }
+  }
+}
+
+/// Checks shared by every estimator's `fit` and every model's `predict`.
+public enum Validation {
+  /// Throws when `x` has no rows or no columns, or holds a NaN or infinity.
+  public static func checkFeatures(_ x: Matrix) throws(LearnError) {
+    guard x.rowCount > 0 else { throw .emptyInput("x has no rows") }
+    guard x.columnCount > 0 else { throw .emptyInput("x has no columns") }
+    if let bad = x.firstNonFinite() { throw .nonFiniteValue(row: bad.row, column: bad.column) }
+  }
+
+  /// Throws unless `x` is valid and `y` has one entry per row of `x`.
+  public static func checkSamples<T>(_ x: Matrix, _ y: [T]) throws(LearnError) {
+    try checkFeatures(x)
+    guard y.count == x.rowCount else {
+      throw .shapeMismatch("x has \(x.rowCount) rows but y has \(y.count) entries")
+    }
+  }
+
+  /// Throws unless every target value is finite (column 0 names the target in the message).
+  public static func checkFiniteTargets(_ y: [Double]) throws(LearnError) {
+    if let row = y.firstIndex(where: { !$0.isFinite }) { throw .nonFiniteValue(row: row, column: 0) }
+  }
+
+  /// Throws unless `x` has the `expected` number of features a model was fitted with.
+  public static func checkFeatureCount(_ x: Matrix, expected: Int) throws(LearnError) {
+    guard x.columnCount == expected else {
+      throw .shapeMismatch("x has \(x.columnCount) features but the model was fitted with \(expected)")
+    }
+    if let bad = x.firstNonFinite() { throw .nonFiniteValue(row: bad.row, column: bad.column) }
+  }
+}

@@ -1,0 +1,89 @@
+import LinearAlgebra
+
+/// A fitted model: maps a feature matrix to one prediction per row. Immutable and `Sendable`, so
+/// one model can serve many threads.
+public protocol Predictor: Sendable {
+  /// What the model predicts for one row: a class label (`Int`) or a value (`Double`).
+  associatedtype Prediction: Sendable
+  /// One prediction per row of `x`. Throws when `x` has the wrong feature count or non-finite values.
+  func predict(_ x: Matrix) throws -> [Prediction]
+}
+
+/// An unfitted configuration: hyperparameters only. Fitting returns a separate, immutable model,
+/// so predicting before fitting cannot compile, and copying an estimator is cloning it
+/// (scikit-learn's `clone`).
+public protocol Estimator<Target>: Tunable {
+  /// The target type: `Int` class labels or `Double` values.
+  associatedtype Target: Sendable
+  /// The model `fit` returns.
+  associatedtype Fitted: Predictor where Fitted.Prediction == Target
+  /// Learns from `x` (one row per sample) and `y` (one target per row).
+  func fit(_ x: Matrix, _ y: [Target]) throws -> Fitted
+}
+
+/// An estimator whose training can be continued from a fitted model: Hyperband rungs and
+/// population-based-training steps build on this instead of retraining.
+public protocol IncrementallyTrainable: Estimator {
+  /// Continues training `model` on `x`, `y` for `budget` more units (epochs, trees, iterations),
+  /// using this estimator's current hyperparameters for the continuation.
+  func continued(_ model: Fitted, on x: Matrix, _ y: [Target], budget: Int) throws -> Fitted
+}
+
+/// A fitted classifier: predicts integer class labels and scores by accuracy.
+public protocol ClassifierModel: Predictor where Prediction == Int {
+  /// The class labels seen in training, ascending (scikit-learn's `classes_`).
+  var classes: [Int] { get }
+}
+
+/// A fitted classifier that gives class probabilities.
+public protocol ProbabilisticClassifierModel: ClassifierModel {
+  /// One row per sample, one column per entry of ``ClassifierModel/classes``; rows sum to 1.
+  func predictProbabilities(_ x: Matrix) throws -> Matrix
+}
+
+/// A fitted regressor: predicts real values and scores by R².
+public protocol RegressorModel: Predictor where Prediction == Double {}
+
+extension ClassifierModel {
+  /// Mean accuracy on `x`, `y` (scikit-learn's `ClassifierMixin.score`).
+  public func score(_ x: Matrix, _ y: [Int]) throws -> Double {
+    let predicted = try predict(x)
+    guard predicted.count == y.count, !y.isEmpty else {
+      throw LearnError.shapeMismatch("\(predicted.count) predictions for \(y.count) targets")
+    }
+    return Double(zip(predicted, y).filter { $0 == $1 }.count) / Double(y.count)
+  }
+}
+
+extension RegressorModel {
+  /// Coefficient of determination R² on `x`, `y` (scikit-learn's `RegressorMixin.score`): 1 for a
+  /// perfect fit; for a constant `y`, 1 when predicted exactly and 0 otherwise, as scikit-learn does.
+  public func score(_ x: Matrix, _ y: [Double]) throws -> Double {
+    let predicted = try predict(x)
+    guard predicted.count == y.count, !y.isEmpty else {
+      throw LearnError.shapeMismatch("\(predicted.count) predictions for \(y.count) targets")
+    }
+    let mean = y.reduce(0, +) / Double(y.count)
+    var residual = 0.0, total = 0.0
+    for (p, t) in zip(predicted, y) {
+      residual += (t - p) * (t - p)
+      total += (t - mean) * (t - mean)
+    }
+    if total == 0 { return residual == 0 ? 1 : 0 }
+    return 1 - residual / total
+  }
+}
+
+/// An unsupervised transformation (a scaler, an encoder): fitting returns a fitted transform.
+public protocol Transformer: Tunable {
+  /// The fitted transformation `fit` returns.
+  associatedtype FittedTransform: FittedTransformer
+  /// Learns the transformation's statistics from `x`.
+  func fit(_ x: Matrix) throws -> FittedTransform
+}
+
+/// A fitted transformation.
+public protocol FittedTransformer: Sendable {
+  /// `x` transformed, one output row per input row.
+  func transform(_ x: Matrix) throws -> Matrix
+}

@@ -1,0 +1,199 @@
+/// The valid values of a real hyperparameter: an interval whose ends may be open or closed.
+public struct RealDomain: Sendable, Hashable, CustomStringConvertible {
+  public var lower: Double, upper: Double
+  public var lowerClosed: Bool, upperClosed: Bool
+
+  /// An interval from `lower` to `upper`, closed at each end as given.
+  public init(lower: Double, upper: Double, lowerClosed: Bool = true, upperClosed: Bool = true) {
+    self.lower = lower
+    self.upper = upper
+    self.lowerClosed = lowerClosed
+    self.upperClosed = upperClosed
+  }
+
+  /// (−∞, ∞): any finite value.
+  public static let any = RealDomain(lower: -.infinity, upper: .infinity, lowerClosed: false, upperClosed: false)
+  /// (0, ∞).
+  public static let positive = RealDomain(lower: 0, upper: .infinity, lowerClosed: false, upperClosed: false)
+  /// [0, ∞).
+  public static let nonNegative = RealDomain(lower: 0, upper: .infinity, lowerClosed: true, upperClosed: false)
+  /// [0, 1].
+  public static let unitInterval = RealDomain(lower: 0, upper: 1)
+  /// The closed interval `range`.
+  public static func closed(_ range: ClosedRange<Double>) -> RealDomain {
+    RealDomain(lower: range.lowerBound, upper: range.upperBound)
+  }
+
+  /// Whether `value` is finite and inside the interval.
+  public func contains(_ value: Double) -> Bool {
+    guard value.isFinite else { return false }
+    let aboveLower = lowerClosed ? value >= lower : value > lower
+    let belowUpper = upperClosed ? value <= upper : value < upper
+    return aboveLower && belowUpper
+  }
+
+  public var description: String {
+    func show(_ v: Double) -> String { v.isInfinite ? (v < 0 ? "-inf" : "inf") : String(v) }
+    return (lowerClosed ? "[" : "(") + show(lower) + ", " + show(upper) + (upperClosed ? "]" : ")")
+  }
+}
+
+/// One named, typed, validated hyperparameter of `Model`: a row of the model's static table.
+public struct Hyperparameter<Model>: Sendable {
+  /// The name used by `parameters`, `setting(_:)`, search spaces and the command line.
+  public let name: String
+  /// What values are valid, in words, for error messages ("a float in (0, inf)").
+  public let expected: String
+  /// Reads the value from a model.
+  public let read: @Sendable (Model) -> ParameterValue
+  /// Validates and writes a value; throws a message-ready `expected`/`got` pair on failure.
+  public let write: @Sendable (inout Model, ParameterValue) throws(HyperparameterRejection) -> Void
+
+  /// A row from its parts; prefer the typed factories (`.double`, `.int`, `.bool`, `.choice`).
+  public init(
+    name: String, expected: String, read: @escaping @Sendable (Model) -> ParameterValue,
+    write: @escaping @Sendable (inout Model, ParameterValue) throws(HyperparameterRejection) -> Void
+  ) {
+    self.name = name
+    self.expected = expected
+    self.read = read
+    self.write = write
+  }
+
+  /// A real-valued hyperparameter stored at `path`, valid in `domain`. Integers are accepted.
+  public static func double(
+    _ name: String, _ path: WritableKeyPath<Model, Double> & Sendable, _ domain: RealDomain = .any
+  ) -> Self {
+    let expected = "a float in \(domain)"
+    return Self(name: name, expected: expected, read: { .double($0[keyPath: path]) }) {
+      (model, value) throws(HyperparameterRejection) in
+      guard let v = value.doubleValue, domain.contains(v) else { throw HyperparameterRejection(value) }
+      model[keyPath: path] = v
+    }
+  }
+
+  /// An integer hyperparameter stored at `path`, valid in `range`.
+  public static func int(
+    _ name: String, _ path: WritableKeyPath<Model, Int> & Sendable, _ range: ClosedRange<Int> = Int.min...Int.max
+  ) -> Self {
+    let expected = "an int in \(describe(range))"
+    return Self(name: name, expected: expected, read: { .int($0[keyPath: path]) }) {
+      (model, value) throws(HyperparameterRejection) in
+      guard let v = value.intValue, range.contains(v) else { throw HyperparameterRejection(value) }
+      model[keyPath: path] = v
+    }
+  }
+
+  /// An optional integer (scikit-learn's `int or None`), such as an unlimited depth.
+  public static func optionalInt(
+    _ name: String, _ path: WritableKeyPath<Model, Int?> & Sendable, _ range: ClosedRange<Int> = Int.min...Int.max
+  ) -> Self {
+    let expected = "an int in \(describe(range)) or none"
+    return Self(name: name, expected: expected, read: { $0[keyPath: path].map(ParameterValue.int) ?? .none }) {
+      (model, value) throws(HyperparameterRejection) in
+      if value == .none { model[keyPath: path] = nil; return }
+      guard let v = value.intValue, range.contains(v) else { throw HyperparameterRejection(value) }
+      model[keyPath: path] = v
+    }
+  }
+
+  /// A Boolean hyperparameter stored at `path`.
+  public static func bool(_ name: String, _ path: WritableKeyPath<Model, Bool> & Sendable) -> Self {
+    Self(name: name, expected: "a bool", read: { .bool($0[keyPath: path]) }) {
+      (model, value) throws(HyperparameterRejection) in
+      guard case .bool(let b) = value else { throw HyperparameterRejection(value) }
+      model[keyPath: path] = b
+    }
+  }
+
+  /// A hyperparameter that is one of the cases of a string-backed enumeration (written by its raw value).
+  public static func choice<Choice: RawRepresentable & CaseIterable & Sendable>(
+    _ name: String, _ path: WritableKeyPath<Model, Choice> & Sendable
+  ) -> Self where Choice.RawValue == String {
+    let names = Choice.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
+    return Self(name: name, expected: "one of \(names)", read: { .string($0[keyPath: path].rawValue) }) {
+      (model, value) throws(HyperparameterRejection) in
+      guard case .string(let s) = value, let choice = Choice(rawValue: s) else { throw HyperparameterRejection(value) }
+      model[keyPath: path] = choice
+    }
+  }
+
+  /// The same hyperparameter, reached through `path` of an enclosing type and renamed to
+  /// `prefix.name`: how a pipeline exposes its steps' hyperparameters (`"svc.c"`).
+  public func lifted<Outer>(
+    prefix: String, through path: WritableKeyPath<Outer, Model> & Sendable
+  ) -> Hyperparameter<Outer> {
+    let read = self.read, write = self.write
+    return Hyperparameter<Outer>(name: prefix + "." + name, expected: expected, read: { read($0[keyPath: path]) }) {
+      (outer, value) throws(HyperparameterRejection) in
+      try write(&outer[keyPath: path], value)
+    }
+  }
+}
+
+/// A rejected hyperparameter value; ``Tunable/setting(_:)`` turns it into
+/// ``LearnError/invalidHyperparameter(name:estimator:expected:got:)`` with the name and range.
+public struct HyperparameterRejection: Error, Sendable {
+  /// The value that was rejected.
+  public let value: ParameterValue
+  /// A rejection of `value`.
+  public init(_ value: ParameterValue) { self.value = value }
+}
+
+private func describe(_ range: ClosedRange<Int>) -> String {
+  let low = range.lowerBound == Int.min ? "(-inf" : "[\(range.lowerBound)"
+  let high = range.upperBound == Int.max ? "inf)" : "\(range.upperBound)]"
+  return low + ", " + high
+}
+
+/// A type whose hyperparameters can be read and written by name (scikit-learn's
+/// `get_params`/`set_params`), declared once in a static, typed table.
+public protocol Tunable: Sendable {
+  /// Every hyperparameter of the type, in declaration order.
+  static var hyperparameters: [Hyperparameter<Self>] { get }
+}
+
+extension Tunable {
+  /// A readable name for error messages: the type's name.
+  public static var estimatorName: String { String(describing: Self.self) }
+
+  /// The names of the hyperparameters, in table order.
+  public static var hyperparameterNames: [String] { hyperparameters.map(\.name) }
+
+  /// The current value of every hyperparameter.
+  public var parameters: ParameterSet {
+    var result: ParameterSet = [:]
+    for h in Self.hyperparameters { result[h.name] = h.read(self) }
+    return result
+  }
+
+  /// A copy with the given hyperparameters replaced; `self` is unchanged. Names are applied in
+  /// sorted order. Throws on an unknown name (listing the valid ones) or an invalid value (naming
+  /// the valid range).
+  public func setting(_ values: ParameterSet) throws(LearnError) -> Self {
+    var copy = self
+    for (name, value) in values.sorted(by: { $0.key < $1.key }) {
+      guard let h = Self.hyperparameters.first(where: { $0.name == name }) else {
+        throw .unknownHyperparameter(name: name, estimator: Self.estimatorName, valid: Self.hyperparameterNames)
+      }
+      do {
+        try h.write(&copy, value)
+      } catch {
+        throw .invalidHyperparameter(name: name, estimator: Self.estimatorName, expected: h.expected,
+                                     got: error.value.description)
+      }
+    }
+    return copy
+  }
+
+  /// A copy with one hyperparameter replaced.
+  public func setting(_ name: String, to value: ParameterValue) throws(LearnError) -> Self {
+    try setting([name: value])
+  }
+
+  /// Throws when a hyperparameter holds a value outside its valid range (properties can be set
+  /// directly, so every `fit` calls this first).
+  public func validateHyperparameters() throws(LearnError) {
+    _ = try setting(parameters)
+  }
+}

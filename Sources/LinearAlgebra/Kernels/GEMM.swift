@@ -1,0 +1,300 @@
+// Packed, cache-blocked matrix multiplication (the Goto/BLIS scheme), row-major.
+//
+// Loops, outermost first: jc over column blocks of NC, pc over depth blocks of KC (pack a KC × NC
+// panel of op(B) into NR-wide strips), ic over row blocks of MC (pack an MC × KC panel of op(A)
+// into MR-tall strips), then jr/ir over strips, each pair handled by the MR × NR register-blocked
+// micro-kernel. With MR × NR = 6 × 8 the micro-kernel keeps 12 `SIMD4<Double>` accumulators, two
+// B vectors and one broadcast A value in AVX2's 16 registers. An A strip (6 × KC) and a B strip
+// (KC × 8) fit L1 together, the A panel (MC × KC) fits L2, the B panel sits in L3.
+//
+// When the build targets a CPU with FMA (`LEARN_FMA`, set by Package.swift), the micro-kernel uses
+// fused multiply-add; otherwise separate multiply and add, which is portable and never calls libm.
+
+@usableFromInline let gemmMR = 6
+@usableFromInline let gemmNR = 8
+let gemmKC = 256
+let gemmMC = 72
+let gemmNC = 4080
+
+/// `C ← alpha · op(A) · op(B) + beta · C` on row-major storage (BLAS `dgemm` with row-major layout).
+///
+/// `op(A)` is `m × k`: `A` itself (`m` rows of stride `lda`) or, with `transposeA`, the transpose of
+/// a `k × m` array of stride `lda`. Likewise `op(B)` is `k × n`. `C` is `m × n` with stride `ldc`.
+/// When `beta` is 0, `C` is not read, so it may hold anything (even NaN).
+///
+/// Rows of `C` are split between threads in multiples of the micro-kernel height; every element
+/// is computed by the same sequence of operations whatever the thread count, so results do not
+/// depend on `parallelism`.
+public func gemm(
+  transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Double,
+  a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,
+  beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int, parallelism: Parallelism = .serial
+) {
+  guard m > 0, n > 0 else { return }
+  if k == 0 || alpha == 0 {
+    scaleRows(m: m, n: n, beta: beta, c: c, ldc: ldc)
+    return
+  }
+  let operands = GEMMOperands(
+    transposeA: transposeA, transposeB: transposeB, k: k, n: n, alpha: alpha,
+    a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+  // Enough rows per thread to amortise packing B, in whole micro-kernel strips.
+  let strips = (m + gemmMR - 1) / gemmMR
+  let threads = Swift.min(parallelism.threadCount, Swift.max(1, (m * n * k) / (64 * 64 * 64)), strips)
+  if threads <= 1 {
+    operands.multiplyRows(0, m)
+    return
+  }
+  let stripsPerThread = (strips + threads - 1) / threads
+  let shared = UncheckedSendable(operands)
+  Parallel.forEach(threads, parallelism: .threads(threads)) { t in
+    let start = t * stripsPerThread * gemmMR
+    let end = Swift.min(m, start + stripsPerThread * gemmMR)
+    if start < end { shared.value.multiplyRows(start, end) }
+  }
+}
+
+/// `C ← alpha · op(A) · op(B) + beta · C` for matrices; throws when the shapes do not agree.
+public func gemm(
+  transposeA: Bool = false, transposeB: Bool = false, alpha: Double = 1,
+  _ a: Matrix, _ b: Matrix, beta: Double = 0, into c: inout Matrix,
+  parallelism: Parallelism = .serial
+) throws(LinearAlgebraError) {
+  let (m, ka) = transposeA ? (a.columnCount, a.rowCount) : (a.rowCount, a.columnCount)
+  let (kb, n) = transposeB ? (b.columnCount, b.rowCount) : (b.rowCount, b.columnCount)
+  guard ka == kb, c.rowCount == m, c.columnCount == n else {
+    throw .dimensionMismatch(
+      "op(A) is \(m) × \(ka), op(B) is \(kb) × \(n), C is \(c.rowCount) × \(c.columnCount)")
+  }
+  a.withUnsafeBufferPointer { pa in
+    b.withUnsafeBufferPointer { pb in
+      c.withUnsafeMutableBufferPointer { pc in
+        // Zero-sized operands have no base address; the kernel then only scales C.
+        let dummy = UnsafeMutablePointer<Double>.allocate(capacity: 1)
+        defer { dummy.deallocate() }
+        gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: ka, alpha: alpha,
+             a: UnsafePointer(pa.baseAddress ?? UnsafePointer(dummy)), lda: a.columnCount,
+             b: UnsafePointer(pb.baseAddress ?? UnsafePointer(dummy)), ldb: b.columnCount,
+             beta: beta, c: pc.baseAddress ?? dummy, ldc: n, parallelism: parallelism)
+      }
+    }
+  }
+}
+
+private func scaleRows(m: Int, n: Int, beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int) {
+  for i in 0..<m {
+    let row = c + i &* ldc
+    if beta == 0 {
+      row.update(repeating: 0, count: n)
+    } else if beta != 1 {
+      for j in 0..<n { row[j] *= beta }
+    }
+  }
+}
+
+/// One GEMM call's operands; `multiplyRows` computes a horizontal slab of C.
+private struct GEMMOperands {
+  let transposeA: Bool, transposeB: Bool
+  let k: Int, n: Int
+  let alpha: Double
+  let a: UnsafePointer<Double>, lda: Int
+  let b: UnsafePointer<Double>, ldb: Int
+  let beta: Double
+  let c: UnsafeMutablePointer<Double>, ldc: Int
+
+  /// Rows `rowStart ..< rowEnd` of C, with this thread's own packing buffers.
+  func multiplyRows(_ rowStart: Int, _ rowEnd: Int) {
+    let kcMax = Swift.min(gemmKC, k)
+    let ncMax = Swift.min(gemmNC, roundUp(n, gemmNR))
+    let mcMax = Swift.min(gemmMC, roundUp(rowEnd - rowStart, gemmMR))
+    let packedB = UnsafeMutableRawPointer.allocate(
+      byteCount: kcMax * ncMax * 8, alignment: 64).bindMemory(to: Double.self, capacity: kcMax * ncMax)
+    let packedA = UnsafeMutableRawPointer.allocate(
+      byteCount: kcMax * mcMax * 8, alignment: 64).bindMemory(to: Double.self, capacity: kcMax * mcMax)
+    defer {
+      packedB.deallocate()
+      packedA.deallocate()
+    }
+    var jc = 0
+    while jc < n {
+      let nc = Swift.min(gemmNC, n - jc)
+      var pc = 0
+      while pc < k {
+        let kc = Swift.min(gemmKC, k - pc)
+        packB(rows: pc, kc, columns: jc, nc, into: packedB)
+        // The first depth block applies the caller's beta; later ones accumulate.
+        let betaHere = pc == 0 ? beta : 1
+        var ic = rowStart
+        while ic < rowEnd {
+          let mc = Swift.min(gemmMC, rowEnd - ic)
+          packA(rows: ic, mc, columns: pc, kc, into: packedA)
+          var jr = 0
+          while jr < nc {
+            let nr = Swift.min(gemmNR, nc - jr)
+            var ir = 0
+            while ir < mc {
+              let mr = Swift.min(gemmMR, mc - ir)
+              microKernel(
+                kc: kc, a: packedA + ir &* kc, b: packedB + jr &* kc,
+                c: c + ((ic &+ ir) &* ldc &+ jc &+ jr), ldc: ldc,
+                rows: mr, columns: nr, alpha: alpha, beta: betaHere)
+              ir &+= gemmMR
+            }
+            jr &+= gemmNR
+          }
+          ic &+= mc
+        }
+        pc &+= kc
+      }
+      jc &+= nc
+    }
+  }
+
+  /// Packs op(A)[rows i0 ..< i0+mc, columns p0 ..< p0+kc] into MR-tall strips, zero-padded:
+  /// strip s holds element (s·MR + r, p) at `s·MR·kc + p·MR + r`.
+  func packA(rows i0: Int, _ mc: Int, columns p0: Int, _ kc: Int, into packed: UnsafeMutablePointer<Double>) {
+    var strip = 0
+    while strip < mc {
+      let height = Swift.min(gemmMR, mc - strip)
+      let out = packed + strip &* kc
+      if transposeA {
+        // op(A)(i, p) = a[p·lda + i]: each p reads `height` consecutive values.
+        for p in 0..<kc {
+          let source = a + ((p0 &+ p) &* lda &+ i0 &+ strip)
+          let target = out + p &* gemmMR
+          for r in 0..<height { target[r] = source[r] }
+          for r in height..<gemmMR { target[r] = 0 }
+        }
+      } else {
+        for r in 0..<gemmMR {
+          if r < height {
+            let source = a + ((i0 &+ strip &+ r) &* lda &+ p0)
+            for p in 0..<kc { out[p &* gemmMR &+ r] = source[p] }
+          } else {
+            for p in 0..<kc { out[p &* gemmMR &+ r] = 0 }
+          }
+        }
+      }
+      strip &+= gemmMR
+    }
+  }
+
+  /// Packs op(B)[rows p0 ..< p0+kc, columns j0 ..< j0+nc] into NR-wide strips, zero-padded:
+  /// strip s holds element (p, s·NR + c) at `s·NR·kc + p·NR + c`.
+  func packB(rows p0: Int, _ kc: Int, columns j0: Int, _ nc: Int, into packed: UnsafeMutablePointer<Double>) {
+    var strip = 0
+    while strip < nc {
+      let width = Swift.min(gemmNR, nc - strip)
+      let out = packed + strip &* kc
+      if transposeB {
+        // op(B)(p, j) = b[j·ldb + p].
+        for col in 0..<gemmNR {
+          if col < width {
+            let source = b + ((j0 &+ strip &+ col) &* ldb &+ p0)
+            for p in 0..<kc { out[p &* gemmNR &+ col] = source[p] }
+          } else {
+            for p in 0..<kc { out[p &* gemmNR &+ col] = 0 }
+          }
+        }
+      } else {
+        for p in 0..<kc {
+          let source = b + ((p0 &+ p) &* ldb &+ j0 &+ strip)
+          let target = out + p &* gemmNR
+          if width == gemmNR {
+            UnsafeMutableRawPointer(target).storeBytes(
+              of: UnsafeRawPointer(source).loadUnaligned(as: SIMD4<Double>.self), as: SIMD4<Double>.self)
+            UnsafeMutableRawPointer(target + 4).storeBytes(
+              of: UnsafeRawPointer(source + 4).loadUnaligned(as: SIMD4<Double>.self), as: SIMD4<Double>.self)
+          } else {
+            for col in 0..<width { target[col] = source[col] }
+            for col in width..<gemmNR { target[col] = 0 }
+          }
+        }
+      }
+      strip &+= gemmNR
+    }
+  }
+}
+
+@inline(__always)
+private func roundUp(_ value: Int, _ multiple: Int) -> Int {
+  (value + multiple - 1) / multiple * multiple
+}
+
+@inline(__always)
+private func load4(_ p: UnsafePointer<Double>) -> SIMD4<Double> {
+  UnsafeRawPointer(p).loadUnaligned(as: SIMD4<Double>.self)
+}
+
+@inline(__always)
+private func multiplyAdd(_ acc: inout SIMD4<Double>, _ x: SIMD4<Double>, _ y: SIMD4<Double>) {
+  #if LEARN_FMA
+  acc.addProduct(x, y)
+  #else
+  acc += x * y
+  #endif
+}
+
+/// The 6 × 8 register-blocked kernel: C[tile] ← alpha · Ã·B̃ + beta · C[tile] over `kc` packed steps.
+/// `rows` × `columns` is the valid part of the tile at the matrix edge.
+@inline(__always)
+private func microKernel(
+  kc: Int, a: UnsafePointer<Double>, b: UnsafePointer<Double>,
+  c: UnsafeMutablePointer<Double>, ldc: Int, rows: Int, columns: Int, alpha: Double, beta: Double
+) {
+  var c00 = SIMD4<Double>(), c01 = SIMD4<Double>()
+  var c10 = SIMD4<Double>(), c11 = SIMD4<Double>()
+  var c20 = SIMD4<Double>(), c21 = SIMD4<Double>()
+  var c30 = SIMD4<Double>(), c31 = SIMD4<Double>()
+  var c40 = SIMD4<Double>(), c41 = SIMD4<Double>()
+  var c50 = SIMD4<Double>(), c51 = SIMD4<Double>()
+  var pa = a, pb = b
+  for _ in 0..<kc {
+    let b0 = load4(pb), b1 = load4(pb + 4)
+    var x = SIMD4<Double>(repeating: pa[0])
+    multiplyAdd(&c00, x, b0); multiplyAdd(&c01, x, b1)
+    x = SIMD4<Double>(repeating: pa[1])
+    multiplyAdd(&c10, x, b0); multiplyAdd(&c11, x, b1)
+    x = SIMD4<Double>(repeating: pa[2])
+    multiplyAdd(&c20, x, b0); multiplyAdd(&c21, x, b1)
+    x = SIMD4<Double>(repeating: pa[3])
+    multiplyAdd(&c30, x, b0); multiplyAdd(&c31, x, b1)
+    x = SIMD4<Double>(repeating: pa[4])
+    multiplyAdd(&c40, x, b0); multiplyAdd(&c41, x, b1)
+    x = SIMD4<Double>(repeating: pa[5])
+    multiplyAdd(&c50, x, b0); multiplyAdd(&c51, x, b1)
+    pa += gemmMR
+    pb += gemmNR
+  }
+  let accumulators = (c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51)
+  withUnsafeBytes(of: accumulators) { raw in
+    let tile = raw.baseAddress!.assumingMemoryBound(to: Double.self)  // 6 rows × 8, row-major
+    let scale = SIMD4<Double>(repeating: alpha)
+    if rows == gemmMR && columns == gemmNR {
+      for r in 0..<gemmMR {
+        let target = c + r &* ldc
+        let lo = scale * load4(tile + r &* 8), hi = scale * load4(tile + (r &* 8 &+ 4))
+        if beta == 0 {
+          store4(lo, target); store4(hi, target + 4)
+        } else {
+          let betaVector = SIMD4<Double>(repeating: beta)
+          store4(lo + betaVector * load4(target), target)
+          store4(hi + betaVector * load4(target + 4), target + 4)
+        }
+      }
+    } else {
+      for r in 0..<rows {
+        let target = c + r &* ldc
+        for col in 0..<columns {
+          let value = alpha * tile[r &* 8 &+ col]
+          target[col] = beta == 0 ? value : value + beta * target[col]
+        }
+      }
+    }
+  }
+}
+
+@inline(__always)
+private func store4(_ v: SIMD4<Double>, _ p: UnsafeMutablePointer<Double>) {
+  UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD4<Double>.self)
+}

@@ -1,0 +1,103 @@
+import Dispatch
+import Foundation
+import Synchronization
+
+/// How many threads a computation may use (scikit-learn's `n_jobs`).
+///
+/// Parallelise the outermost level only: a search that fans out (candidate × fold) jobs runs each
+/// fit with ``serial``; a lone fit may use ``automatic``.
+public enum Parallelism: Sendable, Hashable, CustomStringConvertible {
+  /// One thread.
+  case serial
+  /// One thread per active processor core.
+  case automatic
+  /// At most the given number of threads (values below 1 mean 1).
+  case threads(Int)
+
+  /// The number of threads this setting allows on this machine.
+  public var threadCount: Int {
+    switch self {
+    case .serial: return 1
+    case .automatic: return Parallel.coreCount
+    case .threads(let n): return Swift.max(1, n)
+    }
+  }
+
+  public var description: String {
+    switch self {
+    case .serial: return "serial"
+    case .automatic: return "automatic"
+    case .threads(let n): return "threads(\(n))"
+    }
+  }
+}
+
+/// Learn's one fork-join helper over `DispatchQueue.concurrentPerform`.
+///
+/// This file is the single audited place where `@unchecked Sendable` is used. The invariant every
+/// caller keeps: iteration `i` writes only its own slot (or its own disjoint slice) of shared
+/// storage, and results are combined afterwards on one thread in index order, so the outcome does
+/// not depend on the number of threads or on scheduling.
+public enum Parallel {
+  /// Active processor cores on this machine.
+  public static var coreCount: Int { Swift.max(1, ProcessInfo.processInfo.activeProcessorCount) }
+
+  /// Runs `body(i)` for every `i` in `0 ..< count` on up to `parallelism.threadCount` threads and
+  /// returns when all are done. Iterations are handed out one at a time from a shared counter, so
+  /// uneven work balances itself.
+  public static func forEach(
+    _ count: Int, parallelism: Parallelism = .automatic, _ body: @Sendable (Int) -> Void
+  ) {
+    guard count > 0 else { return }
+    let workers = Swift.min(count, parallelism.threadCount)
+    if workers == 1 {
+      for i in 0..<count { body(i) }
+      return
+    }
+    let counter = WorkCounter()
+    DispatchQueue.concurrentPerform(iterations: workers) { _ in
+      while true {
+        let i = counter.next.add(1, ordering: .relaxed).oldValue
+        if i >= count { break }
+        body(i)
+      }
+    }
+  }
+
+  /// `body(i)` for every `i` in `0 ..< count`, computed in parallel and returned in index order.
+  /// If any iteration throws, the error of the lowest index is rethrown after all have finished.
+  public static func map<T: Sendable>(
+    _ count: Int, parallelism: Parallelism = .automatic, _ body: @Sendable (Int) throws -> T
+  ) throws -> [T] {
+    let results = mapResults(count, parallelism: parallelism, body)
+    return try results.map { result in try result.get() }
+  }
+
+  /// Like ``map(_:parallelism:_:)`` but returns each iteration's outcome, failures included: a
+  /// search records failed candidates instead of stopping.
+  public static func mapResults<T: Sendable>(
+    _ count: Int, parallelism: Parallelism = .automatic, _ body: @Sendable (Int) throws -> T
+  ) -> [Result<T, any Error>] {
+    var slots = [Result<T, any Error>?](repeating: nil, count: count)
+    slots.withUnsafeMutableBufferPointer { buffer in
+      let output = UncheckedSendable(buffer)
+      forEach(count, parallelism: parallelism) { i in
+        output.value[i] = Result { try body(i) }
+      }
+    }
+    return slots.map { $0! }
+  }
+}
+
+/// Carries a value the compiler cannot prove `Sendable` into a `concurrentPerform` closure. Only
+/// ``Parallel`` uses it, under the invariant documented there.
+@usableFromInline
+struct UncheckedSendable<Value>: @unchecked Sendable {
+  @usableFromInline var value: Value
+  @usableFromInline init(_ value: Value) { self.value = value }
+}
+
+/// The shared iteration counter of one ``Parallel/forEach(_:parallelism:_:)`` call.
+private final class WorkCounter: Sendable {
+  let next = Atomic<Int>(0)
+}
