@@ -1,1 +1,5 @@
+// The umbrella module: `import Learn` brings in every part of the library.
 @_exported import LinearAlgebra
+@_exported import LearnCore
+@_exported import Preprocessing
+@_exported import ModelSelection

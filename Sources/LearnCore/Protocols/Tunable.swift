@@ -97,6 +97,29 @@ public struct Hyperparameter<Model>: Sendable {
     }
   }
 
+  /// An optional real value (scikit-learn's `float or None`), valid in `domain` when present.
+  public static func optionalDouble(
+    _ name: String, _ path: WritableKeyPath<Model, Double?> & Sendable, _ domain: RealDomain = .any
+  ) -> Self {
+    let expected = "a float in \(domain) or none"
+    return Self(name: name, expected: expected, read: { $0[keyPath: path].map(ParameterValue.double) ?? .none }) {
+      (model, value) throws(HyperparameterRejection) in
+      if value == .none { model[keyPath: path] = nil; return }
+      guard let v = value.doubleValue, domain.contains(v) else { throw HyperparameterRejection(value) }
+      model[keyPath: path] = v
+    }
+  }
+
+  /// A random seed (scikit-learn's `random_state` as an int): any non-negative integer, stored as
+  /// the 64-bit seed of Learn's generators.
+  public static func seed(_ name: String, _ path: WritableKeyPath<Model, UInt64> & Sendable) -> Self {
+    Self(name: name, expected: "an int in [0, inf)", read: { .int(Int(truncatingIfNeeded: $0[keyPath: path])) }) {
+      (model, value) throws(HyperparameterRejection) in
+      guard let v = value.intValue, v >= 0 else { throw HyperparameterRejection(value) }
+      model[keyPath: path] = UInt64(v)
+    }
+  }
+
   /// A Boolean hyperparameter stored at `path`.
   public static func bool(_ name: String, _ path: WritableKeyPath<Model, Bool> & Sendable) -> Self {
     Self(name: name, expected: "a bool", read: { .bool($0[keyPath: path]) }) {
