@@ -1,0 +1,285 @@
+import LinearAlgebra
+
+/// What reading a CSV into a ``Dataset`` does with a missing feature cell: one that is empty or
+/// reads `NA`, `N/A`, `NaN`, `null` (any letter case) or `?`.
+///
+/// A missing *target* cell is always an error, whatever the policy.
+public enum MissingValuePolicy: Sendable {
+  /// A missing feature cell is an error naming its line and column.
+  case reject
+  /// A missing feature cell becomes `Double.nan` in the feature matrix (for an imputer to fill).
+  case allowAsNaN
+
+  /// Whether `cell` (already trimmed) spells a missing value.
+  static func isMissing(_ cell: String) -> Bool {
+    var bytes: (UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0)
+    var count = 0
+    for byte in cell.utf8 {
+      guard count < 4 else { return false }
+      // ASCII letters to lower case; other bytes cannot match and stay as they are.
+      let lower = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
+      switch count {
+      case 0: bytes.0 = lower
+      case 1: bytes.1 = lower
+      case 2: bytes.2 = lower
+      default: bytes.3 = lower
+      }
+      count += 1
+    }
+    switch count {
+    case 0: return true
+    case 1: return bytes.0 == UInt8(ascii: "?")
+    case 2: return bytes.0 == UInt8(ascii: "n") && bytes.1 == UInt8(ascii: "a")
+    case 3:
+      guard bytes.0 == UInt8(ascii: "n") else { return false }
+      return (bytes.1 == UInt8(ascii: "/") && bytes.2 == UInt8(ascii: "a"))
+        || (bytes.1 == UInt8(ascii: "a") && bytes.2 == UInt8(ascii: "n"))
+    default:
+      return bytes == (UInt8(ascii: "n"), UInt8(ascii: "u"), UInt8(ascii: "l"), UInt8(ascii: "l"))
+    }
+  }
+}
+
+extension Dataset where Target == Int {
+  /// A classification dataset from CSV `text`: the column named `target` holds the class labels
+  /// and every other column is a numeric feature, in file order.
+  ///
+  /// When every target cell is an integer, those integers are the labels and ``classNames`` is
+  /// empty. Otherwise the distinct target strings, sorted (scikit-learn's `LabelEncoder` order),
+  /// become labels 0, 1, 2, … and ``classNames`` maps each label back to its string.
+  ///
+  /// Throws what ``CSVTable/init(parsing:separator:)`` throws, and also
+  /// ``LearnError/missingColumn(name:available:)`` when there is no `target` column,
+  /// ``LearnError/emptyInput(_:)`` when there are no feature columns or no data rows, and
+  /// ``LearnError/malformedCSV(line:column:reason:)`` (with the file's 1-based line) for a feature
+  /// cell that is not a number or not finite, a missing feature cell under `.reject`, and a
+  /// missing target cell.
+  public init(
+    csv text: String, target: String, separator: Character = ",",
+    missingValues: MissingValuePolicy = .reject
+  ) throws(LearnError) {
+    try self.init(
+      table: try CSVTable(parsing: text, separator: separator), target: target,
+      missingValues: missingValues)
+  }
+
+  /// Reads the classification dataset in the CSV file at `path`; see
+  /// ``init(csv:target:separator:missingValues:)``. File errors throw ``LearnError/io(path:reason:)``.
+  public static func readCSV(
+    _ path: String, target: String, separator: Character = ",",
+    missingValues: MissingValuePolicy = .reject
+  ) throws(LearnError) -> Dataset<Int> {
+    try Dataset(
+      table: try CSVTable(contentsOf: path, separator: separator), target: target,
+      missingValues: missingValues)
+  }
+
+  /// A classification dataset from a parsed CSV `table`; see
+  /// ``init(csv:target:separator:missingValues:)``.
+  public init(
+    table: CSVTable, target: String, missingValues: MissingValuePolicy = .reject
+  ) throws(LearnError) {
+    let columns = try CSVColumns(table: table, target: target, missingValues: missingValues)
+    let cells = columns.targetCells
+    var labels: [Int] = []
+    labels.reserveCapacity(cells.count)
+    var classNames: [Int: String] = [:]
+    for cell in cells {
+      guard let label = Int(cell) else { break }
+      labels.append(label)
+    }
+    if labels.count < cells.count {
+      let names = Array(Set(cells)).sorted()
+      var codes: [String: Int] = [:]
+      for (code, name) in names.enumerated() {
+        codes[name] = code
+        classNames[code] = name
+      }
+      labels = cells.map { codes[$0]! }
+    }
+    try self.init(
+      x: columns.x, y: labels, featureNames: columns.featureNames, targetName: target,
+      classNames: classNames)
+  }
+}
+
+extension Dataset where Target == Double {
+  /// A regression dataset from CSV `text`: the column named `target` holds the values to predict
+  /// (finite numbers) and every other column is a numeric feature, in file order.
+  ///
+  /// Throws what ``CSVTable/init(parsing:separator:)`` throws, and also
+  /// ``LearnError/missingColumn(name:available:)`` when there is no `target` column,
+  /// ``LearnError/emptyInput(_:)`` when there are no feature columns or no data rows, and
+  /// ``LearnError/malformedCSV(line:column:reason:)`` (with the file's 1-based line) for a cell
+  /// that is not a number or not finite, a missing feature cell under `.reject`, and a missing
+  /// target cell.
+  public init(
+    csv text: String, target: String, separator: Character = ",",
+    missingValues: MissingValuePolicy = .reject
+  ) throws(LearnError) {
+    try self.init(
+      table: try CSVTable(parsing: text, separator: separator), target: target,
+      missingValues: missingValues)
+  }
+
+  /// Reads the regression dataset in the CSV file at `path`; see
+  /// ``init(csv:target:separator:missingValues:)``. File errors throw ``LearnError/io(path:reason:)``.
+  public static func readCSV(
+    _ path: String, target: String, separator: Character = ",",
+    missingValues: MissingValuePolicy = .reject
+  ) throws(LearnError) -> Dataset<Double> {
+    try Dataset(
+      table: try CSVTable(contentsOf: path, separator: separator), target: target,
+      missingValues: missingValues)
+  }
+
+  /// A regression dataset from a parsed CSV `table`; see
+  /// ``init(csv:target:separator:missingValues:)``.
+  public init(
+    table: CSVTable, target: String, missingValues: MissingValuePolicy = .reject
+  ) throws(LearnError) {
+    let columns = try CSVColumns(table: table, target: target, missingValues: missingValues)
+    var values: [Double] = []
+    values.reserveCapacity(columns.targetCells.count)
+    for (row, cell) in columns.targetCells.enumerated() {
+      let line = table.lineNumbers[row]
+      let value = try CSVColumns.number(cell, line: line, column: target)
+      guard !value.isNaN else {
+        throw .malformedCSV(line: line, column: target, reason: "missing target value ('\(cell)')")
+      }
+      values.append(value)
+    }
+    try self.init(x: columns.x, y: values, featureNames: columns.featureNames, targetName: target)
+  }
+}
+
+extension Dataset {
+  /// The dataset as a CSV table: one column per feature, then the target column.
+  ///
+  /// Features and `Double` targets are written with Swift's shortest round-trip spelling, so
+  /// reading the text back gives the same numbers. `Int` labels that have an entry in
+  /// ``classNames`` are written as that name, other labels as the number.
+  ///
+  /// Reading the result back reproduces the dataset when its features are finite (NaN is written
+  /// as `nan` and needs ``MissingValuePolicy/allowAsNaN``) and, for named classes, when the names
+  /// are not all integers and label `k` names the `k`-th name in sorted order (as reading assigns).
+  public func csvTable() -> CSVTable {
+    let targets: [String]
+    if let labels = y as? [Int] {
+      targets = labels.map { classNames[$0] ?? String($0) }
+    } else if let values = y as? [Double] {
+      targets = values.map { $0.description }
+    } else {
+      targets = y.map { String(describing: $0) }
+    }
+    let columnCount = x.columnCount
+    var rows: [[String]] = []
+    rows.reserveCapacity(x.rowCount)
+    x.withUnsafeBufferPointer { elements in
+      for i in 0..<x.rowCount {
+        var row: [String] = []
+        row.reserveCapacity(columnCount + 1)
+        for j in 0..<columnCount { row.append(elements[i * columnCount + j].description) }
+        row.append(targets[i])
+        rows.append(row)
+      }
+    }
+    return CSVTable(header: featureNames + [targetName], rows: rows)
+  }
+
+  /// The dataset as CSV text, comma-separated: see ``csvTable()``.
+  public func csvText() -> String { csvTable().csvText() }
+
+  /// Writes ``csvText()`` to the file at `path`, replacing it if it exists.
+  ///
+  /// Throws ``LearnError/io(path:reason:)`` when the file cannot be written.
+  public func writeCSV(to path: String) throws(LearnError) {
+    try CSVTable.writeText(csvText(), to: path)
+  }
+}
+
+/// A CSV table split into a numeric feature matrix and the raw target cells.
+struct CSVColumns {
+  var x: Matrix
+  var featureNames: [String]
+  /// The trimmed target cell of each row; none is missing.
+  var targetCells: [String]
+
+  init(table: CSVTable, target: String, missingValues: MissingValuePolicy) throws(LearnError) {
+    guard let targetIndex = table.header.firstIndex(of: target) else {
+      throw .missingColumn(name: target, available: table.header)
+    }
+    let featureIndices = table.header.indices.filter { $0 != targetIndex }
+    guard !featureIndices.isEmpty else {
+      throw .emptyInput("the CSV has no feature columns, only the target column '\(target)'")
+    }
+    guard !table.rows.isEmpty else {
+      throw .emptyInput("the CSV has a header but no data rows")
+    }
+    featureNames = featureIndices.map { table.header[$0] }
+    var elements: [Double] = []
+    elements.reserveCapacity(table.rows.count * featureIndices.count)
+    var targets: [String] = []
+    targets.reserveCapacity(table.rows.count)
+    for (row, fields) in table.rows.enumerated() {
+      let line = table.lineNumbers[row]
+      for j in featureIndices {
+        let value = try CSVColumns.number(fields[j], line: line, column: table.header[j])
+        if value.isNaN, missingValues == .reject {
+          throw .malformedCSV(
+            line: line, column: table.header[j],
+            reason: "missing value (\(CSVColumns.describe(CSVColumns.trimmed(fields[j])))); pass "
+              + "missingValues: .allowAsNaN to read missing features as NaN")
+        }
+        elements.append(value)
+      }
+      let targetCell = CSVColumns.trimmed(fields[targetIndex])
+      guard !MissingValuePolicy.isMissing(targetCell) else {
+        throw .malformedCSV(
+          line: line, column: target,
+          reason: "missing target value (\(CSVColumns.describe(targetCell)))")
+      }
+      targets.append(targetCell)
+    }
+    do throws(LinearAlgebraError) {
+      x = try Matrix(
+        rowCount: table.rows.count, columnCount: featureIndices.count, elements: elements)
+    } catch {
+      throw .linearAlgebra(error)
+    }
+    targetCells = targets
+  }
+
+  /// The number `cell` spells, NaN when it is missing (empty, `NA`, `NaN`, …), or an error at
+  /// `line` when it is not a number or is infinite.
+  static func number(_ field: String, line: Int, column: String) throws(LearnError) -> Double {
+    let cell = trimmed(field)
+    if MissingValuePolicy.isMissing(cell) { return .nan }
+    guard let value = Double(cell) else {
+      throw .malformedCSV(line: line, column: column, reason: "'\(cell)' is not a number")
+    }
+    guard !value.isInfinite else {
+      throw .malformedCSV(
+        line: line, column: column,
+        reason: "non-finite value '\(cell)'; values must be finite numbers")
+    }
+    return value
+  }
+
+  /// `cell` in a reason: quoted, or "empty cell".
+  static func describe(_ cell: String) -> String { cell.isEmpty ? "empty cell" : "'\(cell)'" }
+
+  /// `cell` without surrounding spaces, tabs and line breaks (a quoted field keeps them).
+  static func trimmed(_ cell: String) -> String {
+    func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
+    let utf8 = cell.utf8
+    guard let first = utf8.first, let last = utf8.last, isSpace(first) || isSpace(last) else {
+      return cell
+    }
+    var start = utf8.startIndex
+    var end = utf8.endIndex
+    while start < end, isSpace(utf8[start]) { start = utf8.index(after: start) }
+    while end > start, isSpace(utf8[utf8.index(before: end)]) { end = utf8.index(before: end) }
+    return String(cell[start..<end])
+  }
+}
