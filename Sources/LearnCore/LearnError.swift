@@ -29,6 +29,7 @@ public enum LearnError: Error, Equatable, Sendable, CustomStringConvertible {
   /// A failure in the numeric layer (shape mismatch, not positive definite, no convergence).
   case linearAlgebra(LinearAlgebraError)
 
+  /// A readable description, used in error messages and logs.
   public var description: String {
     switch self {
     case .shapeMismatch(let message): return "shape mismatch: \(message)"

@@ -98,6 +98,7 @@ public struct ConformanceFailure: Error, CustomStringConvertible {
   public let estimator: String
   /// One message per failed check.
   public let failures: [String]
+  /// A readable description, used in error messages and logs.
   public var description: String {
     "\(estimator) failed \(failures.count) conformance check(s):\n- " + failures.joined(separator: "\n- ")
   }

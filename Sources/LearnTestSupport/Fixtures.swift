@@ -45,5 +45,6 @@ public struct FixtureError: Error, CustomStringConvertible {
   public let path: String
   /// What went wrong.
   public let reason: String
+  /// A readable description, used in error messages and logs.
   public var description: String { "fixture \(path): \(reason)" }
 }

@@ -9,6 +9,7 @@ public enum LinearAlgebraError: Error, Equatable, Sendable, CustomStringConverti
   /// An iterative decomposition did not converge within its sweep limit.
   case noConvergence(String)
 
+  /// A readable description, used in error messages and logs.
   public var description: String {
     switch self {
     case .dimensionMismatch(let message): return "dimension mismatch: \(message)"

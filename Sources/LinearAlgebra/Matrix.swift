@@ -117,6 +117,7 @@ public struct Matrix: Sendable, Hashable, CustomStringConvertible {
     try storage.withUnsafeMutableBufferPointer { (buffer) throws(E) -> R in try body(&buffer) }
   }
 
+  /// A readable description, used in error messages and logs.
   public var description: String {
     var lines = ["Matrix \(rowCount) × \(columnCount)"]
     for i in 0..<min(rowCount, 8) {

@@ -23,6 +23,7 @@ public enum Parallelism: Sendable, Hashable, CustomStringConvertible {
     }
   }
 
+  /// A readable description, used in error messages and logs.
   public var description: String {
     switch self {
     case .serial: return "serial"

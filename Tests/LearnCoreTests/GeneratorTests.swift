@@ -244,6 +244,11 @@ import LinearAlgebra
     expectInvalid("clustersPerClass") {
       _ = try Datasets.makeClassification(informative: 2, classes: 3, clustersPerClass: 2)
     }
+    expectInvalid("clustersPerClass") {
+      // More clusters than the 2^30 distinct vertex codes: rejected, not an endless draw.
+      _ = try Datasets.makeClassification(
+        samples: 10, features: 40, informative: 40, redundant: 0, classes: 2, clustersPerClass: 1 << 30)
+    }
     expectInvalid("weights") {
       _ = try Datasets.makeClassification(classes: 3, clustersPerClass: 1, weights: [0.5])
     }

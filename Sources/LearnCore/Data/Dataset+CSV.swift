@@ -40,72 +40,74 @@ public enum MissingValuePolicy: Sendable {
   }
 }
 
-extension Dataset where Target == Int {
-  /// A classification dataset from CSV `text`: the column named `target` holds the class labels
-  /// and every other column is a numeric feature, in file order.
-  ///
-  /// When every target cell is an integer, those integers are the labels and ``classNames`` is
-  /// empty. Otherwise the distinct target strings, sorted (scikit-learn's `LabelEncoder` order),
-  /// become labels 0, 1, 2, … and ``classNames`` maps each label back to its string.
-  ///
-  /// Throws what ``CSVTable/init(parsing:separator:)`` throws, and also
-  /// ``LearnError/missingColumn(name:available:)`` when there is no `target` column,
-  /// ``LearnError/emptyInput(_:)`` when there are no feature columns or no data rows, and
-  /// ``LearnError/malformedCSV(line:column:reason:)`` (with the file's 1-based line) for a feature
-  /// cell that is not a number or not finite, a missing feature cell under `.reject`, and a
-  /// missing target cell.
-  public init(
-    csv text: String, target: String, separator: Character = ",",
-    missingValues: MissingValuePolicy = .reject
-  ) throws(LearnError) {
-    try self.init(
-      table: try CSVTable(parsing: text, separator: separator), target: target,
-      missingValues: missingValues)
-  }
+/// A target type a CSV column can hold: `Int` class labels or `Double` regression values.
+public protocol CSVTarget: Sendable, Hashable {
+  /// The targets spelled by `cells` (trimmed, none missing), with class names for labels read
+  /// from strings. `lines` are the cells' 1-based file lines and `column` the target's name, for
+  /// errors.
+  static func decode(_ cells: [String], lines: [Int], column: String) throws(LearnError)
+    -> (values: [Self], classNames: [Int: String])
+  /// The CSV spelling of each target, using `classNames` where they apply.
+  static func encode(_ values: [Self], classNames: [Int: String]) -> [String]
+}
 
-  /// Reads the classification dataset in the CSV file at `path`; see
-  /// ``init(csv:target:separator:missingValues:)``. File errors throw ``LearnError/io(path:reason:)``.
-  public static func readCSV(
-    _ path: String, target: String, separator: Character = ",",
-    missingValues: MissingValuePolicy = .reject
-  ) throws(LearnError) -> Dataset<Int> {
-    try Dataset(
-      table: try CSVTable(contentsOf: path, separator: separator), target: target,
-      missingValues: missingValues)
-  }
-
-  /// A classification dataset from a parsed CSV `table`; see
-  /// ``init(csv:target:separator:missingValues:)``.
-  public init(
-    table: CSVTable, target: String, missingValues: MissingValuePolicy = .reject
-  ) throws(LearnError) {
-    let columns = try CSVColumns(table: table, target: target, missingValues: missingValues)
-    let cells = columns.targetCells
+extension Int: CSVTarget {
+  /// Class labels. When every cell is an integer, those integers are the labels and there are no
+  /// class names. Otherwise the distinct strings, sorted (scikit-learn's `LabelEncoder` order),
+  /// become labels 0, 1, 2, … and the class names map each label back to its string.
+  public static func decode(_ cells: [String], lines: [Int], column: String) throws(LearnError)
+    -> (values: [Int], classNames: [Int: String])
+  {
     var labels: [Int] = []
     labels.reserveCapacity(cells.count)
-    var classNames: [Int: String] = [:]
     for cell in cells {
       guard let label = Int(cell) else { break }
       labels.append(label)
     }
-    if labels.count < cells.count {
-      let names = Array(Set(cells)).sorted()
-      var codes: [String: Int] = [:]
-      for (code, name) in names.enumerated() {
-        codes[name] = code
-        classNames[code] = name
-      }
-      labels = cells.map { codes[$0]! }
+    if labels.count == cells.count { return (labels, [:]) }
+    var codes: [String: Int] = [:]
+    var classNames: [Int: String] = [:]
+    for (code, name) in Set(cells).sorted().enumerated() {
+      codes[name] = code
+      classNames[code] = name
     }
-    try self.init(
-      x: columns.x, y: labels, featureNames: columns.featureNames, targetName: target,
-      classNames: classNames)
+    return (cells.map { codes[$0]! }, classNames)
+  }
+
+  /// Each label's class name, or the number itself.
+  public static func encode(_ values: [Int], classNames: [Int: String]) -> [String] {
+    values.map { classNames[$0] ?? String($0) }
   }
 }
 
-extension Dataset where Target == Double {
-  /// A regression dataset from CSV `text`: the column named `target` holds the values to predict
-  /// (finite numbers) and every other column is a numeric feature, in file order.
+extension Double: CSVTarget {
+  /// Regression values: every cell must be a finite number.
+  public static func decode(_ cells: [String], lines: [Int], column: String) throws(LearnError)
+    -> (values: [Double], classNames: [Int: String])
+  {
+    var values: [Double] = []
+    values.reserveCapacity(cells.count)
+    for (row, cell) in cells.enumerated() {
+      let value = try CSVColumns.number(cell, line: lines[row], column: column)
+      guard !value.isNaN else {
+        throw .malformedCSV(line: lines[row], column: column, reason: "missing target value ('\(cell)')")
+      }
+      values.append(value)
+    }
+    return (values, [:])
+  }
+
+  /// Swift's shortest round-trip spelling of each value.
+  public static func encode(_ values: [Double], classNames: [Int: String]) -> [String] {
+    values.map(\.description)
+  }
+}
+
+extension Dataset where Target: CSVTarget {
+  /// A dataset from CSV `text`: the column named `target` holds the targets and every other
+  /// column is a numeric feature, in file order. For `Dataset<Int>` the targets are class labels
+  /// (see ``Swift/Int/decode(_:lines:column:)`` for how strings become labels); for
+  /// `Dataset<Double>` they are finite numbers.
   ///
   /// Throws what ``CSVTable/init(parsing:separator:)`` throws, and also
   /// ``LearnError/missingColumn(name:available:)`` when there is no `target` column,
@@ -122,38 +124,28 @@ extension Dataset where Target == Double {
       missingValues: missingValues)
   }
 
-  /// Reads the regression dataset in the CSV file at `path`; see
-  /// ``init(csv:target:separator:missingValues:)``. File errors throw ``LearnError/io(path:reason:)``.
+  /// Reads the dataset in the CSV file at `path`; see ``init(csv:target:separator:missingValues:)``.
+  /// File errors throw ``LearnError/io(path:reason:)``.
   public static func readCSV(
     _ path: String, target: String, separator: Character = ",",
     missingValues: MissingValuePolicy = .reject
-  ) throws(LearnError) -> Dataset<Double> {
+  ) throws(LearnError) -> Dataset {
     try Dataset(
       table: try CSVTable(contentsOf: path, separator: separator), target: target,
       missingValues: missingValues)
   }
 
-  /// A regression dataset from a parsed CSV `table`; see
-  /// ``init(csv:target:separator:missingValues:)``.
+  /// A dataset from a parsed CSV `table`; see ``init(csv:target:separator:missingValues:)``.
   public init(
     table: CSVTable, target: String, missingValues: MissingValuePolicy = .reject
   ) throws(LearnError) {
     let columns = try CSVColumns(table: table, target: target, missingValues: missingValues)
-    var values: [Double] = []
-    values.reserveCapacity(columns.targetCells.count)
-    for (row, cell) in columns.targetCells.enumerated() {
-      let line = table.lineNumbers[row]
-      let value = try CSVColumns.number(cell, line: line, column: target)
-      guard !value.isNaN else {
-        throw .malformedCSV(line: line, column: target, reason: "missing target value ('\(cell)')")
-      }
-      values.append(value)
-    }
-    try self.init(x: columns.x, y: values, featureNames: columns.featureNames, targetName: target)
+    let decoded = try Target.decode(columns.targetCells, lines: table.lineNumbers, column: target)
+    try self.init(
+      x: columns.x, y: decoded.values, featureNames: columns.featureNames, targetName: target,
+      classNames: decoded.classNames)
   }
-}
 
-extension Dataset {
   /// The dataset as a CSV table: one column per feature, then the target column.
   ///
   /// Features and `Double` targets are written with Swift's shortest round-trip spelling, so
@@ -164,14 +156,7 @@ extension Dataset {
   /// as `nan` and needs ``MissingValuePolicy/allowAsNaN``) and, for named classes, when the names
   /// are not all integers and label `k` names the `k`-th name in sorted order (as reading assigns).
   public func csvTable() -> CSVTable {
-    let targets: [String]
-    if let labels = y as? [Int] {
-      targets = labels.map { classNames[$0] ?? String($0) }
-    } else if let values = y as? [Double] {
-      targets = values.map { $0.description }
-    } else {
-      targets = y.map { String(describing: $0) }
-    }
+    let targets = Target.encode(y, classNames: classNames)
     let columnCount = x.columnCount
     var rows: [[String]] = []
     rows.reserveCapacity(x.rowCount)

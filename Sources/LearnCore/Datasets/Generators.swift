@@ -82,11 +82,14 @@ extension Datasets {
     }
     let product = classes.multipliedReportingOverflow(by: clustersPerClass)
     let clusterCount = product.partialValue
-    guard !product.overflow, informative >= 62 || clusterCount <= (1 << informative) else {
+    // Distinct vertices are drawn among 2^min(informative, 30) codes (scikit-learn's scheme), so
+    // that bounds the cluster count; beyond it the draw could never finish.
+    let vertexBits = Swift.min(informative, 30)
+    guard !product.overflow, clusterCount <= (1 << vertexBits) else {
       throw .invalidArgument(
         name: "clustersPerClass",
         reason: "classes * clustersPerClass (\(classes) * \(clustersPerClass)) must be at most "
-          + "2^informative = 2^\(informative), the number of hypercube vertices")
+          + "2^min(informative, 30) = 2^\(vertexBits), the number of distinct hypercube vertices")
     }
     let classWeights = try resolveWeights(weights, classes: classes)
 

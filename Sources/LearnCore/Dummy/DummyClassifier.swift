@@ -31,6 +31,7 @@ public struct DummyClassifier: Estimator, Sendable {
     self.seed = seed
   }
 
+  /// The hyperparameter table: `strategy`, `constant`, `seed`.
   public static let hyperparameters: [Hyperparameter<DummyClassifier>] = [
     .choice("strategy", \.strategy),
     .optionalInt("constant", \.constant),

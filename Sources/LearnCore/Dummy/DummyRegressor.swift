@@ -29,6 +29,7 @@ public struct DummyRegressor: Estimator, Sendable {
     self.quantile = quantile
   }
 
+  /// The hyperparameter table: `strategy`, `constant`, `quantile` (in [0, 1]).
   public static let hyperparameters: [Hyperparameter<DummyRegressor>] = [
     .choice("strategy", \.strategy),
     .optionalDouble("constant", \.constant),

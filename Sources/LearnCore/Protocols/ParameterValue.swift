@@ -6,20 +6,30 @@ public enum ParameterValue: Sendable, Hashable, Codable, CustomStringConvertible
   ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral, ExpressibleByStringLiteral,
   ExpressibleByBooleanLiteral, ExpressibleByArrayLiteral, ExpressibleByNilLiteral
 {
+  /// An integer.
   case int(Int)
+  /// A real number.
   case double(Double)
+  /// A string, such as a choice's raw value.
   case string(String)
+  /// A Boolean.
   case bool(Bool)
   /// A list of integers, such as hidden-layer sizes.
   case ints([Int])
   /// No value (scikit-learn's `None`), e.g. an unlimited `maxDepth`.
   case none
 
+  /// An `.int` from an integer literal.
   public init(integerLiteral value: Int) { self = .int(value) }
+  /// A `.double` from a float literal.
   public init(floatLiteral value: Double) { self = .double(value) }
+  /// A `.string` from a string literal.
   public init(stringLiteral value: String) { self = .string(value) }
+  /// A `.bool` from a Boolean literal.
   public init(booleanLiteral value: Bool) { self = .bool(value) }
+  /// An `.ints` list from an array literal of integers.
   public init(arrayLiteral elements: Int...) { self = .ints(elements) }
+  /// `.none` from `nil`.
   public init(nilLiteral: ()) { self = .none }
 
   /// The value as a real number, when it is one (integers convert).
@@ -40,6 +50,7 @@ public enum ParameterValue: Sendable, Hashable, Codable, CustomStringConvertible
     }
   }
 
+  /// A readable description, used in error messages and logs.
   public var description: String {
     switch self {
     case .int(let i): return String(i)

@@ -1,6 +1,8 @@
 /// The valid values of a real hyperparameter: an interval whose ends may be open or closed.
 public struct RealDomain: Sendable, Hashable, CustomStringConvertible {
+  /// The interval's ends (infinite for an unbounded side).
   public var lower: Double, upper: Double
+  /// Whether each end belongs to the interval.
   public var lowerClosed: Bool, upperClosed: Bool
 
   /// An interval from `lower` to `upper`, closed at each end as given.
@@ -32,6 +34,7 @@ public struct RealDomain: Sendable, Hashable, CustomStringConvertible {
     return aboveLower && belowUpper
   }
 
+  /// A readable description, used in error messages and logs.
   public var description: String {
     func show(_ v: Double) -> String { v.isInfinite ? (v < 0 ? "-inf" : "inf") : String(v) }
     return (lowerClosed ? "[" : "(") + show(lower) + ", " + show(upper) + (upperClosed ? "]" : ")")

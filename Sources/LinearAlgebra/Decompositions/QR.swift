@@ -92,30 +92,27 @@ public struct PivotedQR: Sendable {
 
   /// `Qᵀ·b` for a vector of length m.
   public func applyQTranspose(_ b: [Double]) -> [Double] {
-    let m = factors.rowCount
     var y = b
-    for k in 0..<tau.count where tau[k] != 0 {
-      var s = y[k]
-      for i in (k + 1)..<m { s += factors[i, k] * y[i] }
-      s *= tau[k]
-      y[k] -= s
-      for i in (k + 1)..<m { y[i] -= s * factors[i, k] }
-    }
+    for k in 0..<tau.count { reflect(k, &y) }
     return y
   }
 
   /// `Q·z` for a vector of length m (the reflections applied in reverse order).
   public func applyQ(_ z: [Double]) -> [Double] {
-    let m = factors.rowCount
     var y = z
-    for k in stride(from: tau.count - 1, through: 0, by: -1) where tau[k] != 0 {
-      var s = y[k]
-      for i in (k + 1)..<m { s += factors[i, k] * y[i] }
-      s *= tau[k]
-      y[k] -= s
-      for i in (k + 1)..<m { y[i] -= s * factors[i, k] }
-    }
+    for k in stride(from: tau.count - 1, through: 0, by: -1) { reflect(k, &y) }
     return y
+  }
+
+  /// Applies reflection `k`, `H_k = I − tau[k]·v·vᵀ` with `v = (0…0, 1, factors[k+1..<m][k])`.
+  private func reflect(_ k: Int, _ y: inout [Double]) {
+    guard tau[k] != 0 else { return }
+    let m = factors.rowCount
+    var s = y[k]
+    for i in (k + 1)..<m { s += factors[i, k] * y[i] }
+    s *= tau[k]
+    y[k] -= s
+    for i in (k + 1)..<m { y[i] -= s * factors[i, k] }
   }
 }
 
