@@ -7,7 +7,7 @@ import LinearAlgebra
 ///
 /// - Parameter score: how a fitted model is scored on held-out data, higher is better.
 public func crossValScore<E: Estimator>(
-  _ estimator: E, _ x: Matrix, _ y: [E.Target], cv: KFold = KFold(),
+  _ estimator: E, _ x: Matrix, _ y: [E.Target], cv: any Splitter = KFold(),
   parallelism: Parallelism = .automatic,
   score: @escaping @Sendable (E.Fitted, Matrix, [E.Target]) throws -> Double
 ) throws -> [Double] {
@@ -22,14 +22,14 @@ public func crossValScore<E: Estimator>(
 
 /// Accuracy of a classifier on each fold (its model's `score`).
 public func crossValScore<E: Estimator>(
-  _ estimator: E, _ x: Matrix, _ y: [Int], cv: KFold = KFold(), parallelism: Parallelism = .automatic
+  _ estimator: E, _ x: Matrix, _ y: [Int], cv: any Splitter = KFold(), parallelism: Parallelism = .automatic
 ) throws -> [Double] where E.Fitted: ClassifierModel {
   try crossValScore(estimator, x, y, cv: cv, parallelism: parallelism) { model, x, y in try model.score(x, y) }
 }
 
 /// R² of a regressor on each fold (its model's `score`).
 public func crossValScore<E: Estimator>(
-  _ estimator: E, _ x: Matrix, _ y: [Double], cv: KFold = KFold(), parallelism: Parallelism = .automatic
+  _ estimator: E, _ x: Matrix, _ y: [Double], cv: any Splitter = KFold(), parallelism: Parallelism = .automatic
 ) throws -> [Double] where E.Fitted: RegressorModel {
   try crossValScore(estimator, x, y, cv: cv, parallelism: parallelism) { model, x, y in try model.score(x, y) }
 }

@@ -18,7 +18,7 @@ public struct Fold: Sendable, Hashable {
 /// K-fold cross-validation (scikit-learn's `KFold`): `splits` consecutive test blocks; the first
 /// `count % splits` blocks are one sample larger. With `shuffle`, rows are permuted first by
 /// Learn's own generator from `seed`, so a seed fixes the folds on every toolchain.
-public struct KFold: Sendable, Hashable {
+public struct KFold: Splitter, Hashable {
   /// Number of folds, at least 2 (scikit-learn `n_splits`).
   public var splits: Int
   /// Whether rows are shuffled before splitting (scikit-learn `shuffle`).
@@ -33,8 +33,9 @@ public struct KFold: Sendable, Hashable {
     self.seed = seed
   }
 
-  /// The folds of `count` samples, in order. Throws when `splits` is below 2 or above `count`.
-  public func folds(count: Int) throws(LearnError) -> [Fold] {
+  /// The folds of `count` samples, in order (labels and groups are ignored). Throws when `splits`
+  /// is below 2 or above `count`.
+  public func folds(count: Int, labels: [Int]?, groups: [Int]?) throws(LearnError) -> [Fold] {
     guard splits >= 2 else {
       throw .invalidArgument(name: "splits", reason: "must be at least 2, got \(splits)")
     }

@@ -41,6 +41,14 @@ public protocol ProbabilisticClassifierModel: ClassifierModel {
   func predictProbabilities(_ x: Matrix) throws -> Matrix
 }
 
+/// A fitted classifier with a real-valued decision function (margins, log-odds), which ranking
+/// metrics such as ROC AUC use when probabilities are absent.
+public protocol DecisionFunctionModel: ClassifierModel {
+  /// For two classes, one column: the score of `classes[1]` (positive means that class). For
+  /// more, one column per entry of ``ClassifierModel/classes``.
+  func decisionFunction(_ x: Matrix) throws -> Matrix
+}
+
 /// A fitted regressor: predicts real values and scores by R².
 public protocol RegressorModel: Predictor where Prediction == Double {}
 
