@@ -53,6 +53,7 @@ let package = Package(
     // MARK: Tests
     .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "LearnTestSupport"]),
     .testTarget(name: "LearnCoreTests", dependencies: ["LearnCore", "LearnTestSupport"]),
+    .testTarget(name: "PreprocessingTests", dependencies: ["Preprocessing", "LearnTestSupport"]),
     .testTarget(name: "ModelSelectionTests", dependencies: ["ModelSelection", "LearnTestSupport"]),
     .testTarget(name: "LearnTests", dependencies: ["Learn", "LearnTestSupport"]),
   ]

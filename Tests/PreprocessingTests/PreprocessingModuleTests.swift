@@ -1,0 +1,8 @@
+import Preprocessing
+import Testing
+
+@Suite struct PreprocessingModuleTests {
+  @Test func moduleImports() {
+    #expect(Bool(true))
+  }
+}
