@@ -31,8 +31,8 @@ where E.Target: Equatable {
 
   // Hyperparameters.
   let parameters = estimator.parameters
-  check(Set(parameters.keys) == Set(E.hyperparameterNames), "parameters keys differ from the table's names")
-  check(E.hyperparameterNames.count == Set(E.hyperparameterNames).count, "hyperparameter names are not unique")
+  check(Set(parameters.keys) == Set(estimator.hyperparameterNames), "parameters keys differ from the table's names")
+  check(estimator.hyperparameterNames.count == Set(estimator.hyperparameterNames).count, "hyperparameter names are not unique")
   do {
     let copy = try estimator.setting(parameters)
     check(copy.parameters == parameters, "setting(parameters) changed the parameters")
@@ -41,11 +41,11 @@ where E.Target: Equatable {
   }
   expectError("unknown hyperparameter", { _ = try estimator.setting(["no-such-parameter": 1]) }) {
     if case LearnError.unknownHyperparameter(let name, _, let valid) = $0 {
-      return name == "no-such-parameter" && valid == E.hyperparameterNames
+      return name == "no-such-parameter" && valid == estimator.hyperparameterNames
     }
     return false
   }
-  for name in E.hyperparameterNames {
+  for name in estimator.hyperparameterNames {
     expectError("hyperparameter '\(name)' given a wrong-kind value", {
       _ = try estimator.setting([name: .string("\u{1}not a valid value")])
     }) {

@@ -80,7 +80,7 @@ private struct Outer: Tunable {
   @Test func liftedParametersArePrefixed() throws {
     let outer = try Outer().setting(["toy.c": 5, "toy.kernel": "linear"])
     #expect(outer.toy.c == 5 && outer.toy.kernel == .linear)
-    #expect(Outer.hyperparameterNames.first == "toy.c")
+    #expect(Outer().hyperparameterNames.first == "toy.c")
     #expect(throws: LearnError.self) { try Outer().setting(["toy.c": 0]) }
   }
 

@@ -177,19 +177,37 @@ private func describe(_ range: ClosedRange<Int>) -> String {
 public protocol Tunable: Sendable {
   /// Every hyperparameter of the type, in declaration order.
   static var hyperparameters: [Hyperparameter<Self>] { get }
+
+  /// The hyperparameters of this value. For most types it is the static table; composites whose
+  /// parameters depend on their parts (pipelines, column transformers) add their parts' rows,
+  /// prefixed with the part's name.
+  var hyperparameterTable: [Hyperparameter<Self>] { get }
+
+  /// The name a pipeline gives this step unless told otherwise (scikit-learn's `make_pipeline`
+  /// uses the lower-cased class name); it prefixes the step's hyperparameters (`"svc.c"`).
+  static var stepName: String { get }
 }
 
 extension Tunable {
-  /// A readable name for error messages: the type's name.
-  public static var estimatorName: String { String(describing: Self.self) }
+  /// The static table.
+  public var hyperparameterTable: [Hyperparameter<Self>] { Self.hyperparameters }
 
-  /// The names of the hyperparameters, in table order.
-  public static var hyperparameterNames: [String] { hyperparameters.map(\.name) }
+  /// The lower-cased type name, as scikit-learn's `make_pipeline` names steps.
+  public static var stepName: String { estimatorName.lowercased() }
+
+  /// A readable name for error messages: the type's name.
+  public static var estimatorName: String {
+    let full = String(describing: Self.self)
+    return full.split(separator: "<").first.map(String.init) ?? full
+  }
+
+  /// The names of this value's hyperparameters, in table order.
+  public var hyperparameterNames: [String] { hyperparameterTable.map(\.name) }
 
   /// The current value of every hyperparameter.
   public var parameters: ParameterSet {
     var result: ParameterSet = [:]
-    for h in Self.hyperparameters { result[h.name] = h.read(self) }
+    for h in hyperparameterTable { result[h.name] = h.read(self) }
     return result
   }
 
@@ -198,9 +216,10 @@ extension Tunable {
   /// the valid range).
   public func setting(_ values: ParameterSet) throws(LearnError) -> Self {
     var copy = self
+    let table = hyperparameterTable
     for (name, value) in values.sorted(by: { $0.key < $1.key }) {
-      guard let h = Self.hyperparameters.first(where: { $0.name == name }) else {
-        throw .unknownHyperparameter(name: name, estimator: Self.estimatorName, valid: Self.hyperparameterNames)
+      guard let h = table.first(where: { $0.name == name }) else {
+        throw .unknownHyperparameter(name: name, estimator: Self.estimatorName, valid: table.map(\.name))
       }
       do {
         try h.write(&copy, value)
