@@ -81,3 +81,29 @@ extension Matrix {
                       elements: storage + other.storage)
   }
 }
+
+extension Matrix {
+  /// The columns of every matrix side by side, in order (numpy's `hstack`); throws when the row
+  /// counts differ. An empty list gives a 0 × 0 matrix.
+  public static func concatenatingColumns(_ parts: [Matrix]) throws(LinearAlgebraError) -> Matrix {
+    guard let rows = parts.first?.rowCount else { return Matrix(rowCount: 0, columnCount: 0) }
+    for part in parts where part.rowCount != rows {
+      throw .dimensionMismatch("cannot place \(part.rowCount) rows beside \(rows)")
+    }
+    let width = parts.reduce(0) { $0 + $1.columnCount }
+    var result = Matrix(rowCount: rows, columnCount: width)
+    var offset = 0
+    for part in parts {
+      let w = part.columnCount
+      part.withUnsafeBufferPointer { source in
+        result.withUnsafeMutableBufferPointer { target in
+          for i in 0..<rows {
+            for j in 0..<w { target[i &* width &+ offset &+ j] = source[i &* w &+ j] }
+          }
+        }
+      }
+      offset += w
+    }
+    return result
+  }
+}

@@ -187,7 +187,7 @@ import Testing
 
   @Test func nonNumericFeatureCell() {
     #expect(
-      throws: LearnError.malformedCSV(line: 4, column: "b", reason: "'abc' is not a number")
+      throws: LearnError.malformedCSV(line: 4, column: "b", reason: "'abc' is not a number; pass categoricalFeatures: .encode to read text columns as categories")
     ) { try Dataset<Int>(csv: "a,b,y\n1,2,0\n\n3, abc ,1\n", target: "y") }
   }
 

@@ -40,6 +40,16 @@ public enum MissingValuePolicy: Sendable {
   }
 }
 
+/// What reading a CSV into a ``Dataset`` does with a feature column that holds text.
+public enum CategoricalPolicy: Sendable {
+  /// A non-numeric feature cell is an error naming its line and column.
+  case reject
+  /// A feature column with any non-numeric, non-missing cell is categorical: its distinct cells,
+  /// sorted, become codes 0, 1, … (scikit-learn's `OrdinalEncoder` order) and their names are kept
+  /// in ``Dataset/categories``. A `ColumnTransformer` with a `OneHotEncoder` then expands them.
+  case encode
+}
+
 /// A target type a CSV column can hold: `Int` class labels or `Double` regression values.
 public protocol CSVTarget: Sendable, Hashable {
   /// The targets spelled by `cells` (trimmed, none missing), with class names for labels read
@@ -117,33 +127,35 @@ extension Dataset where Target: CSVTarget {
   /// target cell.
   public init(
     csv text: String, target: String, separator: Character = ",",
-    missingValues: MissingValuePolicy = .reject
+    missingValues: MissingValuePolicy = .reject, categoricalFeatures: CategoricalPolicy = .reject
   ) throws(LearnError) {
     try self.init(
       table: try CSVTable(parsing: text, separator: separator), target: target,
-      missingValues: missingValues)
+      missingValues: missingValues, categoricalFeatures: categoricalFeatures)
   }
 
-  /// Reads the dataset in the CSV file at `path`; see ``init(csv:target:separator:missingValues:)``.
+  /// Reads the dataset in the CSV file at `path`; see ``init(csv:target:separator:missingValues:categoricalFeatures:)``.
   /// File errors throw ``LearnError/io(path:reason:)``.
   public static func readCSV(
     _ path: String, target: String, separator: Character = ",",
-    missingValues: MissingValuePolicy = .reject
+    missingValues: MissingValuePolicy = .reject, categoricalFeatures: CategoricalPolicy = .reject
   ) throws(LearnError) -> Dataset {
     try Dataset(
       table: try CSVTable(contentsOf: path, separator: separator), target: target,
-      missingValues: missingValues)
+      missingValues: missingValues, categoricalFeatures: categoricalFeatures)
   }
 
-  /// A dataset from a parsed CSV `table`; see ``init(csv:target:separator:missingValues:)``.
+  /// A dataset from a parsed CSV `table`; see ``init(csv:target:separator:missingValues:categoricalFeatures:)``.
   public init(
-    table: CSVTable, target: String, missingValues: MissingValuePolicy = .reject
+    table: CSVTable, target: String, missingValues: MissingValuePolicy = .reject,
+    categoricalFeatures: CategoricalPolicy = .reject
   ) throws(LearnError) {
-    let columns = try CSVColumns(table: table, target: target, missingValues: missingValues)
+    let columns = try CSVColumns(
+      table: table, target: target, missingValues: missingValues, categoricalFeatures: categoricalFeatures)
     let decoded = try Target.decode(columns.targetCells, lines: table.lineNumbers, column: target)
     try self.init(
       x: columns.x, y: decoded.values, featureNames: columns.featureNames, targetName: target,
-      classNames: decoded.classNames)
+      classNames: decoded.classNames, categories: columns.categories)
   }
 
   /// The dataset as a CSV table: one column per feature, then the target column.
@@ -189,8 +201,13 @@ struct CSVColumns {
   var featureNames: [String]
   /// The trimmed target cell of each row; none is missing.
   var targetCells: [String]
+  /// Category names by code for the feature columns read as categorical, keyed by output column.
+  var categories: [Int: [String]] = [:]
 
-  init(table: CSVTable, target: String, missingValues: MissingValuePolicy) throws(LearnError) {
+  init(
+    table: CSVTable, target: String, missingValues: MissingValuePolicy,
+    categoricalFeatures: CategoricalPolicy = .reject
+  ) throws(LearnError) {
     guard let targetIndex = table.header.firstIndex(of: target) else {
       throw .missingColumn(name: target, available: table.header)
     }
@@ -202,6 +219,25 @@ struct CSVColumns {
       throw .emptyInput("the CSV has a header but no data rows")
     }
     featureNames = featureIndices.map { table.header[$0] }
+    // Categorical columns: those with a non-missing cell that is not a number.
+    var codes: [Int: [String: Double]] = [:]
+    if categoricalFeatures == .encode {
+      for (output, j) in featureIndices.enumerated() {
+        var names = Set<String>()
+        var textual = false
+        for fields in table.rows {
+          let cell = CSVColumns.trimmed(fields[j])
+          if MissingValuePolicy.isMissing(cell) { continue }
+          names.insert(cell)
+          if !textual, Double(cell) == nil { textual = true }
+        }
+        if textual {
+          let sorted = names.sorted()
+          categories[output] = sorted
+          codes[j] = Dictionary(uniqueKeysWithValues: sorted.enumerated().map { ($1, Double($0)) })
+        }
+      }
+    }
     var elements: [Double] = []
     elements.reserveCapacity(table.rows.count * featureIndices.count)
     var targets: [String] = []
@@ -209,7 +245,14 @@ struct CSVColumns {
     for (row, fields) in table.rows.enumerated() {
       let line = table.lineNumbers[row]
       for j in featureIndices {
-        let value = try CSVColumns.number(fields[j], line: line, column: table.header[j])
+        let value: Double
+        if let code = codes[j] {
+          value = code[CSVColumns.trimmed(fields[j])] ?? .nan
+        } else {
+          value = try CSVColumns.number(
+            fields[j], line: line, column: table.header[j],
+            hint: "; pass categoricalFeatures: .encode to read text columns as categories")
+        }
         if value.isNaN, missingValues == .reject {
           throw .malformedCSV(
             line: line, column: table.header[j],
@@ -237,11 +280,11 @@ struct CSVColumns {
 
   /// The number `cell` spells, NaN when it is missing (empty, `NA`, `NaN`, …), or an error at
   /// `line` when it is not a number or is infinite.
-  static func number(_ field: String, line: Int, column: String) throws(LearnError) -> Double {
+  static func number(_ field: String, line: Int, column: String, hint: String = "") throws(LearnError) -> Double {
     let cell = trimmed(field)
     if MissingValuePolicy.isMissing(cell) { return .nan }
     guard let value = Double(cell) else {
-      throw .malformedCSV(line: line, column: column, reason: "'\(cell)' is not a number")
+      throw .malformedCSV(line: line, column: column, reason: "'\(cell)' is not a number" + hint)
     }
     guard !value.isInfinite else {
       throw .malformedCSV(

@@ -15,11 +15,15 @@ public struct Dataset<Target: Sendable & Hashable>: Sendable {
   /// For classification: the original name of each label (a CSV's string labels are mapped to
   /// 0, 1, …); see ``className(of:)``. Empty for regression and for labels that were numbers.
   public var classNames: [Int: String]
+  /// For categorical feature columns read from strings: the category names by code, keyed by
+  /// column index (column `j` holds `0, 1, …` for `categories[j]![0], [1], …`). Empty when every
+  /// feature is numeric.
+  public var categories: [Int: [String]]
 
   /// A dataset; throws when `y`, `featureNames` or `x` disagree in size.
   public init(
     x: Matrix, y: [Target], featureNames: [String]? = nil, targetName: String = "target",
-    classNames: [Int: String] = [:]
+    classNames: [Int: String] = [:], categories: [Int: [String]] = [:]
   ) throws(LearnError) {
     guard y.count == x.rowCount else {
       throw .shapeMismatch("x has \(x.rowCount) rows but y has \(y.count) entries")
@@ -33,6 +37,7 @@ public struct Dataset<Target: Sendable & Hashable>: Sendable {
     self.featureNames = names
     self.targetName = targetName
     self.classNames = classNames
+    self.categories = categories
   }
 
   /// Number of samples.
