@@ -1,0 +1,163 @@
+import Foundation
+import LearnCore
+import LinearAlgebra
+
+/// A fitted transformation that can be undone (scikit-learn's `inverse_transform`): scalers map
+/// back to the original units, encoders back to the category codes.
+public protocol InvertibleTransformer: FittedTransformer {
+  /// `x` mapped back to the input space, one output row per input row.
+  func inverseTransform(_ x: Matrix) throws -> Matrix
+}
+
+/// A fitted transformation that names its output columns (scikit-learn's
+/// `get_feature_names_out`), so pipelines and column transformers can name theirs.
+public protocol FeatureNamingTransformer: FittedTransformer {
+  /// The names of the output columns given the names of the input columns; `nil` stands for
+  /// scikit-learn's default names `x0`, `x1`, …. Throws when `input` has the wrong length.
+  func featureNamesOut(_ input: [String]?) throws(LearnError) -> [String]
+}
+
+/// Input checks and small numeric routines shared by the transformers of this module.
+enum PreprocessingSupport {
+  /// scikit-learn's default input names, `x0`, `x1`, … (`_check_feature_names_in`).
+  static func defaultFeatureNames(_ count: Int) -> [String] {
+    (0..<count).map { "x\($0)" }
+  }
+
+  /// `input`, or the default names, after checking there is one name per input feature.
+  static func inputFeatureNames(_ input: [String]?, featureCount: Int) throws(LearnError) -> [String] {
+    guard let input else { return defaultFeatureNames(featureCount) }
+    guard input.count == featureCount else {
+      throw .shapeMismatch("\(input.count) input feature names for \(featureCount) features")
+    }
+    return input
+  }
+
+  /// Checks a matrix given to `transform` (or `inverseTransform`): `expected` columns, every value
+  /// finite. A matrix with no rows is accepted and gives an output with no rows, as `predict` does.
+  static func checkTransformInput(_ x: Matrix, expected: Int) throws(LearnError) {
+    try Validation.checkFeatureCount(x, expected: expected)
+  }
+
+  /// Checks a matrix whose NaNs mark missing values (``SimpleImputer``): rows and columns present
+  /// when `requireRows`, no infinities.
+  static func checkAllowingNaN(_ x: Matrix, requireRows: Bool) throws(LearnError) {
+    if requireRows {
+      guard x.rowCount > 0 else { throw .emptyInput("x has no rows") }
+      guard x.columnCount > 0 else { throw .emptyInput("x has no columns") }
+    }
+    let columns = x.columnCount
+    let bad: (row: Int, column: Int)? = x.withUnsafeBufferPointer { a in
+      for index in 0..<a.count where a[index].isInfinite { return (index / columns, index % columns) }
+      return nil
+    }
+    if let bad { throw .nonFiniteValue(row: bad.row, column: bad.column) }
+  }
+
+  /// Column `j` of `x` in ascending order.
+  static func sortedColumn(_ x: Matrix, _ j: Int) -> [Double] {
+    x.column(j).sorted()
+  }
+
+  /// The median of ascending, non-empty `sorted`: the middle value, or the mean `(a + b) / 2` of
+  /// the two middle values, as `numpy.median` computes it.
+  static func median(sorted: [Double]) -> Double {
+    let n = sorted.count
+    if n % 2 == 1 { return sorted[n / 2] }
+    return (sorted[n / 2 - 1] + sorted[n / 2]) / 2
+  }
+
+  /// The `q`-quantile (`q` in [0, 1]) of ascending, non-empty `sorted` by numpy's default
+  /// `linear` method, with numpy's rounding: index `(n − 1)·q`, and the interpolation taken from
+  /// the nearer end (`b − (b − a)(1 − γ)` when `γ ≥ 0.5`), so results are bit-identical.
+  static func quantile(sorted: [Double], _ q: Double) -> Double {
+    let n = sorted.count
+    let virtualIndex = Double(n - 1) * q
+    if virtualIndex >= Double(n - 1) { return sorted[n - 1] }
+    if virtualIndex <= 0 { return sorted[0] }
+    let previous = virtualIndex.rounded(.down)
+    let i = Int(previous)
+    let gamma = virtualIndex - previous
+    let a = sorted[i], b = sorted[i + 1]
+    let difference = b - a
+    return gamma >= 0.5 ? b - difference * (1 - gamma) : a + difference * gamma
+  }
+
+  /// Scales that are zero or nearly so (below ten machine epsilons) replaced by 1, as
+  /// scikit-learn's `_handle_zeros_in_scale`, so constant features are not divided by zero.
+  static func handlingZeros(_ scale: [Double]) -> [Double] {
+    scale.map { $0 < 10 * Double.ulpOfOne ? 1 : $0 }
+  }
+
+  /// The standard normal quantile function Φ⁻¹(p) for p in (0, 1) (scipy's `norm.ppf`): Acklam's
+  /// rational approximation refined by Halley steps on `erfc`, accurate to a few ulps. The upper
+  /// half is computed as −Φ⁻¹(1 − p) (1 − p is exact there), so the refinement never subtracts
+  /// nearly equal probabilities.
+  static func normalQuantile(_ p: Double) -> Double {
+    precondition(p > 0 && p < 1, "normalQuantile needs p in (0, 1)")
+    if p > 0.5 { return -normalQuantile(1 - p) }
+    let a = [-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
+             1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00]
+    let b = [-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02,
+             6.680131188771972e+01, -1.328068155288572e+01]
+    let c = [-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00,
+             -2.549732539343734e+00, 4.374664141464968e+00, 2.938163982698783e+00]
+    let d = [7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00,
+             3.754408661907416e+00]
+    let low = 0.02425
+    var x: Double
+    if p < low {
+      let q = (-2 * Foundation.log(p)).squareRoot()
+      x = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5])
+        / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1)
+    } else if p <= 1 - low {
+      let q = p - 0.5
+      let r = q * q
+      x = (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q
+        / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1)
+    } else {
+      let q = (-2 * Foundation.log(1 - p)).squareRoot()
+      x = -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5])
+        / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1)
+    }
+    // Halley refinement: e = Φ(x) − p, with Φ(x) = erfc(−x/√2)/2.
+    for _ in 0..<2 {
+      let e = 0.5 * Foundation.erfc(-x / 2.0.squareRoot()) - p
+      let u = e * (2 * Double.pi).squareRoot() * Foundation.exp(x * x / 2)
+      x -= u / (1 + x * u / 2)
+    }
+    return x
+  }
+
+  /// The sorted distinct values of each column of `x` (numpy's `unique`, column by column).
+  static func columnCategories(_ x: Matrix) -> [[Double]] {
+    (0..<x.columnCount).map { j in Array(Set(x.column(j))).sorted() }
+  }
+
+  /// For each column, a map from category to its index in `categories[j]`.
+  static func categoryIndex(_ categories: [[Double]]) -> [[Double: Int]] {
+    categories.map { list in
+      var index: [Double: Int] = [:]
+      for (k, value) in list.enumerated() { index[value] = k }
+      return index
+    }
+  }
+
+  /// The first column of `x` holding a value absent from `index`, with its distinct unknown
+  /// values in ascending order, or `nil` when every value is known.
+  static func firstUnknown(_ x: Matrix, _ index: [[Double: Int]]) -> (column: Int, values: [Double])? {
+    for j in 0..<x.columnCount {
+      var unknown = Set<Double>()
+      for i in 0..<x.rowCount where index[j][x[i, j]] == nil { unknown.insert(x[i, j]) }
+      if !unknown.isEmpty { return (j, unknown.sorted()) }
+    }
+    return nil
+  }
+
+  /// The `.invalidArgument` error scikit-learn raises for unknown categories ("Found unknown
+  /// categories [7.0] in column 1 during transform").
+  static func unknownCategoryError(column: Int, values: [Double], during phase: String) -> LearnError {
+    let list = "[" + values.map { String($0) }.joined(separator: ", ") + "]"
+    return .invalidArgument(name: "x", reason: "found unknown categories \(list) in column \(column) during \(phase)")
+  }
+}
