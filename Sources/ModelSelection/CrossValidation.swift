@@ -1,35 +1,165 @@
+import Dispatch
 import LearnCore
 import LinearAlgebra
 
-/// Scores of `estimator` on each fold: fit on the fold's training rows, score on its test rows
-/// (scikit-learn's `cross_val_score`). Folds run in parallel; each writes only its own slot, so
-/// the result is the same for any `parallelism`.
-///
-/// - Parameter score: how a fitted model is scored on held-out data, higher is better.
-public func crossValScore<E: Estimator>(
-  _ estimator: E, _ x: Matrix, _ y: [E.Target], cv: any Splitter = KFold(),
-  parallelism: Parallelism = .automatic,
-  score: @escaping @Sendable (E.Fitted, Matrix, [E.Target]) throws -> Double
-) throws -> [Double] {
-  try Validation.checkSamples(x, y)
-  let folds = try cv.folds(count: x.rowCount)
-  return try Parallel.map(folds.count, parallelism: parallelism) { k in
-    let fold = folds[k]
-    let model = try estimator.fit(x.rows(at: fold.train), fold.train.map { y[$0] })
-    return try score(model, x.rows(at: fold.test), fold.test.map { y[$0] })
+/// What a cross-validation function does when a fit or a score throws.
+public enum ErrorScore: Sendable, Hashable {
+  /// Rethrow the error (of the lowest failing fold) after all folds have run.
+  case raise
+  /// Record this score for the failed fold (scikit-learn's `error_score=np.nan` is `.value(.nan)`)
+  /// and keep the reason in the result's `failures`.
+  case value(Double)
+}
+
+/// The outcome of ``crossValidate(_:_:_:cv:groups:scoring:returnTrainScore:returnModels:errorScore:parallelism:)``
+/// (scikit-learn's `cross_validate` dictionary).
+public struct CrossValidationResult<Model: Predictor>: Sendable {
+  /// The folds, in order.
+  public let folds: [Fold]
+  /// Names of the scorers, in the order given.
+  public let scorerNames: [String]
+  /// Test-fold scores per scorer name (`test_<name>`), one per fold.
+  public let testScores: [String: [Double]]
+  /// Training-fold scores per scorer name (`train_<name>`), when asked for; otherwise empty.
+  public let trainScores: [String: [Double]]
+  /// Seconds spent fitting, per fold.
+  public let fitTimes: [Double]
+  /// Seconds spent scoring the test fold, per fold.
+  public let scoreTimes: [Double]
+  /// The fitted model of each fold, when asked for (scikit-learn's `return_estimator`); otherwise empty.
+  public let models: [Model]
+  /// The reason each failed fold failed, by fold index (empty when every fold succeeded).
+  public let failures: [Int: String]
+
+  /// The test scores of the only scorer, or of the first one.
+  public var scores: [Double] { testScores[scorerNames[0]] ?? [] }
+}
+
+/// The scorer used when none is given: accuracy for classifiers, R² for regressors (the
+/// estimator's `score`, as scikit-learn's `scoring=None`).
+func defaultScorer<Target>(for _: Target.Type) -> Scorer {
+  Target.self == Int.self ? .accuracy : .r2
+}
+
+/// The splitter used when none is given: scikit-learn's `cv=None`, stratified 5-fold for classifiers
+/// and 5-fold otherwise.
+func defaultSplitter<Target>(for _: Target.Type) -> any Splitter {
+  Target.self == Int.self ? StratifiedKFold(splits: 5) : KFold(splits: 5)
+}
+
+/// The folds `cv` (or the default) makes for these samples: class labels go to stratified
+/// splitters when the targets are labels.
+func makeFolds<Target>(_ cv: (any Splitter)?, count: Int, y: [Target], groups: [Int]?) throws(LearnError) -> [Fold] {
+  let splitter = cv ?? defaultSplitter(for: Target.self)
+  if let groups, groups.count != count {
+    throw .shapeMismatch("groups has \(groups.count) entries for \(count) samples")
   }
+  return try splitter.folds(count: count, labels: y as? [Int], groups: groups)
 }
 
-/// Accuracy of a classifier on each fold (its model's `score`).
-public func crossValScore<E: Estimator>(
-  _ estimator: E, _ x: Matrix, _ y: [Int], cv: any Splitter = KFold(), parallelism: Parallelism = .automatic
-) throws -> [Double] where E.Fitted: ClassifierModel {
-  try crossValScore(estimator, x, y, cv: cv, parallelism: parallelism) { model, x, y in try model.score(x, y) }
+/// One fold's fit-and-score work.
+struct FoldOutcome<Model: Predictor>: Sendable {
+  var test: [Double]
+  var train: [Double]
+  var fitTime: Double
+  var scoreTime: Double
+  var model: Model?
 }
 
-/// R² of a regressor on each fold (its model's `score`).
+/// Seconds taken by `body`.
+func timed<T>(_ body: () throws -> T) rethrows -> (T, Double) {
+  let start = DispatchTime.now().uptimeNanoseconds
+  let value = try body()
+  return (value, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+}
+
+/// Fits `estimator` on rows `train` and scores it with every scorer on rows `test` (and `train`
+/// when asked).
+func fitAndScore<E: Estimator>(
+  _ estimator: E, _ x: Matrix, _ y: [E.Target], train: [Int], test: [Int], scorers: [Scorer],
+  scoreTrain: Bool, keepModel: Bool
+) throws -> FoldOutcome<E.Fitted> {
+  let (model, fitTime) = try timed { try estimator.fit(x.rows(at: train), train.map { y[$0] }) }
+  let xTest = x.rows(at: test), yTest = test.map { y[$0] }
+  let (testScores, scoreTime) = try timed { try scorers.map { try $0.score(model, xTest, yTest) } }
+  var trainScores: [Double] = []
+  if scoreTrain {
+    let xTrain = x.rows(at: train), yTrain = train.map { y[$0] }
+    trainScores = try scorers.map { try $0.score(model, xTrain, yTrain) }
+  }
+  return FoldOutcome(test: testScores, train: trainScores, fitTime: fitTime, scoreTime: scoreTime,
+                     model: keepModel ? model : nil)
+}
+
+/// Evaluates `estimator` by cross-validation with several scorers at once (scikit-learn's
+/// `cross_validate`).
+///
+/// Folds run in parallel; each fold writes only its own slot and estimators carry their own seeds,
+/// so results are identical for any `parallelism`.
+///
+/// - Parameters:
+///   - cv: the splitter; `nil` means stratified 5-fold for classifiers, 5-fold otherwise.
+///   - groups: group ids for group splitters.
+///   - scoring: the scorers; empty means the estimator's default (accuracy or R²).
+///   - returnTrainScore: also score each fold's training rows.
+///   - returnModels: keep each fold's fitted model.
+///   - errorScore: `.raise` (the default: a failure is never a silent number) or a score to record.
+public func crossValidate<E: Estimator>(
+  _ estimator: E, _ x: Matrix, _ y: [E.Target], cv: (any Splitter)? = nil, groups: [Int]? = nil,
+  scoring: [Scorer] = [], returnTrainScore: Bool = false, returnModels: Bool = false,
+  errorScore: ErrorScore = .raise, parallelism: Parallelism = .automatic
+) throws -> CrossValidationResult<E.Fitted> {
+  try Validation.checkSamples(x, y)
+  let scorers = scoring.isEmpty ? [defaultScorer(for: E.Target.self)] : scoring
+  let names = scorers.map(\.name)
+  guard Set(names).count == names.count else {
+    throw LearnError.invalidArgument(name: "scoring", reason: "scorer names must be unique, got \(names)")
+  }
+  let folds = try makeFolds(cv, count: x.rowCount, y: y, groups: groups)
+  let outcomes = Parallel.mapResults(folds.count, parallelism: parallelism) { k in
+    try fitAndScore(estimator, x, y, train: folds[k].train, test: folds[k].test, scorers: scorers,
+                    scoreTrain: returnTrainScore, keepModel: returnModels)
+  }
+  var testScores: [String: [Double]] = [:], trainScores: [String: [Double]] = [:]
+  var fitTimes: [Double] = [], scoreTimes: [Double] = []
+  var models: [E.Fitted] = []
+  var failures: [Int: String] = [:]
+  for (k, outcome) in outcomes.enumerated() {
+    switch outcome {
+    case .success(let fold):
+      for (s, name) in names.enumerated() {
+        testScores[name, default: []].append(fold.test[s])
+        if returnTrainScore { trainScores[name, default: []].append(fold.train[s]) }
+      }
+      fitTimes.append(fold.fitTime)
+      scoreTimes.append(fold.scoreTime)
+      if let model = fold.model { models.append(model) }
+    case .failure(let error):
+      guard case .value(let score) = errorScore else { throw error }
+      failures[k] = String(describing: error)
+      for name in names {
+        testScores[name, default: []].append(score)
+        if returnTrainScore { trainScores[name, default: []].append(score) }
+      }
+      fitTimes.append(0)
+      scoreTimes.append(0)
+    }
+  }
+  if failures.count == folds.count {
+    throw LearnError.invalidArgument(
+      name: "estimator", reason: "every fold failed; the first: \(failures[0] ?? "unknown")")
+  }
+  return CrossValidationResult(folds: folds, scorerNames: names, testScores: testScores, trainScores: trainScores,
+                               fitTimes: fitTimes, scoreTimes: scoreTimes, models: models, failures: failures)
+}
+
+/// Scores of `estimator` on each fold with one scorer (scikit-learn's `cross_val_score`).
+///
+/// - Parameter scoring: `nil` means the estimator's default (accuracy or R²).
 public func crossValScore<E: Estimator>(
-  _ estimator: E, _ x: Matrix, _ y: [Double], cv: any Splitter = KFold(), parallelism: Parallelism = .automatic
-) throws -> [Double] where E.Fitted: RegressorModel {
-  try crossValScore(estimator, x, y, cv: cv, parallelism: parallelism) { model, x, y in try model.score(x, y) }
+  _ estimator: E, _ x: Matrix, _ y: [E.Target], cv: (any Splitter)? = nil, groups: [Int]? = nil,
+  scoring: Scorer? = nil, parallelism: Parallelism = .automatic
+) throws -> [Double] {
+  try crossValidate(estimator, x, y, cv: cv, groups: groups, scoring: scoring.map { [$0] } ?? [],
+                    parallelism: parallelism).scores
 }

@@ -12,8 +12,10 @@ public protocol Splitter: Sendable {
   ///   - labels: one class label per sample; required by stratified splitters, ignored by others.
   ///   - groups: one group id per sample; required by group splitters, ignored by others.
   /// - Throws: `LearnError.invalidArgument` when the splitter's settings do not fit the data (more
-  ///   folds than samples, a class smaller than the fold count, missing labels or groups, lengths
-  ///   that differ from `count`), naming the argument and the valid range.
+  ///   folds than samples, every class smaller than the fold count, fewer groups than folds, missing
+  ///   labels or groups), naming the argument and the valid range; `LearnError.shapeMismatch` when
+  ///   labels or groups differ in length from `count`. Where scikit-learn only warns (some classes
+  ///   smaller than the fold count), the splitter works as scikit-learn does.
   func folds(count: Int, labels: [Int]?, groups: [Int]?) throws(LearnError) -> [Fold]
 }
 

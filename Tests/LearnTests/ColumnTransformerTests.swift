@@ -57,4 +57,27 @@ import Testing
     let model = try pipeline.setting(["columntransformer.centered.shift": 1]).fit(try Matrix([[2, 7], [4, 9]]), [0, 0])
     #expect(try model.predict(try Matrix([[3, 0]])) == [2])  // (3 − 3 + 1) + 1 training unit
   }
+
+  @Test func mixedCSVThroughScalerAndOneHotEncoder() throws {
+    // The example of Docs/Guides/Pipelines.md, on inline data.
+    let data = try Dataset<Int>(csv: """
+      age,city,income,label
+      30,paris,100,yes
+      40,rome,200,no
+      50,paris,300,yes
+      60,oslo,400,no
+      """, target: "label", categoricalFeatures: .encode)
+    let columns = try ColumnTransformer([
+      .init("numeric", StandardScaler(), columns: ["age", "income"], in: data.featureNames),
+      .init("categorical", OneHotEncoder(handleUnknown: .ignore), columns: ["city"], in: data.featureNames),
+    ])
+    let fitted = try columns.fit(data.x)
+    let transformed = try fitted.transform(data.x)
+    #expect(transformed.columnCount == 5)
+    #expect(transformed.row(1).suffix(3) == [0, 0, 1], "rome is the third category")
+    #expect(allClose(transformed.columnMeans().prefix(2).map { $0 }, [0, 0], absolute: 1e-15))
+    let model = try Pipeline(columns, DummyClassifier()).fit(data.x, data.y)
+    #expect(try model.predict(data.x) == [0, 0, 0, 0])
+    #expect(try model.score(data.x, data.y) == 0.5)
+  }
 }
