@@ -33,6 +33,8 @@ let package = Package(
     .library(name: "LinearAlgebra", targets: ["LinearAlgebra"]),
     .library(name: "LearnCore", targets: ["LearnCore"]),
     .library(name: "Preprocessing", targets: ["Preprocessing"]),
+    .library(name: "LinearModels", targets: ["LinearModels"]),
+    .library(name: "SupportVectorMachines", targets: ["SupportVectorMachines"]),
     .library(name: "ModelSelection", targets: ["ModelSelection"]),
     .library(name: "LearnTestSupport", targets: ["LearnTestSupport"]),
     .executable(name: "learn", targets: ["LearnCLI"]),
@@ -42,8 +44,12 @@ let package = Package(
     .target(name: "LinearAlgebra", swiftSettings: kernels),
     .target(name: "LearnCore", dependencies: ["LinearAlgebra"], swiftSettings: kernels),
     .target(name: "Preprocessing", dependencies: ["LearnCore"], swiftSettings: kernels),
+    .target(name: "LinearModels", dependencies: ["LearnCore"], swiftSettings: kernels),
+    .target(name: "SupportVectorMachines", dependencies: ["LearnCore"], swiftSettings: kernels),
     .target(name: "ModelSelection", dependencies: ["LearnCore", "Preprocessing"], swiftSettings: kernels),
-    .target(name: "Learn", dependencies: ["LinearAlgebra", "LearnCore", "Preprocessing", "ModelSelection"]),
+    .target(
+      name: "Learn",
+      dependencies: ["LinearAlgebra", "LearnCore", "Preprocessing", "LinearModels", "SupportVectorMachines", "ModelSelection"]),
 
     // MARK: Tools
     .executableTarget(name: "LearnCLI", dependencies: ["Learn"]),
@@ -54,6 +60,8 @@ let package = Package(
     .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "LearnTestSupport"]),
     .testTarget(name: "LearnCoreTests", dependencies: ["LearnCore", "LearnTestSupport"]),
     .testTarget(name: "PreprocessingTests", dependencies: ["Preprocessing", "LearnTestSupport"]),
+    .testTarget(name: "LinearModelsTests", dependencies: ["LinearModels", "LearnTestSupport"]),
+    .testTarget(name: "SupportVectorMachinesTests", dependencies: ["SupportVectorMachines", "LearnTestSupport"]),
     .testTarget(name: "ModelSelectionTests", dependencies: ["ModelSelection", "LearnTestSupport"]),
     .testTarget(name: "LearnTests", dependencies: ["Learn", "LearnTestSupport"]),
   ]

@@ -2,4 +2,6 @@
 @_exported import LinearAlgebra
 @_exported import LearnCore
 @_exported import Preprocessing
+@_exported import LinearModels
+@_exported import SupportVectorMachines
 @_exported import ModelSelection

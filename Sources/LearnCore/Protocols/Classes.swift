@@ -1,0 +1,79 @@
+import LinearAlgebra
+
+/// Class labels mapped to dense indices `0 ..< classes.count`: how classifiers see any integer
+/// labels (scikit-learn's `np.unique(y, return_inverse=True)`).
+public struct ClassEncoding: Sendable, Hashable {
+  /// The distinct labels, ascending (a model's `classes`).
+  public let classes: [Int]
+  /// For each sample, the index of its label in ``classes``.
+  public let indices: [Int]
+
+  /// Encodes `y`; throws ``LearnError/emptyInput(_:)`` for no labels and
+  /// ``LearnError/singleClass(label:)`` unless `allowSingleClass` when every label is the same.
+  public init(_ y: [Int], allowSingleClass: Bool = false) throws(LearnError) {
+    guard let first = y.first else { throw .emptyInput("y has no labels") }
+    let classes = Array(Set(y)).sorted()
+    guard classes.count > 1 || allowSingleClass else { throw .singleClass(label: first) }
+    let position = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
+    self.classes = classes
+    self.indices = y.map { position[$0]! }
+  }
+
+  /// How many samples each class has, in ``classes`` order.
+  public var counts: [Int] {
+    var counts = [Int](repeating: 0, count: classes.count)
+    for i in indices { counts[i] += 1 }
+    return counts
+  }
+}
+
+/// Per-class weights in a classifier's loss (scikit-learn's `class_weight`).
+public enum ClassWeight: Sendable, Hashable, CustomStringConvertible {
+  /// Every class weighs 1.
+  case uniform
+  /// Weights inversely proportional to class frequency: `n / (k · count(class))`.
+  case balanced
+  /// Explicit weights by label; labels not listed weigh 1.
+  case custom([Int: Double])
+
+  /// The weight of each class of `encoding`, in its `classes` order. Throws when a custom weight is
+  /// negative or not finite, or names a label that is not among the training classes (scikit-learn
+  /// raises for labels absent from `y`).
+  public func weights(for encoding: ClassEncoding) throws(LearnError) -> [Double] {
+    switch self {
+    case .uniform:
+      return [Double](repeating: 1, count: encoding.classes.count)
+    case .balanced:
+      let n = Double(encoding.indices.count), k = Double(encoding.classes.count)
+      return encoding.counts.map { n / (k * Double($0)) }
+    case .custom(let table):
+      for (label, weight) in table.sorted(by: { $0.key < $1.key }) {
+        guard encoding.classes.contains(label) else {
+          throw .invalidArgument(name: "classWeight", reason: "class \(label) is not in the training labels \(encoding.classes)")
+        }
+        guard weight.isFinite, weight >= 0 else {
+          throw .invalidArgument(name: "classWeight", reason: "the weight of class \(label) must be finite and non-negative, got \(weight)")
+        }
+      }
+      return encoding.classes.map { table[$0] ?? 1 }
+    }
+  }
+
+  /// `"uniform"`, `"balanced"` or the table.
+  public var description: String {
+    switch self {
+    case .uniform: return "uniform"
+    case .balanced: return "balanced"
+    case .custom(let table): return "\(table.sorted { $0.key < $1.key })"
+    }
+  }
+}
+
+/// A model fitted by an iterative solver. Not converging is not an error: the model says so here
+/// (scikit-learn warns with `ConvergenceWarning`).
+public protocol IterativeModel: Sendable {
+  /// Whether the solver met its tolerance before its iteration limit.
+  var converged: Bool { get }
+  /// Iterations (epochs, passes, solver steps) the solver ran (scikit-learn's `n_iter_`).
+  var iterations: Int { get }
+}

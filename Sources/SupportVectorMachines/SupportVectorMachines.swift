@@ -1,0 +1,3 @@
+// The SupportVectorMachines module: SVC, SVR and LinearSVC.
+import LearnCore
+import LinearAlgebra

@@ -1,0 +1,23 @@
+import LearnCore
+import Testing
+
+@Suite struct ClassesTests {
+  @Test func encodingMapsLabelsToDenseIndices() throws {
+    let encoding = try ClassEncoding([7, -1, 7, 3])
+    #expect(encoding.classes == [-1, 3, 7])
+    #expect(encoding.indices == [2, 0, 2, 1])
+    #expect(encoding.counts == [1, 1, 2])
+    #expect(throws: LearnError.singleClass(label: 4)) { try ClassEncoding([4, 4]) }
+    #expect(try ClassEncoding([4, 4], allowSingleClass: true).classes == [4])
+    #expect(throws: LearnError.self) { try ClassEncoding([]) }
+  }
+
+  @Test func classWeightsFollowScikitLearn() throws {
+    let encoding = try ClassEncoding([0, 0, 0, 1])
+    #expect(try ClassWeight.uniform.weights(for: encoding) == [1, 1])
+    #expect(try ClassWeight.balanced.weights(for: encoding) == [4.0 / 6.0, 2])  // n / (k · count)
+    #expect(try ClassWeight.custom([1: 5]).weights(for: encoding) == [1, 5])
+    #expect(throws: LearnError.self) { try ClassWeight.custom([2: 1]).weights(for: encoding) }
+    #expect(throws: LearnError.self) { try ClassWeight.custom([1: -1]).weights(for: encoding) }
+  }
+}
