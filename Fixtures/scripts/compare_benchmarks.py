@@ -2,6 +2,10 @@
 the ratios that Docs/Benchmarks.md reports.
 
     python3 Fixtures/scripts/compare_benchmarks.py gemm [--rounds 2] [--repeats 7]
+    python3 Fixtures/scripts/compare_benchmarks.py estimators --family linear [--rounds 1]
+
+For estimators, time ratios are Learn / scikit-learn (below 1 means Learn is faster); the datasets
+are written first by benchmark_data.py.
 
 Each round runs Learn then numpy, alternating, so both see the same machine conditions; the best
 GFLOP/s over rounds is kept for each side (the machine is shared, so best-of is the stable figure).
@@ -25,12 +29,17 @@ def run_json_lines(command):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("benchmark", choices=["gemm"])
-    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("benchmark", choices=["gemm", "estimators"])
+    parser.add_argument("--family")
+    parser.add_argument("--estimator")
+    parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--repeats", type=int, default=7)
     args = parser.parse_args()
     subprocess.run(["swift", "build", "-c", "release", "--product", "Benchmarks"], cwd=ROOT, check=True,
                    stdout=subprocess.DEVNULL)
+    if args.benchmark == "estimators":
+        compare_estimators(args)
+        return
     best = collections.defaultdict(float)
     kernels = {}
     for _ in range(args.rounds):
@@ -47,6 +56,35 @@ def main():
         for threads in ("1", "all"):
             learn, numpy = best[("learn", n, threads)], best[("numpy", n, threads)]
             print(f"| {n} | {threads} | {learn:.1f} | {numpy:.1f} | {learn / numpy:.2f} |")
+
+
+def compare_estimators(args):
+    subprocess.run([sys.executable, os.path.join(SCRIPTS, "benchmark_data.py")], cwd=ROOT, check=True,
+                   stdout=subprocess.DEVNULL)
+    selection = (["--family", args.family] if args.family else []) + (["--estimator", args.estimator] if args.estimator else [])
+    best = {}
+    for _ in range(args.rounds):
+        learn = run_json_lines([os.path.join(ROOT, ".build/release/Benchmarks"), "estimators"] + selection)
+        reference = run_json_lines([sys.executable, os.path.join(SCRIPTS, "bench_sklearn.py")] + selection)
+        for side, rows in (("learn", learn), ("sklearn", reference)):
+            for r in rows:
+                key = (side, r["estimator"], r["dataset"])
+                if key not in best or r["fit_ms"] < best[key]["fit_ms"]:
+                    best[key] = r
+    print("| estimator | dataset | Learn fit ms | sklearn fit ms | fit ratio | Learn predict ms | sklearn predict ms "
+          "| predict ratio | Learn score | sklearn score |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for (side, name, dataset), l in sorted(best.items(), key=lambda item: (item[0][2], item[0][1])):
+        if side != "learn":
+            continue
+        r = best.get(("sklearn", name, dataset))
+        if r is None:
+            print(f"| {name} | {dataset} | {l['fit_ms']:.1f} | – | – | {l['predict_ms']:.2f} | – | – | {l['score']:.4f} | – |")
+            continue
+        fit_ratio = l["fit_ms"] / r["fit_ms"] if r["fit_ms"] > 0 else float("inf")
+        predict_ratio = l["predict_ms"] / r["predict_ms"] if r["predict_ms"] > 0 else float("inf")
+        print(f"| {name} | {dataset} | {l['fit_ms']:.1f} | {r['fit_ms']:.1f} | {fit_ratio:.2f} | "
+              f"{l['predict_ms']:.2f} | {r['predict_ms']:.2f} | {predict_ratio:.2f} | {l['score']:.4f} | {r['score']:.4f} |")
 
 
 if __name__ == "__main__":

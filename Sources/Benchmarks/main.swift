@@ -1,6 +1,7 @@
 // Benchmarks: timings as JSON, for release builds only.
 //
 //   swift run -c release Benchmarks gemm [--repeats N]
+//   swift run -c release Benchmarks estimators [--family F] [--estimator NAME]
 //
 // Each benchmark prints one JSON object per line. Fixtures/scripts/bench_numpy_gemm.py times the
 // same operations with numpy on the same machine; Docs/Benchmarks.md reports the ratios.
@@ -55,10 +56,23 @@ if let flag = arguments.firstIndex(of: "--repeats"), flag + 1 < arguments.count,
   repeats = n
   arguments.removeSubrange(flag...flag + 1)
 }
-let which = arguments.first ?? "all"
-switch which {
-case "gemm", "all": benchmarkGEMM(repeats: repeats)
-default:
-  FileHandle.standardError.write("unknown benchmark '\(which)'; known: gemm\n".data(using: .utf8)!)
-  exit(2)
+/// The value after `flag`, if any.
+func option(_ flag: String, in arguments: [String]) -> String? {
+  guard let index = arguments.firstIndex(of: flag), index + 1 < arguments.count else { return nil }
+  return arguments[index + 1]
+}
+
+let which = arguments.first ?? "gemm"
+do {
+  switch which {
+  case "gemm": benchmarkGEMM(repeats: repeats)
+  case "estimators": try runEstimatorBenchmarks(
+      family: option("--family", in: arguments), only: option("--estimator", in: arguments))
+  default:
+    FileHandle.standardError.write("unknown benchmark '\(which)'; known: gemm, estimators\n".data(using: .utf8)!)
+    exit(2)
+  }
+} catch {
+  FileHandle.standardError.write("Benchmarks: \(error)\n".data(using: .utf8)!)
+  exit(1)
 }
