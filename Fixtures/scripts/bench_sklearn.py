@@ -3,7 +3,7 @@
     python3 Fixtures/scripts/benchmark_data.py          # once: writes .build/benchmark-data/
     python3 Fixtures/scripts/bench_sklearn.py --family linear [--estimator NAME]
 
-Each family's estimators are listed in bench_sklearn_<family>.py as BENCHMARKS, a list of
+Each family's estimators are listed in bench_sklearn_<family>*.py files as BENCHMARKS, a list of
 (estimator name, dataset, factory) with the same names as Learn's Benchmarks target. Protocol, as
 in shared/reference/anchors.md: BLAS single-threaded, one timed run; if the fit took under 0.5 s,
 seven runs, otherwise three; medians reported.
@@ -15,6 +15,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import argparse  # noqa: E402
+import glob  # noqa: E402
 import importlib  # noqa: E402
 import json  # noqa: E402
 import sys  # noqa: E402
@@ -58,11 +59,10 @@ def main():
     args = parser.parse_args()
     sys.path.insert(0, os.path.dirname(__file__))
     for family in [args.family] if args.family else FAMILIES:
-        try:
-            module = importlib.import_module(f"bench_sklearn_{family}")
-        except ModuleNotFoundError:
-            continue
-        for name, dataset, factory, classification in module.BENCHMARKS:
+        files = sorted(glob.glob(os.path.join(os.path.dirname(os.path.abspath(__file__)), f"bench_sklearn_{family}*.py")))
+        entries = [entry for f in files
+                   for entry in importlib.import_module(os.path.basename(f)[:-3]).BENCHMARKS]
+        for name, dataset, factory, classification in entries:
             if args.estimator and name != args.estimator:
                 continue
             data = load(dataset)

@@ -19,6 +19,9 @@ import subprocess
 import sys
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+# A separate build folder (for example one per person working in the checkout): LEARN_SCRATCH=.build-me
+SCRATCH = os.path.join(ROOT, os.environ.get("LEARN_SCRATCH", ".build"))
+BENCHMARKS = os.path.join(SCRATCH, "release", "Benchmarks")
 SCRIPTS = os.path.dirname(os.path.abspath(__file__))
 
 
@@ -35,15 +38,15 @@ def main():
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--repeats", type=int, default=7)
     args = parser.parse_args()
-    subprocess.run(["swift", "build", "-c", "release", "--product", "Benchmarks"], cwd=ROOT, check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(["swift", "build", "-c", "release", "--product", "Benchmarks", "--scratch-path", SCRATCH],
+                   cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     if args.benchmark == "estimators":
         compare_estimators(args)
         return
     best = collections.defaultdict(float)
     kernels = {}
     for _ in range(args.rounds):
-        runs = run_json_lines([os.path.join(ROOT, ".build/release/Benchmarks"), "gemm", "--repeats", str(args.repeats)])
+        runs = run_json_lines([BENCHMARKS, "gemm", "--repeats", str(args.repeats)])
         runs += run_json_lines([sys.executable, os.path.join(SCRIPTS, "bench_numpy_gemm.py"), "--repeats", str(args.repeats)])
         for r in runs:
             side = "numpy" if r["kernel"].startswith("numpy") else "learn"
@@ -64,7 +67,7 @@ def compare_estimators(args):
     selection = (["--family", args.family] if args.family else []) + (["--estimator", args.estimator] if args.estimator else [])
     best = {}
     for _ in range(args.rounds):
-        learn = run_json_lines([os.path.join(ROOT, ".build/release/Benchmarks"), "estimators"] + selection)
+        learn = run_json_lines([BENCHMARKS, "estimators"] + selection)
         reference = run_json_lines([sys.executable, os.path.join(SCRIPTS, "bench_sklearn.py")] + selection)
         for side, rows in (("learn", learn), ("sklearn", reference)):
             for r in rows:

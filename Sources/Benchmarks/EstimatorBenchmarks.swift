@@ -73,7 +73,8 @@ let dummyBenchmarks: [EstimatorBenchmark] = [
 ]
 
 /// Every registered benchmark; each family adds its list here.
-let allEstimatorBenchmarks: [EstimatorBenchmark] = dummyBenchmarks
+let allEstimatorBenchmarks: [EstimatorBenchmark] =
+  dummyBenchmarks + leastSquaresBenchmarks + logisticBenchmarks + sgdBenchmarks + svcBenchmarks + linearSVCBenchmarks
 
 /// Runs the benchmarks of `family` (or all), printing a JSON line each.
 func runEstimatorBenchmarks(family: String?, only estimator: String?) throws {

@@ -1,0 +1,4 @@
+import Learn
+
+/// Benchmarks of linear models fitted by least squares and coordinate descent (filled in with the estimators).
+let leastSquaresBenchmarks: [EstimatorBenchmark] = []

@@ -1,0 +1,4 @@
+import Learn
+
+/// Benchmarks of logistic regression (filled in with the estimators).
+let logisticBenchmarks: [EstimatorBenchmark] = []
