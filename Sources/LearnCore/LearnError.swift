@@ -71,6 +71,16 @@ public enum Validation {
     }
   }
 
+  /// Throws unless `x` has rows and columns and `y` has one entry per row. Values are not checked:
+  /// composites (pipelines, cross-validation) leave that to their steps, so an imputer can see NaN.
+  public static func checkShapes<T>(_ x: Matrix, _ y: [T]) throws(LearnError) {
+    guard x.rowCount > 0 else { throw .emptyInput("x has no rows") }
+    guard x.columnCount > 0 else { throw .emptyInput("x has no columns") }
+    guard y.count == x.rowCount else {
+      throw .shapeMismatch("x has \(x.rowCount) rows but y has \(y.count) entries")
+    }
+  }
+
   /// Throws unless every target value is finite (column 0 names the target in the message).
   public static func checkFiniteTargets(_ y: [Double]) throws(LearnError) {
     if let row = y.firstIndex(where: { !$0.isFinite }) { throw .nonFiniteValue(row: row, column: 0) }

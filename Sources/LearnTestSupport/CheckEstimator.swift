@@ -13,9 +13,14 @@ import LinearAlgebra
 /// - bad input throws, never crashes: NaN and infinity in x, y of the wrong length, x with no rows,
 ///   and predicting on x with the wrong number of features.
 ///
+/// With `allowsMissingValues` (an estimator that imputes, such as a pipeline starting with a
+/// `SimpleImputer`), fitting with NaN in x must succeed instead of throwing; infinity must still
+/// throw.
+///
 /// Throws ``ConformanceFailure`` listing every check that failed.
-public func checkEstimator<E: Estimator>(_ estimator: E, x: Matrix, y: [E.Target]) throws
-where E.Target: Equatable {
+public func checkEstimator<E: Estimator>(_ estimator: E, x: Matrix, y: [E.Target], allowsMissingValues: Bool = false)
+  throws where E.Target: Equatable
+{
   var failures: [String] = []
   func check(_ condition: Bool, _ message: @autoclosure () -> String) {
     if !condition { failures.append(message()) }
@@ -65,9 +70,11 @@ where E.Target: Equatable {
     check(concurrent.allSatisfy { $0 == predictions }, "concurrent predictions differ")
     let wrongWidth = Matrix(rowCount: 2, columnCount: x.columnCount + 1, repeating: 0.5)
     expectError("predict with the wrong feature count", { _ = try first.predict(wrongWidth) })
-    var withNaN = x
-    withNaN[0, 0] = .nan
-    expectError("predict with NaN in x", { _ = try first.predict(withNaN) })
+    if !allowsMissingValues {
+      var withNaN = x
+      withNaN[0, 0] = .nan
+      expectError("predict with NaN in x", { _ = try first.predict(withNaN) })
+    }
   } catch {
     failures.append("fit/predict on valid data threw \(error)")
   }
@@ -75,8 +82,17 @@ where E.Target: Equatable {
   // Bad input to fit.
   var withNaN = x
   withNaN[x.rowCount - 1, x.columnCount - 1] = .nan
-  expectError("fit with NaN in x", { _ = try estimator.fit(withNaN, y) }) {
-    $0 as? LearnError == .nonFiniteValue(row: x.rowCount - 1, column: x.columnCount - 1)
+  if allowsMissingValues {
+    do {
+      let model = try estimator.fit(withNaN, y)
+      check(try model.predict(withNaN).count == x.rowCount, "predict with NaN in x returned the wrong count")
+    } catch {
+      failures.append("fit with NaN in x (missing values allowed) threw \(error)")
+    }
+  } else {
+    expectError("fit with NaN in x", { _ = try estimator.fit(withNaN, y) }) {
+      $0 as? LearnError == .nonFiniteValue(row: x.rowCount - 1, column: x.columnCount - 1)
+    }
   }
   var withInfinity = x
   withInfinity[0, 0] = .infinity

@@ -6,6 +6,8 @@ public enum LinearAlgebraError: Error, Equatable, Sendable, CustomStringConverti
   case raggedRows(row: Int, expected: Int, got: Int)
   /// A Cholesky factorisation met a non-positive pivot at `pivot`: the matrix is not positive definite.
   case notPositiveDefinite(pivot: Int)
+  /// An input holds a NaN or an infinity at (`row`, `column`).
+  case nonFiniteValue(row: Int, column: Int)
   /// An iterative decomposition did not converge within its sweep limit.
   case noConvergence(String)
 
@@ -17,6 +19,8 @@ public enum LinearAlgebraError: Error, Equatable, Sendable, CustomStringConverti
       return "row \(row) has \(got) elements, expected \(expected) like row 0"
     case .notPositiveDefinite(let pivot):
       return "matrix is not positive definite (non-positive pivot at index \(pivot))"
+    case .nonFiniteValue(let row, let column):
+      return "non-finite value (NaN or infinity) at row \(row), column \(column)"
     case .noConvergence(let message): return "no convergence: \(message)"
     }
   }

@@ -25,7 +25,8 @@ public struct Matrix: Sendable, Hashable, CustomStringConvertible {
   /// A matrix over row-major `elements`; throws when the count is not `rowCount * columnCount`.
   @inlinable
   public init(rowCount: Int, columnCount: Int, elements: [Double]) throws(LinearAlgebraError) {
-    guard rowCount >= 0, columnCount >= 0, elements.count == rowCount * columnCount else {
+    let size = rowCount.multipliedReportingOverflow(by: columnCount)
+    guard rowCount >= 0, columnCount >= 0, !size.overflow, elements.count == size.partialValue else {
       throw .dimensionMismatch(
         "\(elements.count) elements cannot fill a \(rowCount) × \(columnCount) matrix")
     }

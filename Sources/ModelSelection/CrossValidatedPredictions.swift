@@ -6,6 +6,9 @@ private func checkPartition(_ folds: [Fold], count: Int) throws(LearnError) {
   var seen = [Bool](repeating: false, count: count)
   for fold in folds {
     for i in fold.test {
+      guard i >= 0 && i < count else {
+        throw .invalidArgument(name: "cv", reason: "the splitter returned sample \(i); there are \(count) samples")
+      }
       guard !seen[i] else {
         throw .invalidArgument(name: "cv", reason: "sample \(i) is in more than one test fold; out-of-fold predictions need test folds that partition the samples")
       }
@@ -23,7 +26,7 @@ public func crossValPredict<E: Estimator>(
   _ estimator: E, _ x: Matrix, _ y: [E.Target], cv: (any Splitter)? = nil, groups: [Int]? = nil,
   parallelism: Parallelism = .automatic
 ) throws -> [E.Target] {
-  try Validation.checkSamples(x, y)
+  try Validation.checkShapes(x, y)
   let folds = try makeFolds(cv, count: x.rowCount, y: y, groups: groups)
   try checkPartition(folds, count: x.rowCount)
   let perFold = try Parallel.map(folds.count, parallelism: parallelism) { k in
@@ -44,7 +47,7 @@ public func crossValPredictProbabilities<E: Estimator>(
   _ estimator: E, _ x: Matrix, _ y: [Int], cv: (any Splitter)? = nil, groups: [Int]? = nil,
   parallelism: Parallelism = .automatic
 ) throws -> Matrix where E.Target == Int, E.Fitted: ProbabilisticClassifierModel {
-  try Validation.checkSamples(x, y)
+  try Validation.checkShapes(x, y)
   let labels = Array(Set(y)).sorted()
   let column = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, $0) })
   let folds = try makeFolds(cv, count: x.rowCount, y: y, groups: groups)

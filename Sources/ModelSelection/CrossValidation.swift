@@ -109,7 +109,7 @@ public func crossValidate<E: Estimator>(
   scoring: [Scorer] = [], returnTrainScore: Bool = false, returnModels: Bool = false,
   errorScore: ErrorScore = .raise, parallelism: Parallelism = .automatic
 ) throws -> CrossValidationResult<E.Fitted> {
-  try Validation.checkSamples(x, y)
+  try Validation.checkShapes(x, y)
   let scorers = scoring.isEmpty ? [defaultScorer(for: E.Target.self)] : scoring
   let names = scorers.map(\.name)
   guard Set(names).count == names.count else {

@@ -48,7 +48,7 @@ public func learningCurve<E: Estimator>(
   cv: (any Splitter)? = nil, groups: [Int]? = nil, scoring: Scorer? = nil, shuffle: Bool = false,
   seed: UInt64 = 0, parallelism: Parallelism = .automatic
 ) throws -> LearningCurve {
-  try Validation.checkSamples(x, y)
+  try Validation.checkShapes(x, y)
   var folds = try makeFolds(cv, count: x.rowCount, y: y, groups: groups)
   if shuffle {
     for k in folds.indices {
@@ -91,7 +91,7 @@ public func validationCurve<E: Estimator>(
   cv: (any Splitter)? = nil, groups: [Int]? = nil, scoring: Scorer? = nil,
   parallelism: Parallelism = .automatic
 ) throws -> ValidationCurve {
-  try Validation.checkSamples(x, y)
+  try Validation.checkShapes(x, y)
   guard !values.isEmpty else { throw LearnError.emptyInput("validationCurve needs at least one value") }
   let candidates = try values.map { try estimator.setting([parameter: $0]) }
   let folds = try makeFolds(cv, count: x.rowCount, y: y, groups: groups)

@@ -103,7 +103,7 @@ public struct Pipeline<Final: Estimator>: Estimator {
   /// Fits every transformer in turn, then the final estimator on the transformed data.
   public func fit(_ x: Matrix, _ y: [Target]) throws -> PipelineModel<Final.Fitted> {
     try validateHyperparameters()
-    try Validation.checkSamples(x, y)
+    try Validation.checkShapes(x, y)
     var current = x
     var fitted: [AnyFittedTransformer] = []
     for step in steps {

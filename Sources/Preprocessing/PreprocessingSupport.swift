@@ -59,29 +59,11 @@ enum PreprocessingSupport {
     x.column(j).sorted()
   }
 
-  /// The median of ascending, non-empty `sorted`: the middle value, or the mean `(a + b) / 2` of
-  /// the two middle values, as `numpy.median` computes it.
-  static func median(sorted: [Double]) -> Double {
-    let n = sorted.count
-    if n % 2 == 1 { return sorted[n / 2] }
-    return (sorted[n / 2 - 1] + sorted[n / 2]) / 2
-  }
+  /// numpy's median of ascending `sorted` (see `NumpyStatistics`).
+  static func median(sorted: [Double]) -> Double { NumpyStatistics.median(sorted: sorted) }
 
-  /// The `q`-quantile (`q` in [0, 1]) of ascending, non-empty `sorted` by numpy's default
-  /// `linear` method, with numpy's rounding: index `(n − 1)·q`, and the interpolation taken from
-  /// the nearer end (`b − (b − a)(1 − γ)` when `γ ≥ 0.5`), so results are bit-identical.
-  static func quantile(sorted: [Double], _ q: Double) -> Double {
-    let n = sorted.count
-    let virtualIndex = Double(n - 1) * q
-    if virtualIndex >= Double(n - 1) { return sorted[n - 1] }
-    if virtualIndex <= 0 { return sorted[0] }
-    let previous = virtualIndex.rounded(.down)
-    let i = Int(previous)
-    let gamma = virtualIndex - previous
-    let a = sorted[i], b = sorted[i + 1]
-    let difference = b - a
-    return gamma >= 0.5 ? b - difference * (1 - gamma) : a + difference * gamma
-  }
+  /// numpy's linear quantile of ascending `sorted` (see `NumpyStatistics`).
+  static func quantile(sorted: [Double], _ q: Double) -> Double { NumpyStatistics.quantile(sorted: sorted, q) }
 
   /// Scales that are zero or nearly so (below ten machine epsilons) replaced by 1, as
   /// scikit-learn's `_handle_zeros_in_scale`, so constant features are not divided by zero.

@@ -36,6 +36,9 @@ public struct StandardScaler: Transformer {
     let count = Double(n)
     let sums = x.columnSums()
     let means = sums.map { $0 / count }
+    if let j = means.firstIndex(where: { !$0.isFinite }) {
+      throw .invalidArgument(name: "x", reason: "the mean of column \(j) overflows; its values are too large to scale")
+    }
     guard withMean || withStd else {
       return Fitted(withMean: false, withStd: false, mean: nil, variance: nil, scale: nil,
                     sampleCount: n, featureCount: p)
@@ -65,6 +68,9 @@ public struct StandardScaler: Transformer {
       // two-pass algorithm, so the feature is treated as constant.
       let bound = count * eps * variance + (count * means[j] * eps) * (count * means[j] * eps)
       scales[j] = variance <= bound ? 1 : variance.squareRoot()
+      guard variance.isFinite, scales[j].isFinite else {
+        throw .invalidArgument(name: "x", reason: "the variance of column \(j) overflows; its values are too large to scale")
+      }
     }
     return Fitted(withMean: withMean, withStd: true, mean: means, variance: variances, scale: scales,
                   sampleCount: n, featureCount: p)

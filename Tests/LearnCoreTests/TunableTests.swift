@@ -67,7 +67,7 @@ private struct Outer: Tunable {
       try Toy().setting(["kernel": "poly"])
     }
     #expect(throws: LearnError.self) { try Toy().setting(["c": .double(.nan)]) }
-    #expect(throws: LearnError.self) { try Toy().setting(["seed": -1]) }
+    #expect(throws: LearnError.self) { try Toy().setting(["seed": 1.5]) }
     #expect(throws: LearnError.self) { try Toy().setting(["shrinking": 1]) }
   }
 

@@ -110,3 +110,49 @@ struct FirstFeature: IncrementallyTrainable {
     try checkEstimator(Pipeline(Center(), Center(), FirstFeature()), x: diabetes.x, y: diabetes.y)
   }
 }
+
+@Suite struct ReviewRegressionTests {
+  @Test func anImputerInAPipelineSeesTheMissingValues() throws {
+    var x = try Matrix([[1, 2], [3, .nan], [5, 6], [7, 8], [9, 10], [11, 12]])
+    let y = [0, 0, 0, 1, 1, 1]
+    let pipeline = Pipeline(SimpleImputer(), StandardScaler(), DummyClassifier(strategy: .prior))
+    #expect(try pipeline.fit(x, y).predict(x) == [0, 0, 0, 0, 0, 0])
+    #expect(try crossValScore(pipeline, x, y, cv: KFold(splits: 3)).count == 3)
+    try checkEstimator(pipeline, x: x, y: y, allowsMissingValues: true)
+    x[0, 0] = .infinity
+    #expect(throws: LearnError.self) { try pipeline.fit(x, y) }
+  }
+
+  @Test func seedsWithTheTopBitSetRoundTrip() throws {
+    let seed = SplitMix64.derive(1, 2)  // 17976013367585798959, above 2^63
+    let estimator = DummyClassifier(strategy: .stratified, seed: seed)
+    #expect(try estimator.setting(estimator.parameters).seed == seed)
+    let x = Matrix(rowCount: 4, columnCount: 1, repeating: 0)
+    _ = try estimator.fit(x, [0, 1, 0, 1])
+    #expect(try DummyClassifier().setting(["seed": -1]).seed == UInt64.max)
+  }
+
+  @Test func scoreAgreesWithTheR2Scorer() throws {
+    let model = try DummyRegressor().fit(Matrix(rowCount: 1, columnCount: 1, repeating: 0), [3])
+    let x = Matrix(rowCount: 1, columnCount: 1, repeating: 0)
+    #expect(try model.score(x, [3]).isNaN == (try Scorer.r2.score(model, x, [3])).isNaN)
+  }
+
+  @Test func medianFollowsNumpy() throws {
+    let x = Matrix(rowCount: 2, columnCount: 1, repeating: 0)
+    #expect(try DummyRegressor(strategy: .median).fit(x, [0.1, 0.7]).constant == (0.1 + 0.7) / 2)
+    #expect(try DummyRegressor(strategy: .median).fit(x, [-1e308, 1e308]).constant == 0)
+    #expect(throws: LearnError.self) { try DummyRegressor().fit(x, [1e308, 1e308]) }
+  }
+
+  @Test func numericEdgesAreErrorsNotGarbage() throws {
+    let huge = try Matrix([[1e160, 2e160], [2e160, 1e160]])
+    let eigen = try SymmetricEigen(huge)
+    #expect(allClose(eigen.values, [-1e160, 3e160], relative: 1e-12))
+    #expect(norm2([0, .nan]).isNaN)
+    #expect(throws: LinearAlgebraError.self) { try Matrix(rowCount: .max, columnCount: 2, elements: []) }
+    #expect(try Cholesky(Matrix.identity(2)).solve(Matrix(rowCount: 2, columnCount: 0)).shape == (2, 0))
+    #expect(throws: LearnError.self) { try StandardScaler().fit(try Matrix([[1e308], [-1.5e308]])) }
+    #expect(throws: LearnError.self) { try LeaveOneOut().folds(count: LeaveOneOut.maximumSamples + 1) }
+  }
+}

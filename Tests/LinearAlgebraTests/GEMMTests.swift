@@ -47,10 +47,12 @@ func naiveProduct(_ a: Matrix, _ b: Matrix) -> Matrix {
     let a = uniformMatrix(large.n, large.n, seed: large.seedA)
     let b = uniformMatrix(large.n, large.n, seed: large.seedB)
     var serial = Matrix(rowCount: large.n, columnCount: large.n)
-    var parallel = serial
     try gemm(a, b, into: &serial, parallelism: .serial)
-    try gemm(a, b, into: &parallel, parallelism: .threads(3))
-    #expect(serial == parallel, "results must not depend on the thread count")
+    for threads in [2, 3, 8] {
+      var parallel = Matrix(rowCount: large.n, columnCount: large.n)
+      try gemm(a, b, into: &parallel, parallelism: .threads(threads))
+      #expect(serial == parallel, "results must not depend on the thread count (\(threads) threads)")
+    }
     let sampled = stride(from: 0, to: large.n * large.n, by: large.stride).map { serial.elements[$0] }
     #expect(maxRelativeError(sampled, reference: large.sampled, floor: 1) < 1e-13)
   }

@@ -95,7 +95,8 @@ extension Datasets {
 
     // Samples per cluster: floor(samples * weight / clustersPerClass), the rest round-robin.
     var perCluster = (0..<clusterCount).map { k in
-      Int(Double(samples) * classWeights[k % classes] / Double(clustersPerClass))
+      // Clamped to `samples` so a huge weight cannot overflow the conversion.
+      Int(Swift.min(Double(samples), Double(samples) * classWeights[k % classes] / Double(clustersPerClass)))
     }
     let assigned = perCluster.reduce(0, +)
     if assigned < samples {

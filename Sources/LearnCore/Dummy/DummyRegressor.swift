@@ -44,13 +44,13 @@ public struct DummyRegressor: Estimator, Sendable {
     let value: Double
     switch strategy {
     case .mean: value = y.reduce(0, +) / Double(y.count)
-    case .median: value = Self.percentile(y, 0.5)
+    case .median: value = NumpyStatistics.median(sorted: y.sorted())
     case .quantile:
       guard let quantile else {
         throw .invalidHyperparameter(name: "quantile", estimator: Self.estimatorName,
                                      expected: "a float in [0, 1] when strategy is \"quantile\"", got: "none")
       }
-      value = Self.percentile(y, quantile)
+      value = NumpyStatistics.quantile(sorted: y.sorted(), quantile)
     case .constant:
       guard let constant else {
         throw .invalidHyperparameter(name: "constant", estimator: Self.estimatorName,
@@ -58,18 +58,10 @@ public struct DummyRegressor: Estimator, Sendable {
       }
       value = constant
     }
+    guard value.isFinite else {
+      throw .invalidArgument(name: "y", reason: "the \(strategy.rawValue) of the targets is not finite (\(value)); the values are too large")
+    }
     return Model(constant: value, featureCount: x.columnCount)
-  }
-
-  /// The `q`-quantile of `values` by linear interpolation between order statistics (numpy's
-  /// default `percentile` method).
-  static func percentile(_ values: [Double], _ q: Double) -> Double {
-    let sorted = values.sorted()
-    let position = q * Double(sorted.count - 1)
-    let lower = Int(position.rounded(.down))
-    let upper = Swift.min(lower + 1, sorted.count - 1)
-    let fraction = position - Double(lower)
-    return sorted[lower] + fraction * (sorted[upper] - sorted[lower])
   }
 
   /// A fitted ``DummyRegressor``.

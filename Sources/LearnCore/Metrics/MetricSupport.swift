@@ -76,12 +76,7 @@ enum MetricSupport {
 
   /// The median of a non-empty array (`numpy.median`: the mean of the two middle values when the
   /// count is even).
-  static func median(_ values: [Double]) -> Double {
-    let sorted = values.sorted()
-    let middle = sorted.count / 2
-    if sorted.count % 2 == 1 { return sorted[middle] }
-    return (sorted[middle - 1] + sorted[middle]) / 2
-  }
+  static func median(_ values: [Double]) -> Double { NumpyStatistics.median(sorted: values.sorted()) }
 
   // MARK: Checks
 

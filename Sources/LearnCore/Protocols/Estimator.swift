@@ -53,32 +53,17 @@ public protocol DecisionFunctionModel: ClassifierModel {
 public protocol RegressorModel: Predictor where Prediction == Double {}
 
 extension ClassifierModel {
-  /// Mean accuracy on `x`, `y` (scikit-learn's `ClassifierMixin.score`).
+  /// Mean accuracy on `x`, `y` (scikit-learn's `ClassifierMixin.score`), computed by ``accuracy(_:_:)``.
   public func score(_ x: Matrix, _ y: [Int]) throws -> Double {
-    let predicted = try predict(x)
-    guard predicted.count == y.count, !y.isEmpty else {
-      throw LearnError.shapeMismatch("\(predicted.count) predictions for \(y.count) targets")
-    }
-    return Double(zip(predicted, y).filter { $0 == $1 }.count) / Double(y.count)
+    try accuracy(y, predict(x))
   }
 }
 
 extension RegressorModel {
-  /// Coefficient of determination R² on `x`, `y` (scikit-learn's `RegressorMixin.score`): 1 for a
-  /// perfect fit; for a constant `y`, 1 when predicted exactly and 0 otherwise, as scikit-learn does.
+  /// Coefficient of determination R² on `x`, `y` (scikit-learn's `RegressorMixin.score`), computed
+  /// by ``r2Score(_:_:)``: the same number as the `"r2"` scorer, constant-target rules included.
   public func score(_ x: Matrix, _ y: [Double]) throws -> Double {
-    let predicted = try predict(x)
-    guard predicted.count == y.count, !y.isEmpty else {
-      throw LearnError.shapeMismatch("\(predicted.count) predictions for \(y.count) targets")
-    }
-    let mean = y.reduce(0, +) / Double(y.count)
-    var residual = 0.0, total = 0.0
-    for (p, t) in zip(predicted, y) {
-      residual += (t - p) * (t - p)
-      total += (t - mean) * (t - mean)
-    }
-    if total == 0 { return residual == 0 ? 1 : 0 }
-    return 1 - residual / total
+    try r2Score(y, predict(x))
   }
 }
 

@@ -113,13 +113,14 @@ public struct Hyperparameter<Model>: Sendable {
     }
   }
 
-  /// A random seed (scikit-learn's `random_state` as an int): any non-negative integer, stored as
-  /// the 64-bit seed of Learn's generators.
+  /// A random seed (scikit-learn's `random_state` as an int), stored as the 64-bit seed of Learn's
+  /// generators. Read back as an `Int` with the same bits, so every `UInt64` seed round-trips
+  /// (seeds from `SplitMix64.derive` often have the top bit set); writes accept any `Int`.
   public static func seed(_ name: String, _ path: WritableKeyPath<Model, UInt64> & Sendable) -> Self {
-    Self(name: name, expected: "an int in [0, inf)", read: { .int(Int(truncatingIfNeeded: $0[keyPath: path])) }) {
+    Self(name: name, expected: "an int (a 64-bit seed)", read: { .int(Int(bitPattern: UInt($0[keyPath: path]))) }) {
       (model, value) throws(HyperparameterRejection) in
-      guard let v = value.intValue, v >= 0 else { throw HyperparameterRejection(value) }
-      model[keyPath: path] = UInt64(v)
+      guard case .int(let v) = value else { throw HyperparameterRejection(value) }
+      model[keyPath: path] = UInt64(UInt(bitPattern: v))
     }
   }
 

@@ -51,9 +51,14 @@ public struct Cholesky: Sendable {
     guard b.rowCount == lower.rowCount else {
       throw .dimensionMismatch("right-hand side has \(b.rowCount) rows for a \(lower.rowCount)-square system")
     }
-    var columns: [[Double]] = []
-    for j in 0..<b.columnCount { columns.append(backwardSubstitution(forwardSubstitution(b.column(j)))) }
-    return try Matrix(columns).transposed()
+    // Each row of Bᵀ is one right-hand side; solve them and transpose back once.
+    let columns = b.transposed()
+    var solutions = Matrix(rowCount: b.columnCount, columnCount: b.rowCount)
+    for j in 0..<b.columnCount {
+      let x = backwardSubstitution(forwardSubstitution(columns.row(j)))
+      for i in 0..<b.rowCount { solutions[j, i] = x[i] }
+    }
+    return solutions.transposed()
   }
 
   /// `log det A = 2 Σ log L[i][i]` (Gaussian-process likelihoods need it).

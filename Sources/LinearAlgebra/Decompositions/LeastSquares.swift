@@ -24,7 +24,7 @@ public func leastSquares(_ a: Matrix, _ b: [Double], rcond: Double? = nil) throw
     return LeastSquaresSolution(coefficients: [Double](repeating: 0, count: n), rank: 0)
   }
   if let bad = a.firstNonFinite() {
-    throw .dimensionMismatch("A has a non-finite value at row \(bad.row), column \(bad.column)")
+    throw .nonFiniteValue(row: bad.row, column: bad.column)
   }
   let qr = PivotedQR(a)
   let r = qr.rank(tolerance: rcond)

@@ -19,10 +19,14 @@ public struct SymmetricEigen: Sendable {
       throw .dimensionMismatch("eigen-decomposition needs a square matrix, got \(a.rowCount) × \(a.columnCount)")
     }
     if let bad = a.firstNonFinite() {
-      throw .dimensionMismatch("matrix has a non-finite value at row \(bad.row), column \(bad.column)")
+      throw .nonFiniteValue(row: bad.row, column: bad.column)
     }
     let n = a.rowCount
-    var m = Matrix(rowCount: n, columnCount: n) { i, j in i >= j ? a[i, j] : a[j, i] }
+    // Work on A / max|A| so the sums of squares in the convergence test cannot overflow; the
+    // eigenvalues are scaled back at the end (eigenvectors are unaffected).
+    let largest = a.elements.reduce(0) { Swift.max($0, abs($1)) }
+    let scale = largest > 0 ? largest : 1
+    var m = Matrix(rowCount: n, columnCount: n) { i, j in (i >= j ? a[i, j] : a[j, i]) / scale }
     var v = Matrix.identity(n)
     var converged = n < 2
     var sweep = 0
@@ -74,7 +78,7 @@ public struct SymmetricEigen: Sendable {
     guard converged else { throw .noConvergence("Jacobi eigen-solver did not converge in \(maxSweeps) sweeps") }
     let diagonal = (0..<n).map { m[$0, $0] }
     let order = (0..<n).sorted { diagonal[$0] < diagonal[$1] || (diagonal[$0] == diagonal[$1] && $0 < $1) }
-    values = order.map { diagonal[$0] }
+    values = order.map { diagonal[$0] * scale }
     var sorted = Matrix(rowCount: n, columnCount: n)
     for (newColumn, oldColumn) in order.enumerated() {
       var column = v.column(oldColumn)

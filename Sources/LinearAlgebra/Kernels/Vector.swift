@@ -66,8 +66,9 @@ public func axpy(_ alpha: Double, _ x: [Double], _ y: inout [Double]) {
   }
 }
 
-/// The Euclidean norm, scaled to avoid overflow and underflow.
+/// The Euclidean norm, scaled to avoid overflow and underflow (NaN if any element is NaN).
 public func norm2(_ x: [Double]) -> Double {
+  if x.contains(where: \.isNaN) { return .nan }
   let largest = x.reduce(0) { Swift.max($0, abs($1)) }
   guard largest > 0, largest.isFinite else { return largest }
   var sum = 0.0

@@ -6,10 +6,21 @@ public struct LeaveOneOut: Splitter, Hashable {
   /// Leave-one-out splitting (no parameters).
   public init() {}
 
-  /// The `count` folds (labels and groups are ignored); throws when `count` is below 2.
+  /// The most samples ``folds(count:labels:groups:)`` accepts: 10,000. The folds hold
+  /// `count · count` indices in all, so a larger set would exhaust memory; use `KFold` there.
+  public static let maximumSamples = 10_000
+
+  /// The `count` folds (labels and groups are ignored); throws when `count` is below 2 or above
+  /// ``maximumSamples``.
   public func folds(count: Int, labels: [Int]?, groups: [Int]?) throws(LearnError) -> [Fold] {
     guard count >= 2 else {
       throw .invalidArgument(name: "count", reason: "leave-one-out needs at least 2 samples, got \(count)")
+    }
+    guard count <= Self.maximumSamples else {
+      throw .invalidArgument(
+        name: "count",
+        reason: "leave-one-out on \(count) samples would build \(count) folds of \(count - 1) rows each; "
+          + "at most \(Self.maximumSamples) samples are accepted (use KFold for more)")
     }
     return (0..<count).map { row in Fold(train: Array(0..<row) + Array(row + 1..<count), test: [row]) }
   }
