@@ -84,7 +84,8 @@ public struct ColumnTransformer: Transformer {
   /// Fits each part on its columns. Throws when a column index is outside the input or `x` is empty.
   public func fit(_ x: Matrix) throws -> Fitted {
     try validateHyperparameters()
-    guard x.rowCount > 0, x.columnCount > 0 else { throw LearnError.emptyInput("x has no rows or no columns") }
+    guard x.rowCount > 0 else { throw LearnError.emptyInput("x has no rows") }
+    guard x.columnCount > 0 else { throw LearnError.emptyInput("x has no columns") }
     for part in parts {
       if let bad = part.columns.first(where: { $0 < 0 || $0 >= x.columnCount }) {
         throw LearnError.invalidArgument(
@@ -93,7 +94,9 @@ public struct ColumnTransformer: Transformer {
     }
     let selected = Set(parts.flatMap(\.columns))
     let rest = remainder == .passthrough ? (0..<x.columnCount).filter { !selected.contains($0) } : []
-    let fitted = try parts.map { part in try part.transformer.fit(x.columns(at: part.columns)) }
+    let fitted = try parts.map { part in
+      try inputColumns(part.columns) { try part.transformer.fit(x.columns(at: part.columns)) }
+    }
     return Fitted(columns: parts.map(\.columns), transforms: fitted, remainderColumns: rest, inputWidth: x.columnCount)
   }
 
@@ -113,7 +116,9 @@ public struct ColumnTransformer: Transformer {
       guard x.columnCount == inputWidth else {
         throw LearnError.shapeMismatch("x has \(x.columnCount) columns but the column transformer was fitted with \(inputWidth)")
       }
-      var outputs = try zip(columns, transforms).map { try $1.transform(x.columns(at: $0)) }
+      var outputs = try zip(columns, transforms).map { selected, transform in
+        try inputColumns(selected) { try transform.transform(x.columns(at: selected)) }
+      }
       if !remainderColumns.isEmpty { outputs.append(x.columns(at: remainderColumns)) }
       do {
         return try Matrix.concatenatingColumns(outputs)
@@ -121,5 +126,15 @@ public struct ColumnTransformer: Transformer {
         throw LearnError.linearAlgebra(error)
       }
     }
+  }
+}
+
+/// Runs `body` on a part's columns and reports a non-finite value at the input's column, not at
+/// the part's own column index.
+private func inputColumns<T>(_ selected: [Int], _ body: () throws -> T) throws -> T {
+  do {
+    return try body()
+  } catch LearnError.nonFiniteValue(let row, let column) where column < selected.count {
+    throw LearnError.nonFiniteValue(row: row, column: selected[column])
   }
 }

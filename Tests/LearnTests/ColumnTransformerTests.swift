@@ -80,4 +80,19 @@ import Testing
     #expect(try model.predict(data.x) == [0, 0, 0, 0])
     #expect(try model.score(data.x, data.y) == 0.5)
   }
+
+  @Test func columnTransformerPassesTheTransformerConformanceSuite() throws {
+    let x = try Matrix([[1.5, -2, 0], [0, 3, 4], [2, 2.5, -1], [7, 0.5, 4]])
+    try checkTransformer(try ColumnTransformer([
+      .init("scaled", StandardScaler(), columns: [0, 2]), .init("ranged", MinMaxScaler(), columns: [1]),
+    ]), x: x)
+    // Passed-through columns are untouched, NaN included (as in scikit-learn), so a later imputer
+    // can still see it; the parts still check their own columns.
+    var withNaN = x
+    withNaN[0, 0] = .nan
+    let passthrough = try ColumnTransformer([.init("scaled", StandardScaler(), columns: [1])], remainder: .passthrough)
+    #expect(try passthrough.fit(withNaN).transform(withNaN)[0, 1].isNaN)
+    withNaN[0, 1] = .nan
+    #expect(throws: LearnError.nonFiniteValue(row: 0, column: 1)) { try passthrough.fit(withNaN) }
+  }
 }
