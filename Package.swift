@@ -35,6 +35,8 @@ let package = Package(
     .library(name: "Preprocessing", targets: ["Preprocessing"]),
     .library(name: "LinearModels", targets: ["LinearModels"]),
     .library(name: "SupportVectorMachines", targets: ["SupportVectorMachines"]),
+    .library(name: "Trees", targets: ["Trees"]),
+    .library(name: "NeuralNetworks", targets: ["NeuralNetworks"]),
     .library(name: "ModelSelection", targets: ["ModelSelection"]),
     .library(name: "LearnTestSupport", targets: ["LearnTestSupport"]),
     .executable(name: "learn", targets: ["LearnCLI"]),
@@ -46,10 +48,15 @@ let package = Package(
     .target(name: "Preprocessing", dependencies: ["LearnCore"], swiftSettings: kernels),
     .target(name: "LinearModels", dependencies: ["LearnCore"], swiftSettings: kernels),
     .target(name: "SupportVectorMachines", dependencies: ["LearnCore"], swiftSettings: kernels),
+    .target(name: "Trees", dependencies: ["LearnCore"], swiftSettings: kernels),
+    .target(name: "NeuralNetworks", dependencies: ["LearnCore"], swiftSettings: kernels),
     .target(name: "ModelSelection", dependencies: ["LearnCore", "Preprocessing"], swiftSettings: kernels),
     .target(
       name: "Learn",
-      dependencies: ["LinearAlgebra", "LearnCore", "Preprocessing", "LinearModels", "SupportVectorMachines", "ModelSelection"]),
+      dependencies: [
+        "LinearAlgebra", "LearnCore", "Preprocessing", "LinearModels", "SupportVectorMachines", "Trees",
+        "NeuralNetworks", "ModelSelection",
+      ]),
 
     // MARK: Tools
     .executableTarget(name: "LearnCLI", dependencies: ["Learn"]),
@@ -62,6 +69,8 @@ let package = Package(
     .testTarget(name: "PreprocessingTests", dependencies: ["Preprocessing", "LearnTestSupport"]),
     .testTarget(name: "LinearModelsTests", dependencies: ["LinearModels", "LearnTestSupport"]),
     .testTarget(name: "SupportVectorMachinesTests", dependencies: ["SupportVectorMachines", "LearnTestSupport"]),
+    .testTarget(name: "TreesTests", dependencies: ["Trees", "LearnTestSupport"]),
+    .testTarget(name: "NeuralNetworksTests", dependencies: ["NeuralNetworks", "LearnTestSupport"]),
     .testTarget(name: "ModelSelectionTests", dependencies: ["ModelSelection", "LearnTestSupport"]),
     .testTarget(name: "LearnTests", dependencies: ["Learn", "LearnTestSupport"]),
   ]

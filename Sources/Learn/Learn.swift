@@ -4,4 +4,6 @@
 @_exported import Preprocessing
 @_exported import LinearModels
 @_exported import SupportVectorMachines
+@_exported import Trees
+@_exported import NeuralNetworks
 @_exported import ModelSelection

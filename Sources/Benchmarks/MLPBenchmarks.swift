@@ -1,0 +1,4 @@
+import Learn
+
+/// Benchmarks of multilayer perceptrons (filled in with the estimators).
+let mlpBenchmarks: [EstimatorBenchmark] = []

@@ -1,0 +1,3 @@
+// The NeuralNetworks module: multilayer perceptrons.
+import LearnCore
+import LinearAlgebra
