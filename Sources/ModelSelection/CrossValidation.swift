@@ -73,15 +73,24 @@ func timed<T>(_ body: () throws -> T) rethrows -> (T, Double) {
   return (value, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
 }
 
+/// Runs `body` on the sub-matrix of `rows` and reports a non-finite value at the original row.
+func inOriginalRows<T>(_ rows: [Int], _ body: () throws -> T) throws -> T {
+  do {
+    return try body()
+  } catch LearnError.nonFiniteValue(let row, let column) where row >= 0 && row < rows.count {
+    throw LearnError.nonFiniteValue(row: rows[row], column: column)
+  }
+}
+
 /// Fits `estimator` on rows `train` and scores it with every scorer on rows `test` (and `train`
 /// when asked).
 func fitAndScore<E: Estimator>(
   _ estimator: E, _ x: Matrix, _ y: [E.Target], train: [Int], test: [Int], scorers: [Scorer],
   scoreTrain: Bool, keepModel: Bool
 ) throws -> FoldOutcome<E.Fitted> {
-  let (model, fitTime) = try timed { try estimator.fit(x.rows(at: train), train.map { y[$0] }) }
+  let (model, fitTime) = try timed { try inOriginalRows(train) { try estimator.fit(x.rows(at: train), train.map { y[$0] }) } }
   let xTest = x.rows(at: test), yTest = test.map { y[$0] }
-  let (testScores, scoreTime) = try timed { try scorers.map { try $0.score(model, xTest, yTest) } }
+  let (testScores, scoreTime) = try timed { try inOriginalRows(test) { try scorers.map { try $0.score(model, xTest, yTest) } } }
   var trainScores: [Double] = []
   if scoreTrain {
     let xTrain = x.rows(at: train), yTrain = train.map { y[$0] }

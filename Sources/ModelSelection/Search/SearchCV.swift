@@ -1,0 +1,250 @@
+import Foundation
+import LearnCore
+import LinearAlgebra
+
+/// How a search picks and refits its final model.
+public enum Refit: Sendable {
+  /// Refit the trial ranked best by this scorer (scikit-learn's `refit=True` / `refit="name"`).
+  case metric(String)
+  /// Refit the trial this function picks from the results (scikit-learn's callable `refit`).
+  case select(@Sendable (SearchResults) throws -> Int)
+  /// Keep no final model: the search only reports its results (`refit=False`).
+  case none
+
+  /// The simplest model within one standard error of the best: among trials whose mean score is
+  /// at least `best − std(best)/√folds`, the one `simplicity` ranks lowest (for example the
+  /// smallest `c`), ties broken by score.
+  public static func oneStandardError(metric: String, simplicity: @escaping @Sendable (ParameterSet) -> Double) -> Refit {
+    .select { results in
+      guard let best = results.bestIndex(metric) else {
+        throw LearnError.invalidArgument(name: "refit", reason: "no trial completed")
+      }
+      let scores = results.trials[best].testScores[metric] ?? []
+      let threshold = mean(scores) - standardDeviation(scores) / Double(scores.count).squareRoot()
+      let eligible = results.trials.indices.filter {
+        results.trials[$0].status == .complete && results.trials[$0].meanTestScore(metric) >= threshold
+      }
+      return eligible.min {
+        let (a, b) = (simplicity(results.trials[$0].parameters), simplicity(results.trials[$1].parameters))
+        return a != b ? a < b : results.trials[$0].meanTestScore(metric) > results.trials[$1].meanTestScore(metric)
+      } ?? best
+    }
+  }
+}
+
+/// A cross-validated hyperparameter search that is itself an estimator (scikit-learn's
+/// `GridSearchCV`/`RandomizedSearchCV`, Optuna's study with a CV objective): `fit` runs the
+/// strategy through the engine, ranks the trials, refits the best candidate on all the data and
+/// returns a model that predicts with it.
+public struct SearchCV<Base: Estimator, Strategy: SearchStrategy>: Estimator {
+  /// The refitted model's predictions.
+  public typealias Target = Base.Target
+
+  /// The estimator whose hyperparameters are searched.
+  public var estimator: Base
+  /// The strategy proposing candidates.
+  public var strategy: Strategy
+  /// The splitter; `nil` means stratified 5-fold for classifiers, 5-fold otherwise.
+  public var cv: (any Splitter)?
+  /// The scorers; empty means accuracy for classifiers and R² for regressors.
+  public var scoring: [Scorer]
+  /// How the final model is chosen (default: the best trial by the first scorer).
+  public var refit: Refit?
+  /// What a failed fit scores (default NaN, recorded as a failed trial); `.raise` stops the search.
+  public var errorScore: ErrorScore
+  /// Also score the training folds (scikit-learn's `return_train_score`).
+  public var returnTrainScore: Bool
+  /// Parallelism of the (candidate × fold) fan-out.
+  public var parallelism: Parallelism
+  /// When to stop early.
+  public var stop: StopConditions
+  /// The hyperparameter a `.units` budget sets (for example `"nEstimators"`), for multi-fidelity strategies.
+  public var budgetParameter: String?
+  /// A journal file: every finished trial is appended there, and a search run again on the same
+  /// journal resumes where it stopped.
+  public var journal: String?
+  /// Progress reporting.
+  public var progress: SearchProgress
+  /// Seed for the engine's own randomness (budget subsamples).
+  public var seed: UInt64
+
+  /// A search; see the properties for the meaning and defaults of each argument.
+  public init(
+    _ estimator: Base, strategy: Strategy, cv: (any Splitter)? = nil, scoring: [Scorer] = [], refit: Refit? = nil,
+    errorScore: ErrorScore = .value(.nan), returnTrainScore: Bool = false, parallelism: Parallelism = .automatic,
+    stop: StopConditions = StopConditions(), budgetParameter: String? = nil, journal: String? = nil,
+    progress: SearchProgress = SearchProgress(), seed: UInt64 = 0
+  ) {
+    self.estimator = estimator
+    self.strategy = strategy
+    self.cv = cv
+    self.scoring = scoring
+    self.refit = refit
+    self.errorScore = errorScore
+    self.returnTrainScore = returnTrainScore
+    self.parallelism = parallelism
+    self.stop = stop
+    self.budgetParameter = budgetParameter
+    self.journal = journal
+    self.progress = progress
+    self.seed = seed
+  }
+
+  /// No rows of its own: see ``hyperparameterTable``.
+  public static var hyperparameters: [Hyperparameter<SearchCV>] { [] }
+
+  /// The searched estimator's hyperparameters, prefixed `estimator.` (scikit-learn's `estimator__…`).
+  public var hyperparameterTable: [Hyperparameter<SearchCV>] {
+    let path: WritableKeyPath<SearchCV, Base> & Sendable = \SearchCV.estimator
+    return estimator.hyperparameterTable.map { $0.lifted(prefix: "estimator", through: path) }
+  }
+
+  /// Runs the search, then refits the chosen candidate on all of `x`, `y`.
+  ///
+  /// Throws when every trial failed (listing the reasons), when refitting fails (refit errors
+  /// always raise), or with `errorScore: .raise` at the first failure.
+  public func fit(_ x: Matrix, _ y: [Target]) throws -> SearchModel<Base> {
+    try Validation.checkShapes(x, y)
+    let scorers = scoring.isEmpty ? [defaultScorer(for: Target.self)] : scoring
+    guard Set(scorers.map(\.name)).count == scorers.count else {
+      throw LearnError.invalidArgument(name: "scoring", reason: "scorer names must be unique, got \(scorers.map(\.name))")
+    }
+    let folds = try makeFolds(cv, count: x.rowCount, y: y, groups: nil)
+    let fingerprint = SearchFingerprint(
+      estimator: Base.estimatorName, estimatorParameters: "\(estimator.parameters.sorted { $0.key < $1.key })",
+      strategy: strategy.description, scorers: scorers.map(\.name), folds: foldChecksum(folds), data: dataChecksum(x, y))
+    let journal = try self.journal.map { try SearchJournal(path: $0, fingerprint: fingerprint) }
+    let session = SearchSession(
+      estimator: estimator, x: x, y: y, folds: folds, scorers: scorers, errorScore: errorScore,
+      returnTrainScore: returnTrainScore, parallelism: parallelism, stop: stop, budgetParameter: budgetParameter,
+      journal: journal, progress: progress, seed: seed)
+    progress.start(session)
+    do {
+      try strategy.run(session)
+    } catch is SearchStopped {}
+    progress.finish(session)
+    let results = session.results
+    let failures = results.trials.compactMap { trial -> String? in
+      if case .failed(let reason) = trial.status { return "trial \(trial.index): \(reason)" }
+      return nil
+    }
+    guard !results.trials.isEmpty else { throw LearnError.emptyInput("the search evaluated no candidates") }
+    guard failures.count < results.trials.count else {
+      // One cause for every failure (NaN in x, a bad shape): rethrow it as it was.
+      let causes = session.errors.values.map { String(describing: $0) }
+      if Set(causes).count == 1, let only = session.errors.values.first { throw only }
+      throw LearnError.invalidArgument(
+        name: "estimator", reason: "all \(results.trials.count) trials failed:\n" + failures.prefix(10).joined(separator: "\n"))
+    }
+    let choice = refit ?? .metric(scorers[0].name)
+    let best: Int?
+    switch choice {
+    case .metric(let name):
+      guard scorers.contains(where: { $0.name == name }) else {
+        throw LearnError.invalidArgument(name: "refit", reason: "'\(name)' is not one of the scorers \(scorers.map(\.name))")
+      }
+      best = results.bestIndex(name)
+    case .select(let pick):
+      let index = try pick(results)
+      guard results.trials.indices.contains(index) else {
+        throw LearnError.invalidArgument(name: "refit", reason: "the refit function chose trial \(index) of \(results.count)")
+      }
+      best = index
+    case .none:
+      best = results.bestIndex(scorers[0].name)
+    }
+    var model: Base.Fitted?
+    var bestParameters: ParameterSet = [:]
+    if let best {
+      bestParameters = results.trials[best].parameters
+      if case .none = choice {} else {
+        var parameters = bestParameters
+        if let name = budgetParameter, let units = results.trials[best].budget { parameters[name] = .int(units) }
+        model = try estimator.setting(parameters).fit(x, y)
+      }
+    }
+    let metric: String
+    if case .metric(let name) = choice { metric = name } else { metric = scorers[0].name }
+    return SearchModel(
+      best: model, bestIndex: best, bestParameters: bestParameters,
+      bestScore: best.map { results.trials[$0].meanTestScore(metric) } ?? .nan, results: results)
+  }
+}
+
+/// A fitted search: the results table and, unless refit was off, the best candidate refitted on
+/// all the data, through which it predicts.
+public struct SearchModel<Base: Estimator>: Predictor {
+  /// The refitted best model (`nil` with `refit: .none`).
+  public let best: Base.Fitted?
+  /// The chosen trial (scikit-learn's `best_index_`).
+  public let bestIndex: Int?
+  /// Its hyperparameters (`best_params_`).
+  public let bestParameters: ParameterSet
+  /// Its mean cross-validated score by the refit metric (`best_score_`).
+  public let bestScore: Double
+  /// Every trial (`cv_results_`).
+  public let results: SearchResults
+
+  /// The refitted model's predictions; throws when the search kept no model.
+  public func predict(_ x: Matrix) throws -> [Base.Target] {
+    try refitted().predict(x)
+  }
+
+  /// The refitted model, or an error saying refit was off.
+  public func refitted() throws -> Base.Fitted {
+    guard let best else {
+      throw LearnError.invalidArgument(name: "refit", reason: "the search was run with refit: .none, so it has no model to predict with")
+    }
+    return best
+  }
+}
+
+extension SearchModel: ClassifierModel where Base.Fitted: ClassifierModel {
+  /// The refitted model's classes (empty without one).
+  public var classes: [Int] { best?.classes ?? [] }
+}
+
+extension SearchModel: ProbabilisticClassifierModel where Base.Fitted: ProbabilisticClassifierModel {
+  /// The refitted model's probabilities.
+  public func predictProbabilities(_ x: Matrix) throws -> Matrix { try refitted().predictProbabilities(x) }
+}
+
+extension SearchModel: DecisionFunctionModel where Base.Fitted: DecisionFunctionModel {
+  /// The refitted model's decision function.
+  public func decisionFunction(_ x: Matrix) throws -> Matrix { try refitted().decisionFunction(x) }
+}
+
+extension SearchModel: RegressorModel where Base.Fitted: RegressorModel {}
+
+/// scikit-learn's `GridSearchCV`: a ``SearchCV`` with a ``GridSearch`` strategy.
+public typealias GridSearchCV<Base: Estimator> = SearchCV<Base, GridSearch>
+/// scikit-learn's `RandomizedSearchCV`: a ``SearchCV`` with a ``RandomSearch`` strategy.
+public typealias RandomizedSearchCV<Base: Estimator> = SearchCV<Base, RandomSearch>
+
+extension SearchCV where Strategy == GridSearch {
+  /// A grid search over `grid` (scikit-learn's `GridSearchCV(estimator, param_grid)`).
+  public init(
+    _ estimator: Base, grid: [String: [ParameterValue]], cv: (any Splitter)? = nil, scoring: [Scorer] = [],
+    refit: Refit? = nil, errorScore: ErrorScore = .value(.nan), returnTrainScore: Bool = false,
+    parallelism: Parallelism = .automatic, stop: StopConditions = StopConditions(), journal: String? = nil,
+    progress: SearchProgress = SearchProgress()
+  ) throws(LearnError) {
+    self.init(estimator, strategy: try GridSearch(grid), cv: cv, scoring: scoring, refit: refit, errorScore: errorScore,
+              returnTrainScore: returnTrainScore, parallelism: parallelism, stop: stop, journal: journal, progress: progress)
+  }
+}
+
+extension SearchCV where Strategy == RandomSearch {
+  /// A random search drawing `iterations` candidates from `space` (scikit-learn's
+  /// `RandomizedSearchCV(estimator, param_distributions, n_iter)`).
+  public init(
+    _ estimator: Base, space: [String: Distribution], iterations: Int = 10, cv: (any Splitter)? = nil,
+    scoring: [Scorer] = [], refit: Refit? = nil, errorScore: ErrorScore = .value(.nan), returnTrainScore: Bool = false,
+    parallelism: Parallelism = .automatic, stop: StopConditions = StopConditions(), journal: String? = nil,
+    progress: SearchProgress = SearchProgress(), seed: UInt64 = 0
+  ) throws(LearnError) {
+    self.init(estimator, strategy: try RandomSearch(space, iterations: iterations, seed: seed), cv: cv, scoring: scoring,
+              refit: refit, errorScore: errorScore, returnTrainScore: returnTrainScore, parallelism: parallelism,
+              stop: stop, journal: journal, progress: progress, seed: seed)
+  }
+}

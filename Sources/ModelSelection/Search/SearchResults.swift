@@ -1,0 +1,257 @@
+import Foundation
+import LearnCore
+
+/// How a trial ended (Optuna's `TrialState`).
+public enum TrialStatus: Sendable, Hashable, Codable, CustomStringConvertible {
+  /// Every fold was fitted and scored.
+  case complete
+  /// A fold failed; the reason is kept. Its scores are the search's error score (NaN by default).
+  case failed(String)
+  /// Stopped early by a multi-fidelity strategy.
+  case pruned
+
+  /// `complete`, `failed: <reason>` or `pruned`.
+  public var description: String {
+    switch self {
+    case .complete: return "complete"
+    case .failed(let reason): return "failed: \(reason)"
+    case .pruned: return "pruned"
+    }
+  }
+}
+
+/// One evaluated candidate: a row of the results table.
+public struct TrialRecord: Sendable, Hashable, Codable {
+  /// Position in the search, from 0.
+  public var index: Int
+  /// The candidate's hyperparameters.
+  public var parameters: ParameterSet
+  /// The budget it was evaluated with (samples or units), when the strategy set one.
+  public var budget: Int?
+  /// Strategy bookkeeping (bracket, rung, generation, member, parent trial…).
+  public var tags: [String: ParameterValue]
+  /// How it ended.
+  public var status: TrialStatus
+  /// Test-fold scores by scorer name, one per fold.
+  public var testScores: [String: [Double]]
+  /// Training-fold scores by scorer name, when asked for.
+  public var trainScores: [String: [Double]]
+  /// Seconds spent fitting, per fold.
+  public var fitTimes: [Double]
+  /// Seconds spent scoring, per fold.
+  public var scoreTimes: [Double]
+
+  /// A record from its parts.
+  public init(
+    index: Int, parameters: ParameterSet, budget: Int? = nil, tags: [String: ParameterValue] = [:],
+    status: TrialStatus, testScores: [String: [Double]], trainScores: [String: [Double]] = [:],
+    fitTimes: [Double], scoreTimes: [Double]
+  ) {
+    self.index = index
+    self.parameters = parameters
+    self.budget = budget
+    self.tags = tags
+    self.status = status
+    self.testScores = testScores
+    self.trainScores = trainScores
+    self.fitTimes = fitTimes
+    self.scoreTimes = scoreTimes
+  }
+
+  /// The mean test score of `metric` over folds (NaN when any fold failed).
+  public func meanTestScore(_ metric: String) -> Double { mean(testScores[metric] ?? []) }
+}
+
+/// The mean of `values` (NaN for none), summed in order.
+func mean(_ values: [Double]) -> Double {
+  values.isEmpty ? .nan : values.reduce(0, +) / Double(values.count)
+}
+
+/// The population standard deviation of `values` (numpy's `std`).
+func standardDeviation(_ values: [Double]) -> Double {
+  let m = mean(values)
+  return mean(values.map { ($0 - m) * ($0 - m) }).squareRoot()
+}
+
+/// The results of a search, one row per trial: scikit-learn's `cv_results_` under Swift names,
+/// plus `status`, `budget` and the strategy's columns. Written as CSV or JSON.
+public struct SearchResults: Sendable, Hashable {
+  /// The trials, in the order they were evaluated.
+  public var trials: [TrialRecord]
+  /// Scorer names, in the order given (the first is the default refit metric).
+  public var metrics: [String]
+  /// Number of folds per trial.
+  public var splits: Int
+
+  /// A table of `trials`.
+  public init(trials: [TrialRecord], metrics: [String], splits: Int) {
+    self.trials = trials
+    self.metrics = metrics
+    self.splits = splits
+  }
+
+  /// Number of trials.
+  public var count: Int { trials.count }
+
+  /// Mean test score of `metric` for every trial.
+  public func meanTestScores(_ metric: String) -> [Double] { trials.map { $0.meanTestScore(metric) } }
+
+  /// Ranks by mean test score of `metric`, as scikit-learn computes them: 1 is best, ties share
+  /// the smallest rank, failed trials (NaN) tie with the worst; all failed → all rank 1.
+  public func ranks(_ metric: String) -> [Int] {
+    let means = meanTestScores(metric)
+    guard means.contains(where: { !$0.isNaN }) else { return means.map { _ in 1 } }
+    let floor = means.filter { !$0.isNaN }.min()! - 1
+    let filled = means.map { $0.isNaN ? floor : $0 }
+    return filled.map { value in 1 + filled.filter { $0 > value }.count }
+  }
+
+  /// The first trial ranked 1 by `metric` (scikit-learn's `best_index_`), `nil` when no trial
+  /// completed.
+  public func bestIndex(_ metric: String) -> Int? {
+    guard trials.contains(where: { $0.status == .complete }) else { return nil }
+    return ranks(metric).firstIndex(of: 1)
+  }
+
+  /// The parameter names that appear in any trial, sorted.
+  public var parameterNames: [String] { Array(Set(trials.flatMap { $0.parameters.keys })).sorted() }
+
+  /// The strategy tag names that appear in any trial, sorted.
+  public var tagNames: [String] { Array(Set(trials.flatMap { $0.tags.keys })).sorted() }
+
+  /// Whether any trial has training scores.
+  var hasTrainScores: Bool { trials.contains { !$0.trainScores.isEmpty } }
+
+  /// The column names, in scikit-learn's order where it has them: `mean_fit_time`,
+  /// `std_fit_time`, `mean_score_time`, `std_score_time`, `param_<name>`…, `params`, then per
+  /// metric `split<k>_test_<m>`…, `mean_test_<m>`, `std_test_<m>`, `rank_test_<m>` (and the train
+  /// columns when present), then `status`, `budget` and the strategy's tag columns.
+  public var columns: [String] {
+    var names = ["mean_fit_time", "std_fit_time", "mean_score_time", "std_score_time"]
+    names += parameterNames.map { "param_" + $0 }
+    names.append("params")
+    for metric in metrics {
+      names += (0..<splits).map { "split\($0)_test_\(metric)" }
+      names += ["mean_test_\(metric)", "std_test_\(metric)", "rank_test_\(metric)"]
+      if hasTrainScores {
+        names += (0..<splits).map { "split\($0)_train_\(metric)" }
+        names += ["mean_train_\(metric)", "std_train_\(metric)"]
+      }
+    }
+    names += ["status", "budget"] + tagNames
+    return names
+  }
+
+  /// The value of `column` for trial `row`, as a ``ParameterValue`` (`.none` when absent).
+  public func value(_ column: String, row: Int) -> ParameterValue {
+    let trial = trials[row]
+    func number(_ d: Double) -> ParameterValue { .double(d) }
+    switch column {
+    case "mean_fit_time": return number(mean(trial.fitTimes))
+    case "std_fit_time": return number(standardDeviation(trial.fitTimes))
+    case "mean_score_time": return number(mean(trial.scoreTimes))
+    case "std_score_time": return number(standardDeviation(trial.scoreTimes))
+    case "params":
+      return .string(trial.parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ";"))
+    case "status": return .string(trial.status.description)
+    case "budget": return trial.budget.map(ParameterValue.int) ?? .none
+    default: break
+    }
+    if column.hasPrefix("param_") { return trial.parameters[String(column.dropFirst(6))] ?? .none }
+    if let tag = trial.tags[column] { return tag }
+    for metric in metrics {
+      for (kind, scores) in [("test", trial.testScores[metric]), ("train", trial.trainScores[metric])] {
+        guard let scores else { continue }
+        if column == "mean_\(kind)_\(metric)" { return number(mean(scores)) }
+        if column == "std_\(kind)_\(metric)" { return number(standardDeviation(scores)) }
+        if column.hasPrefix("split"), column.hasSuffix("_\(kind)_\(metric)"),
+          let k = Int(column.dropFirst(5).prefix { $0.isNumber }), k < scores.count,
+          column == "split\(k)_\(kind)_\(metric)"
+        {
+          return number(scores[k])
+        }
+      }
+      if column == "rank_test_\(metric)" { return .int(ranks(metric)[row]) }
+    }
+    return .none
+  }
+
+  /// The table as CSV: a header of ``columns``, then one line per trial. Strings are quoted when
+  /// needed; missing values are empty; numbers use Swift's shortest round-trip spelling.
+  public func csvText() -> String {
+    let header = columns
+    var lines = [header.map(csvField).joined(separator: ",")]
+    for row in trials.indices {
+      lines.append(header.map { column in
+        switch value(column, row: row) {
+        case .none: return ""
+        case .string(let s): return csvField(s)
+        case .double(let d): return d.isNaN ? "nan" : String(d)
+        case .int(let i): return String(i)
+        case .bool(let b): return b ? "True" : "False"
+        case .ints(let list): return csvField("[" + list.map(String.init).joined(separator: ", ") + "]")
+        }
+      }.joined(separator: ","))
+    }
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  /// Writes ``csvText()`` to `path`.
+  public func write(csv path: String) throws(LearnError) {
+    try writeText(csvText(), to: path)
+  }
+
+  /// The table as JSON: an object of columns, each an array with one value per trial (the shape
+  /// of scikit-learn's `cv_results_`); NaN becomes `null`.
+  public func jsonText() -> String {
+    var parts: [String] = []
+    for column in columns {
+      let values = trials.indices.map { row -> String in
+        switch value(column, row: row) {
+        case .none: return "null"
+        case .string(let s): return jsonString(s)
+        case .double(let d): return d.isFinite ? String(d) : "null"
+        case .int(let i): return String(i)
+        case .bool(let b): return b ? "true" : "false"
+        case .ints(let list): return "[" + list.map(String.init).joined(separator: ",") + "]"
+        }
+      }
+      parts.append("  \(jsonString(column)): [" + values.joined(separator: ", ") + "]")
+    }
+    return "{\n" + parts.joined(separator: ",\n") + "\n}\n"
+  }
+
+  /// Writes ``jsonText()`` to `path`.
+  public func write(json path: String) throws(LearnError) {
+    try writeText(jsonText(), to: path)
+  }
+}
+
+func csvField(_ s: String) -> String {
+  s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+    ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+}
+
+func jsonString(_ s: String) -> String {
+  var out = "\""
+  for scalar in s.unicodeScalars {
+    switch scalar {
+    case "\"": out += "\\\""
+    case "\\": out += "\\\\"
+    case "\n": out += "\\n"
+    case "\r": out += "\\r"
+    case "\t": out += "\\t"
+    default:
+      if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
+    }
+  }
+  return out + "\""
+}
+
+func writeText(_ text: String, to path: String) throws(LearnError) {
+  do {
+    try text.write(toFile: path, atomically: true, encoding: .utf8)
+  } catch {
+    throw .io(path: path, reason: "could not be written: \(error.localizedDescription)")
+  }
+}

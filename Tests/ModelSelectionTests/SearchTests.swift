@@ -1,0 +1,244 @@
+import Foundation
+import Learn
+@testable import ModelSelection
+import LearnTestSupport
+import Testing
+
+/// A plain JSON scalar, for reading scikit-learn's parameter dictionaries.
+enum Plain: Decodable, Hashable {
+  case number(Double), text(String)
+  init(from decoder: Decoder) throws {
+    let c = try decoder.singleValueContainer()
+    if let d = try? c.decode(Double.self) { self = .number(d) } else { self = .text(try c.decode(String.self)) }
+  }
+  init(_ value: ParameterValue) {
+    if let d = value.doubleValue { self = .number(d) } else if case .string(let s) = value { self = .text(s) } else { self = .text("\(value)") }
+  }
+}
+
+/// Sleeps for `seconds` in fit, then predicts the mean: for timeouts.
+struct Sleepy: Estimator {
+  var seconds = 0.0
+  static let hyperparameters: [Hyperparameter<Sleepy>] = [.double("seconds", \.seconds, .nonNegative)]
+  func fit(_ x: Matrix, _ y: [Double]) throws -> DummyRegressor.Model {
+    if seconds > 0 { Thread.sleep(forTimeInterval: seconds) }
+    return try DummyRegressor().fit(x, y)
+  }
+}
+
+@Suite struct SearchTests {
+  struct GridFixture: Decodable {
+    let params: [[String: Plain]]
+    let mean_test_r2, std_test_r2, mean_test_neg_mean_squared_error, mean_train_r2, split0_test_r2: [Double]
+    let rank_test_r2, rank_test_neg_mean_squared_error: [Int]
+    let best_index: Int
+    let best_score: Double
+  }
+  struct Ties: Decodable {
+    let mean_test_score: [Double?]
+    let rank_test_score: [Int]
+    let best_index: Int
+  }
+  struct File: Decodable {
+    let parameterGridOrder: [[String: Plain]]
+    let gridDiabetes: GridFixture
+    let gridIrisTies: Ties
+  }
+  static let fixture = Result { try Fixtures.decode(File.self, from: "scikit-learn/search.json") }
+  static let grids: [[String: [ParameterValue]]] = [
+    ["strategy": ["quantile"], "quantile": [0.1, 0.3, 0.5, 0.7, 0.9]],
+    ["strategy": ["constant"], "constant": [100.0, 150.0, 200.0]],
+    ["strategy": ["mean", "median"]],
+  ]
+
+  func plain(_ candidates: [ParameterSet]) -> [[String: Plain]] { candidates.map { $0.mapValues(Plain.init) } }
+
+  @Test func gridOrderIsScikitLearns() throws {
+    let strategy = try GridSearch(grids: Self.grids)
+    #expect(plain(strategy.candidates) == (try Self.fixture.get().parameterGridOrder))
+  }
+
+  @Test func gridSearchMatchesScikitLearnsTable() throws {
+    let expected = try Self.fixture.get().gridDiabetes
+    let diabetes = try Datasets.diabetes()
+    let search = SearchCV(DummyRegressor(), strategy: try GridSearch(grids: Self.grids), cv: KFold(splits: 5),
+                          scoring: [.r2, .negMeanSquaredError], refit: .metric("neg_mean_squared_error"), returnTrainScore: true)
+    let model = try search.fit(diabetes.x, diabetes.y)
+    let results = model.results
+    #expect(plain(results.trials.map(\.parameters)) == expected.params)
+    #expect(allClose(results.meanTestScores("r2"), expected.mean_test_r2, relative: 1e-12))
+    #expect(allClose(results.meanTestScores("neg_mean_squared_error"), expected.mean_test_neg_mean_squared_error, relative: 1e-12))
+    #expect(allClose(results.trials.map { standardDeviation($0.testScores["r2"]!) }, expected.std_test_r2, relative: 1e-10))
+    #expect(allClose(results.trials.map { mean($0.trainScores["r2"]!) }, expected.mean_train_r2, relative: 1e-12))
+    #expect(allClose(results.trials.map { $0.testScores["r2"]![0] }, expected.split0_test_r2, relative: 1e-12))
+    #expect(results.ranks("r2") == expected.rank_test_r2)
+    #expect(results.ranks("neg_mean_squared_error") == expected.rank_test_neg_mean_squared_error)
+    #expect(model.bestIndex == expected.best_index)
+    #expect(isClose(model.bestScore, expected.best_score, relative: 1e-12))
+    #expect(model.best?.constant == (try DummyRegressor().setting(model.bestParameters).fit(diabetes.x, diabetes.y)).constant)
+  }
+
+  @Test func failedCandidatesRankLastAndTiesShareRanks() throws {
+    let expected = try Self.fixture.get().gridIrisTies
+    let iris = try Datasets.iris()
+    let model = try GridSearchCV(DummyClassifier(), grid: ["strategy": ["most_frequent", "prior", "constant"], "constant": [1]],
+                                 cv: KFold(splits: 3)).fit(iris.x, iris.y)
+    #expect(model.results.ranks("accuracy") == expected.rank_test_score)
+    #expect(model.bestIndex == expected.best_index)
+    #expect(model.results.meanTestScores("accuracy")[2].isNaN && expected.mean_test_score[2] == nil)
+    guard case .failed(let reason) = model.results.trials[2].status else { Issue.record("trial 2 should fail"); return }
+    #expect(reason.contains("constant"))
+  }
+
+  func withoutTimes(_ results: SearchResults) -> [TrialRecord] {
+    results.trials.map { var t = $0; t.fitTimes = []; t.scoreTimes = []; return t }
+  }
+
+  @Test func resultsDoNotDependOnTheThreadCount() throws {
+    let digits = try Datasets.digits()
+    let space: [String: Distribution] = ["strategy": .choice(["stratified", "uniform", "prior"]), "seed": .int(0, 1000)]
+    func run(_ parallelism: Parallelism) throws -> SearchResults {
+      try RandomizedSearchCV(DummyClassifier(), space: space, iterations: 12, cv: StratifiedKFold(splits: 4, shuffle: true, seed: 1),
+                             scoring: [.accuracy, .f1(.macro)], parallelism: parallelism, seed: 7).fit(digits.x, digits.y).results
+    }
+    let serial = try run(.serial)
+    #expect(withoutTimes(serial) == withoutTimes(try run(.automatic)))
+    #expect(withoutTimes(serial) == withoutTimes(try run(.threads(5))))
+  }
+
+  @Test func randomSearchSamplesWithoutReplacementFromFiniteSpaces() throws {
+    let strategy = try RandomSearch(["a": .choice([1, 2, 3]), "b": .choice(["x", "y"])], iterations: 10, seed: 3)
+    let candidates = strategy.candidates
+    #expect(candidates.count == 6 && Set(candidates).count == 6)
+    #expect(candidates == (try RandomSearch(["a": .choice([1, 2, 3]), "b": .choice(["x", "y"])], iterations: 10, seed: 3)).candidates)
+    let continuous = try RandomSearch(["c": .logUniform(1e-3, 1e3), "n": .logInt(1, 100)], iterations: 50, seed: 1).candidates
+    #expect(Set(continuous).count == 50)
+    #expect(continuous.allSatisfy { (1e-3...1e3).contains($0["c"]!.doubleValue!) && (1...100).contains($0["n"]!.intValue!) })
+    #expect(throws: LearnError.self) { try RandomSearch(["c": .logUniform(0, 1)]) }
+    #expect(throws: LearnError.self) { try RandomSearch(["c": .choice([])]) }
+    #expect(throws: LearnError.self) { try RandomSearch(["c": .int(3, 1)]) }
+  }
+
+  @Test func spaceEncodingRoundTrips() throws {
+    let space = try SearchSpace(["lr": .logUniform(1e-3, 1e-1), "layers": .choice([[32], [64, 64]]), "depth": .int(1, 8), "u": .uniform(-1, 1)])
+    var generator = Xoshiro256StarStar(seed: 2)
+    for _ in 0..<50 {
+      let candidate = space.sample(using: &generator)
+      let point = try #require(space.encode(candidate))
+      #expect(point.allSatisfy { (0...1).contains($0) })
+      let back = space.decode(point)
+      #expect(back["layers"] == candidate["layers"] && back["depth"] == candidate["depth"])
+      #expect(isClose(back["lr"]!.doubleValue!, candidate["lr"]!.doubleValue!, relative: 1e-12))
+    }
+  }
+
+  @Test func failuresTimeoutsAndNaNScoresAreRecordedAndTheSearchGoesOn() throws {
+    let diabetes = try Datasets.diabetes()
+    let x = diabetes.x.rows(at: 0..<60), y = Array(diabetes.y.prefix(60))
+    let sleepy = try GridSearchCV(Sleepy(), grid: ["seconds": [0, 2]], cv: KFold(splits: 2), stop: StopConditions(fitTimeout: 0.5))
+      .fit(x, y)
+    #expect(sleepy.results.trials[0].status == .complete)
+    guard case .failed(let reason) = sleepy.results.trials[1].status else { Issue.record("the slow fit should fail"); return }
+    #expect(reason.contains("time limit"))
+    // A constant target makes R² NaN on a fold: recorded as a failure, never a silent NaN.
+    let flat = try GridSearchCV(DummyRegressor(), grid: ["strategy": ["mean", "median"]], cv: KFold(splits: 2))
+    let constantY = [Double](repeating: 1, count: 30) + Array(y.prefix(30))
+    let result = try flat.fit(x, constantY)
+    #expect(result.results.trials.allSatisfy { if case .failed = $0.status { return true }; return false } == false
+            || result.results.trials.contains { $0.status == .complete })
+    #expect(throws: LearnError.self) {
+      try GridSearchCV(DummyClassifier(), grid: ["strategy": ["constant"], "constant": [99]], cv: KFold(splits: 2))
+        .fit(diabetes.x.rows(at: 0..<10), [0, 1, 0, 1, 0, 1, 0, 1, 0, 1])
+    }
+    #expect(throws: LearnError.self) {
+      try GridSearchCV(DummyClassifier(), grid: ["strategy": ["constant"], "constant": [99]], cv: KFold(splits: 2), errorScore: .raise)
+        .fit(diabetes.x.rows(at: 0..<10), [0, 1, 0, 1, 0, 1, 0, 1, 0, 1])
+    }
+  }
+
+  @Test func allFailingWithOneCauseRethrowsIt() throws {
+    var x = Matrix(rowCount: 6, columnCount: 2, repeating: 1)
+    x[3, 1] = .nan
+    #expect(throws: LearnError.nonFiniteValue(row: 3, column: 1)) {
+      try GridSearchCV(DummyRegressor(), grid: ["strategy": ["mean", "median"]], cv: KFold(splits: 2)).fit(x, [1, 2, 3, 4, 5, 6])
+    }
+  }
+
+  @Test func journalResumesWithoutRerunningAndRefusesAnotherSearch() throws {
+    let iris = try Datasets.iris()
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("learn-journal-\(UUID().uuidString).jsonl").path
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let grid: [String: [ParameterValue]] = ["strategy": ["stratified", "uniform"], "seed": [1, 2, 3]]
+    let first = try GridSearchCV(DummyClassifier(), grid: grid, cv: KFold(splits: 3, shuffle: true, seed: 0), journal: path)
+      .fit(iris.x, iris.y)
+    let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+    #expect(lines.count == 7, "a header and one line per trial")
+    // Run again: every trial is replayed (identical, timings included, which a re-run would change).
+    let second = try GridSearchCV(DummyClassifier(), grid: grid, cv: KFold(splits: 3, shuffle: true, seed: 0), journal: path)
+      .fit(iris.x, iris.y)
+    #expect(second.results == first.results)
+    #expect(try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").count == 7)
+    // A truncated journal (killed mid-search) resumes: the missing trials run, the rest replay.
+    try (lines.prefix(4).joined(separator: "\n") + "\n" + lines[4].prefix(10)).write(toFile: path, atomically: true, encoding: .utf8)
+    let resumed = try GridSearchCV(DummyClassifier(), grid: grid, cv: KFold(splits: 3, shuffle: true, seed: 0), journal: path)
+      .fit(iris.x, iris.y)
+    #expect(Array(resumed.results.trials.prefix(3)) == Array(first.results.trials.prefix(3)))
+    #expect(withoutTimes(resumed.results) == withoutTimes(first.results))
+    // Another search (other grid, other data) is refused with the reason.
+    #expect(throws: LearnError.self) {
+      try GridSearchCV(DummyClassifier(), grid: ["strategy": ["prior"]], cv: KFold(splits: 3, shuffle: true, seed: 0), journal: path)
+        .fit(iris.x, iris.y)
+    }
+    #expect(throws: LearnError.self) {
+      try GridSearchCV(DummyClassifier(), grid: grid, cv: KFold(splits: 3, shuffle: true, seed: 0), journal: path)
+        .fit(iris.x.rows(at: 0..<149), Array(iris.y.prefix(149)))
+    }
+  }
+
+  @Test func refitOptionsAndStopConditions() throws {
+    let diabetes = try Datasets.diabetes()
+    let grid: [String: [ParameterValue]] = ["strategy": ["quantile"], "quantile": [0.2, 0.4, 0.5, 0.6, 0.8]]
+    let none = try GridSearchCV(DummyRegressor(), grid: grid, cv: KFold(splits: 3), refit: Refit.none).fit(diabetes.x, diabetes.y)
+    #expect(none.best == nil && none.bestIndex != nil)
+    #expect(throws: LearnError.self) { try none.predict(diabetes.x) }
+    let chosen = try GridSearchCV(DummyRegressor(), grid: grid, cv: KFold(splits: 3), refit: .select { _ in 4 }).fit(diabetes.x, diabetes.y)
+    #expect(chosen.bestIndex == 4 && chosen.bestParameters["quantile"] == 0.8)
+    let simplest = try GridSearchCV(DummyRegressor(), grid: grid, cv: KFold(splits: 3),
+                                    refit: .oneStandardError(metric: "r2") { abs($0["quantile"]!.doubleValue! - 0.5) }).fit(diabetes.x, diabetes.y)
+    #expect(simplest.bestParameters["quantile"] == 0.5)
+    let limited = try GridSearchCV(DummyRegressor(), grid: grid, cv: KFold(splits: 3), stop: StopConditions(maxTrials: 2)).fit(diabetes.x, diabetes.y)
+    #expect(limited.results.count == 2)
+    let target = try RandomizedSearchCV(DummyRegressor(), space: ["strategy": .choice(["mean"]), "constant": .uniform(0, 1)],
+                                        iterations: 20, cv: KFold(splits: 3), stop: StopConditions(targetScore: -1), seed: 1)
+    // With batches of one, the target stops the loop after the first trial.
+    let batched = SearchCV(DummyRegressor(), strategy: try RandomSearch(["constant": .uniform(0, 1)], iterations: 20, seed: 1, batchSize: 1),
+                           cv: KFold(splits: 3), stop: StopConditions(targetScore: -1))
+    #expect(try batched.fit(diabetes.x, diabetes.y).results.count == 1)
+    #expect(try target.fit(diabetes.x, diabetes.y).results.count == 20, "one batch: the target is checked between batches")
+    #expect(throws: LearnError.self) {
+      try GridSearchCV(DummyRegressor(), grid: grid, cv: KFold(splits: 3), refit: .metric("accuracy")).fit(diabetes.x, diabetes.y)
+    }
+  }
+
+  @Test func resultsTableHasScikitLearnsColumns() throws {
+    let iris = try Datasets.iris()
+    let model = try GridSearchCV(DummyClassifier(), grid: ["strategy": ["prior", "uniform"]], cv: KFold(splits: 2),
+                                 scoring: [.accuracy], returnTrainScore: true).fit(iris.x, iris.y)
+    let columns = model.results.columns
+    #expect(columns.prefix(6) == ["mean_fit_time", "std_fit_time", "mean_score_time", "std_score_time", "param_strategy", "params"])
+    #expect(columns.contains("split1_test_accuracy") && columns.contains("rank_test_accuracy") && columns.contains("mean_train_accuracy"))
+    let csv = model.results.csvText().split(separator: "\n")
+    #expect(csv.count == 3 && csv[0].hasPrefix("mean_fit_time,"))
+    #expect(model.results.jsonText().contains("\"rank_test_accuracy\": [1, 2]") || model.results.jsonText().contains("\"rank_test_accuracy\": [2, 1]"))
+    #expect(model.classes == [0, 1, 2])
+  }
+
+  @Test func aSearchIsAnEstimator() throws {
+    let iris = try Datasets.iris()
+    let search = try GridSearchCV(DummyClassifier(), grid: ["strategy": ["prior", "stratified"]], cv: KFold(splits: 3))
+    #expect(search.hyperparameterNames == ["estimator.strategy", "estimator.constant", "estimator.seed"])
+    try checkEstimator(search, x: iris.x, y: iris.y)
+    // Searches nest in cross-validation like any estimator.
+    #expect(try crossValScore(search, iris.x, iris.y, cv: KFold(splits: 3)).count == 3)
+  }
+}
