@@ -242,3 +242,60 @@ struct Sleepy: Estimator {
     #expect(try crossValScore(search, iris.x, iris.y, cv: KFold(splits: 3)).count == 3)
   }
 }
+
+/// A search killed with SIGKILL in a child process, then resumed on its journal.
+@Suite struct SearchKillTests {
+  static let journal = FileManager.default.temporaryDirectory.appendingPathComponent("learn-sigkill-test-journal.jsonl").path
+  static let grid: [String: [ParameterValue]] = ["strategy": ["stratified", "uniform"], "seed": [1, 2, 3, 4, 5, 6, 7, 8]]
+
+  static func search(journal: String?, onTrial: (@Sendable (TrialRecord) -> Void)? = nil) throws -> GridSearchCV<DummyClassifier> {
+    try GridSearchCV(DummyClassifier(), grid: grid, cv: KFold(splits: 3, shuffle: true, seed: 4), parallelism: .threads(2),
+                     journal: journal, progress: SearchProgress(onTrial: onTrial))
+  }
+
+  @Test func aKilledSearchResumesFromItsJournal() async throws {
+    try? FileManager.default.removeItem(atPath: Self.journal)
+    defer { try? FileManager.default.removeItem(atPath: Self.journal) }
+    // The child runs the search and kills itself with SIGKILL after its fifth finished trial.
+    await #expect(processExitsWith: .signal(SIGKILL)) {
+      let iris = try Datasets.iris()
+      _ = try SearchKillTests.search(journal: SearchKillTests.journal) { record in
+        if record.index == 4 { kill(getpid(), SIGKILL) }
+      }.fit(iris.x, iris.y)
+    }
+    let written = try String(contentsOfFile: Self.journal, encoding: .utf8).split(separator: "\n")
+    #expect(written.count == 6, "the header and the five trials finished before the kill")
+    let decoder = JSONDecoder()
+    let journaled = try written.dropFirst().map { try decoder.decode(TrialRecord.self, from: Data($0.utf8)) }
+
+    let iris = try Datasets.iris()
+    let resumed = try Self.search(journal: Self.journal).fit(iris.x, iris.y)
+    let uninterrupted = try Self.search(journal: nil).fit(iris.x, iris.y)
+    func withoutTimes(_ trials: [TrialRecord]) -> [TrialRecord] {
+      trials.map { var t = $0; t.fitTimes = []; t.scoreTimes = []; return t }
+    }
+    #expect(resumed.results.count == 16)
+    #expect(withoutTimes(resumed.results.trials) == withoutTimes(uninterrupted.results.trials))
+    #expect(Array(resumed.results.trials.prefix(5)) == journaled, "finished trials are replayed, timings and all, not re-run")
+    #expect(resumed.bestParameters == uninterrupted.bestParameters)
+  }
+}
+
+@Suite struct AskTellTests {
+  @Test func aUsersOwnLoopDrivesTheEngine() throws {
+    let diabetes = try Datasets.diabetes()
+    let session = try SearchSession(DummyRegressor(strategy: .quantile), x: diabetes.x, y: diabetes.y, cv: KFold(splits: 3),
+                                    scoring: [.r2], retainFoldModels: true)
+    // A tiny hand-written strategy: bisect the quantile towards the better half.
+    var low = 0.0, high = 1.0
+    for _ in 0..<6 {
+      let trials = try session.evaluate([Candidate(["quantile": .double(low + (high - low) / 4)]),
+                                         Candidate(["quantile": .double(low + 3 * (high - low) / 4)])])
+      if trials[0].meanTestScore("r2") > trials[1].meanTestScore("r2") { high = (low + high) / 2 } else { low = (low + high) / 2 }
+    }
+    #expect(session.history.count == 12 && session.results.bestIndex("r2") != nil)
+    #expect(session.foldModels(of: 0)?.count == 3)
+    let told = try session.tell(["quantile": 0.5], testScores: ["r2": [0.1, 0.2, 0.3]])
+    #expect(told.index == 12 && session.results.count == 13)
+  }
+}

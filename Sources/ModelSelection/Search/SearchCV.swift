@@ -67,6 +67,8 @@ public struct SearchCV<Base: Estimator, Strategy: SearchStrategy>: Estimator {
   public var progress: SearchProgress
   /// Seed for the engine's own randomness (budget subsamples).
   public var seed: UInt64
+  /// Keep every trial's fitted fold models in the fitted search (``SearchModel/foldModels``).
+  public var retainFoldModels = false
 
   /// A search; see the properties for the meaning and defaults of each argument.
   public init(
@@ -104,20 +106,11 @@ public struct SearchCV<Base: Estimator, Strategy: SearchStrategy>: Estimator {
   /// Throws when every trial failed (listing the reasons), when refitting fails (refit errors
   /// always raise), or with `errorScore: .raise` at the first failure.
   public func fit(_ x: Matrix, _ y: [Target]) throws -> SearchModel<Base> {
-    try Validation.checkShapes(x, y)
-    let scorers = scoring.isEmpty ? [defaultScorer(for: Target.self)] : scoring
-    guard Set(scorers.map(\.name)).count == scorers.count else {
-      throw LearnError.invalidArgument(name: "scoring", reason: "scorer names must be unique, got \(scorers.map(\.name))")
-    }
-    let folds = try makeFolds(cv, count: x.rowCount, y: y, groups: nil)
-    let fingerprint = SearchFingerprint(
-      estimator: Base.estimatorName, estimatorParameters: "\(estimator.parameters.sorted { $0.key < $1.key })",
-      strategy: strategy.description, scorers: scorers.map(\.name), folds: foldChecksum(folds), data: dataChecksum(x, y))
-    let journal = try self.journal.map { try SearchJournal(path: $0, fingerprint: fingerprint) }
-    let session = SearchSession(
-      estimator: estimator, x: x, y: y, folds: folds, scorers: scorers, errorScore: errorScore,
-      returnTrainScore: returnTrainScore, parallelism: parallelism, stop: stop, budgetParameter: budgetParameter,
-      journal: journal, progress: progress, seed: seed)
+    let session = try SearchSession(
+      estimator, x: x, y: y, cv: cv, scoring: scoring, errorScore: errorScore, returnTrainScore: returnTrainScore,
+      retainFoldModels: retainFoldModels, parallelism: parallelism, stop: stop, budgetParameter: budgetParameter,
+      journal: journal, strategyName: strategy.description, progress: progress, seed: seed)
+    let scorers = session.scorers
     progress.start(session)
     do {
       try strategy.run(session)
@@ -165,9 +158,13 @@ public struct SearchCV<Base: Estimator, Strategy: SearchStrategy>: Estimator {
     }
     let metric: String
     if case .metric(let name) = choice { metric = name } else { metric = scorers[0].name }
+    var foldModels: [Int: [Base.Fitted]] = [:]
+    if retainFoldModels {
+      for index in results.trials.indices { foldModels[index] = session.foldModels(of: index) }
+    }
     return SearchModel(
       best: model, bestIndex: best, bestParameters: bestParameters,
-      bestScore: best.map { results.trials[$0].meanTestScore(metric) } ?? .nan, results: results)
+      bestScore: best.map { results.trials[$0].meanTestScore(metric) } ?? .nan, results: results, foldModels: foldModels)
   }
 }
 
@@ -184,6 +181,9 @@ public struct SearchModel<Base: Estimator>: Predictor {
   public let bestScore: Double
   /// Every trial (`cv_results_`).
   public let results: SearchResults
+  /// Each trial's fitted fold models, when the search retained them (scikit-learn's
+  /// `return_estimator` of `cross_validate`, per candidate).
+  public let foldModels: [Int: [Base.Fitted]]
 
   /// The refitted model's predictions; throws when the search kept no model.
   public func predict(_ x: Matrix) throws -> [Base.Target] {

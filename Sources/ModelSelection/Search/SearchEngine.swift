@@ -91,6 +91,7 @@ public final class SearchSession<E: Estimator> {
   let parallelism: Parallelism
   let stop: StopConditions
   let budgetParameter: String?
+  let retainFoldModels: Bool
   let journal: SearchJournal?
   let progress: SearchProgress
   let seed: UInt64
@@ -100,11 +101,46 @@ public final class SearchSession<E: Estimator> {
   /// Records read from the journal, by trial index, replayed instead of re-run.
   var replay: [Int: TrialRecord]
 
+  /// A session for driving a search yourself (ask/tell): call ``evaluate(_:)`` with your own
+  /// candidates, or ``tell(_:testScores:status:tags:)`` with scores you computed, and read
+  /// ``results``. `SearchCV` builds one of these for its strategy.
+  ///
+  /// - Parameters:
+  ///   - cv: the splitter; `nil` means stratified 5-fold for classifiers, 5-fold otherwise.
+  ///   - scoring: the scorers; empty means accuracy for classifiers, R² for regressors.
+  ///   - retainFoldModels: keep every trial's fitted fold models (``foldModels(of:)``); they are
+  ///     always kept for incrementally trainable estimators, which strategies may continue.
+  ///   - journal: a file to append finished trials to and to resume from; refused when it was
+  ///     written by a different search.
+  ///   - strategyName: identifies the proposing strategy in the journal's fingerprint.
+  public convenience init(
+    _ estimator: E, x: Matrix, y: [E.Target], cv: (any Splitter)? = nil, scoring: [Scorer] = [],
+    errorScore: ErrorScore = .value(.nan), returnTrainScore: Bool = false, retainFoldModels: Bool = false,
+    parallelism: Parallelism = .automatic, stop: StopConditions = StopConditions(), budgetParameter: String? = nil,
+    journal: String? = nil, strategyName: String = "ask-tell", progress: SearchProgress = SearchProgress(), seed: UInt64 = 0
+  ) throws {
+    try Validation.checkShapes(x, y)
+    let scorers = scoring.isEmpty ? [defaultScorer(for: E.Target.self)] : scoring
+    guard Set(scorers.map(\.name)).count == scorers.count else {
+      throw LearnError.invalidArgument(name: "scoring", reason: "scorer names must be unique, got \(scorers.map(\.name))")
+    }
+    let folds = try makeFolds(cv, count: x.rowCount, y: y, groups: nil)
+    let fingerprint = SearchFingerprint(
+      estimator: E.estimatorName, estimatorParameters: "\(estimator.parameters.sorted { $0.key < $1.key })",
+      strategy: strategyName, scorers: scorers.map(\.name), folds: foldChecksum(folds), data: dataChecksum(x, y))
+    self.init(
+      estimator: estimator, x: x, y: y, folds: folds, scorers: scorers, errorScore: errorScore,
+      returnTrainScore: returnTrainScore, retainFoldModels: retainFoldModels, parallelism: parallelism, stop: stop,
+      budgetParameter: budgetParameter, journal: try journal.map { try SearchJournal(path: $0, fingerprint: fingerprint) },
+      progress: progress, seed: seed)
+  }
+
   init(
     estimator: E, x: Matrix, y: [E.Target], folds: [Fold], scorers: [Scorer], errorScore: ErrorScore,
-    returnTrainScore: Bool, parallelism: Parallelism, stop: StopConditions, budgetParameter: String?,
+    returnTrainScore: Bool, retainFoldModels: Bool, parallelism: Parallelism, stop: StopConditions, budgetParameter: String?,
     journal: SearchJournal?, progress: SearchProgress, seed: UInt64
   ) {
+    self.retainFoldModels = retainFoldModels
     self.estimator = estimator
     self.x = x
     self.y = y
@@ -120,6 +156,9 @@ public final class SearchSession<E: Estimator> {
     self.seed = seed
     self.replay = journal?.records ?? [:]
   }
+
+  /// The fitted fold models of trial `index`, when they were retained (see `retainFoldModels`).
+  public func foldModels(of index: Int) -> [E.Fitted]? { foldModels[index] }
 
   /// Seconds since the search started.
   public var elapsed: Double { Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9 }
@@ -142,14 +181,29 @@ public final class SearchSession<E: Estimator> {
     return false
   }
 
-  /// Cross-validates every candidate (all candidate × fold fits in parallel) and returns their
+  /// Cross-validates every candidate (candidate × fold fits in parallel) and returns their
   /// records, in order, after appending them to ``history`` and the journal. Candidates beyond
   /// `maxTrials` are dropped; when a stop condition is already met, the strategy's loop is ended.
+  ///
+  /// A large batch runs in chunks of a few candidates per core, each chunk journaled when it
+  /// finishes, so a killed search loses at most the chunk in flight.
   @discardableResult
   public func evaluate(_ candidates: [Candidate]) throws -> [TrialRecord] {
     if shouldStop { throw SearchStopped() }
     var batch = candidates
     if let limit = stop.maxTrials { batch = Array(batch.prefix(Swift.max(0, limit - history.count))) }
+    let chunk = Swift.max(2, (8 * parallelism.threadCount + folds.count - 1) / folds.count)
+    var finished: [TrialRecord] = []
+    var start = 0
+    while start < batch.count {
+      finished += try evaluateChunk(Array(batch[start..<Swift.min(batch.count, start + chunk)]))
+      start += chunk
+    }
+    if candidates.count > batch.count { throw SearchStopped() }
+    return finished
+  }
+
+  private func evaluateChunk(_ batch: [Candidate]) throws -> [TrialRecord] {
     let first = history.count
     // Replayed trials (from the journal) are taken as they were; the rest are run.
     var records = [TrialRecord?](repeating: nil, count: batch.count)
@@ -171,7 +225,6 @@ public final class SearchSession<E: Estimator> {
       progress.report(record, session: self)
       finished.append(record)
     }
-    if candidates.count > batch.count { throw SearchStopped() }
     return finished
   }
 
@@ -218,7 +271,7 @@ public final class SearchSession<E: Estimator> {
     let estimators = configured, parentModels = parents
     let subsampleSeed = seed
     let jobs = candidates.count * folds.count
-    let keepModels = E.self is any IncrementallyTrainable.Type
+    let keepModels = retainFoldModels || E.self is any IncrementallyTrainable.Type
     let outcomes = Parallel.mapResults(jobs, parallelism: parallelism) { job -> FoldOutcome<E.Fitted> in
       let (c, k) = job.quotientAndRemainder(dividingBy: folds.count)
       let estimator = try estimators[c].get()
