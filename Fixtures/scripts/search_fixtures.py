@@ -10,8 +10,11 @@ import os
 import numpy as np
 import sklearn
 from sklearn.datasets import load_diabetes, load_iris
+from sklearn.datasets import load_digits
 from sklearn.dummy import DummyClassifier, DummyRegressor
-from sklearn.model_selection import GridSearchCV, KFold, ParameterGrid
+from sklearn.linear_model import Ridge
+from sklearn.model_selection import GridSearchCV, KFold, ParameterGrid, StratifiedKFold
+from sklearn.svm import SVC
 
 OUT = os.path.join(os.path.dirname(__file__), "..", "scikit-learn")
 
@@ -47,6 +50,25 @@ def main():
     out["gridIrisTies"] = {"mean_test_score": floats(search.cv_results_["mean_test_score"]),
                            "rank_test_score": [int(v) for v in search.cv_results_["rank_test_score"]],
                            "best_index": int(search.best_index_)}
+    # The parity cases: SVC over C x gamma (5-fold stratified, a digits subset) and Ridge.
+    digits = load_digits()
+    x, y = digits.data[:360], digits.target[:360]
+    search = GridSearchCV(SVC(), {"C": [0.1, 1, 10, 100], "gamma": [1e-4, 1e-3, 1e-2, 1e-1]},
+                          cv=StratifiedKFold(5)).fit(x, y)
+    r = search.cv_results_
+    out["gridSVCDigits360"] = {"params": [{"c": p["C"], "gamma": p["gamma"]} for p in r["params"]],
+                               "mean_test_score": floats(r["mean_test_score"]),
+                               "rank_test_score": [int(v) for v in r["rank_test_score"]],
+                               "best_index": int(search.best_index_),
+                               "best_params": {"c": search.best_params_["C"], "gamma": search.best_params_["gamma"]}}
+    search = GridSearchCV(Ridge(), {"alpha": [0.01, 0.1, 1.0, 10.0, 100.0], "fit_intercept": [True, False]},
+                          cv=KFold(5), scoring=["r2", "neg_mean_squared_error"], refit="r2").fit(diabetes.data, diabetes.target)
+    r = search.cv_results_
+    out["gridRidgeDiabetes"] = {"params": [{"alpha": p["alpha"], "fitIntercept": p["fit_intercept"]} for p in r["params"]],
+                                "mean_test_r2": floats(r["mean_test_r2"]),
+                                "mean_test_neg_mean_squared_error": floats(r["mean_test_neg_mean_squared_error"]),
+                                "rank_test_r2": [int(v) for v in r["rank_test_r2"]],
+                                "best_index": int(search.best_index_)}
     os.makedirs(OUT, exist_ok=True)
     with open(os.path.join(OUT, "search.json"), "w") as f:
         json.dump(out, f, indent=1)

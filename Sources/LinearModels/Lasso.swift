@@ -1,0 +1,75 @@
+import LearnCore
+import LinearAlgebra
+
+/// Linear regression with an L1 penalty, fitted by coordinate descent (scikit-learn's `Lasso`).
+/// Minimises
+///
+///     1/(2n)·‖y − X·w − b‖² + alpha·‖w‖₁
+///
+/// It is ``ElasticNet`` with `l1Ratio = 1`: the same solver, stopping rule and fitted ``Model``.
+public struct Lasso: Estimator, Sendable {
+  /// The fitted model: the same as ``ElasticNet``'s.
+  public typealias Model = ElasticNet.Model
+  /// Cyclic or random coordinate order (see ``ElasticNet/Selection``).
+  public typealias Selection = ElasticNet.Selection
+  /// Gram matrix or data (see ``ElasticNet/Precompute``).
+  public typealias Precompute = ElasticNet.Precompute
+
+  /// Penalty strength (scikit-learn `alpha`; default 1). 0 makes it least squares, which
+  /// coordinate descent solves slowly: prefer ``LinearRegression``.
+  public var alpha: Double
+  /// Whether to fit an intercept (scikit-learn `fit_intercept`; default `true`).
+  public var fitIntercept: Bool
+  /// Gram matrix or data (scikit-learn `precompute`; default `auto`, where scikit-learn's is
+  /// `False`: the results agree to rounding and the Gram form is faster when samples outnumber features).
+  public var precompute: Precompute
+  /// Most passes over the features (scikit-learn `max_iter`; default 1000).
+  public var maxIterations: Int
+  /// Duality-gap tolerance, relative to `‖y − ȳ‖²` (scikit-learn `tol`; default 1e-4).
+  public var tolerance: Double
+  /// Constrain the weights to be non-negative (scikit-learn `positive`; default `false`).
+  public var positive: Bool
+  /// Seed of the random coordinate order (scikit-learn `random_state`; used only with `random` selection).
+  public var seed: UInt64
+  /// Cyclic or random coordinate order (scikit-learn `selection`; default `cyclic`).
+  public var selection: Selection
+
+  /// A lasso; the defaults are scikit-learn's (except ``precompute``, see there).
+  public init(
+    alpha: Double = 1, fitIntercept: Bool = true, precompute: Precompute = .auto, maxIterations: Int = 1000,
+    tolerance: Double = 1e-4, positive: Bool = false, seed: UInt64 = 0, selection: Selection = .cyclic
+  ) {
+    self.alpha = alpha
+    self.fitIntercept = fitIntercept
+    self.precompute = precompute
+    self.maxIterations = maxIterations
+    self.tolerance = tolerance
+    self.positive = positive
+    self.seed = seed
+    self.selection = selection
+  }
+
+  /// The hyperparameter table: `alpha` in [0, ∞), `fitIntercept`, `precompute`, `maxIterations` ≥ 1,
+  /// `tolerance` in [0, ∞), `positive`, `seed`, `selection`.
+  public static let hyperparameters: [Hyperparameter<Lasso>] = [
+    .double("alpha", \.alpha, .nonNegative),
+    .bool("fitIntercept", \.fitIntercept),
+    .choice("precompute", \.precompute),
+    .int("maxIterations", \.maxIterations, 1...Int.max),
+    .double("tolerance", \.tolerance, .nonNegative),
+    .bool("positive", \.positive),
+    .seed("seed", \.seed),
+    .choice("selection", \.selection),
+  ]
+
+  /// Fits the weights by coordinate descent from zero. Throws on empty input, a NaN or infinity in
+  /// `x` or `y`, mismatched lengths, or an out-of-range hyperparameter.
+  public func fit(_ x: Matrix, _ y: [Double]) throws(LearnError) -> Model {
+    try validateHyperparameters()
+    try Validation.checkSamples(x, y)
+    try Validation.checkFiniteTargets(y)
+    return try ElasticNet.coordinateDescentFit(
+      x, y, alpha: alpha, l1Ratio: 1, fitIntercept: fitIntercept, precompute: precompute,
+      maxIterations: maxIterations, tolerance: tolerance, positive: positive, seed: seed, selection: selection)
+  }
+}
