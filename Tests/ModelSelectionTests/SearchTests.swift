@@ -6,13 +6,19 @@ import Testing
 
 /// A plain JSON scalar, for reading scikit-learn's parameter dictionaries.
 enum Plain: Decodable, Hashable {
-  case number(Double), text(String)
+  case number(Double), text(String), flag(Bool)
   init(from decoder: Decoder) throws {
     let c = try decoder.singleValueContainer()
-    if let d = try? c.decode(Double.self) { self = .number(d) } else { self = .text(try c.decode(String.self)) }
+    if let d = try? c.decode(Double.self) { self = .number(d) }
+    else if let b = try? c.decode(Bool.self) { self = .flag(b) }
+    else { self = .text(try c.decode(String.self)) }
   }
   init(_ value: ParameterValue) {
-    if let d = value.doubleValue { self = .number(d) } else if case .string(let s) = value { self = .text(s) } else { self = .text("\(value)") }
+    switch value {
+    case .bool(let b): self = .flag(b)
+    case .string(let s): self = .text(s)
+    default: self = value.doubleValue.map(Plain.number) ?? .text("\(value)")
+    }
   }
 }
 

@@ -1,0 +1,30 @@
+import Learn
+import LearnTestSupport
+import Testing
+
+/// GridSearchCV against scikit-learn 1.9.1 with real models (the search-engine issue's parity cases).
+@Suite struct SearchParityTests {
+  struct RidgeGrid: Decodable {
+    let params: [[String: Plain]]
+    let mean_test_r2, mean_test_neg_mean_squared_error: [Double]
+    let rank_test_r2: [Int]
+    let best_index: Int
+  }
+  struct File: Decodable {
+    let gridRidgeDiabetes: RidgeGrid
+  }
+  static let fixture = Result { try Fixtures.decode(File.self, from: "scikit-learn/search.json") }
+
+  @Test func ridgeGridMatchesScikitLearn() throws {
+    let expected = try Self.fixture.get().gridRidgeDiabetes
+    let diabetes = try Datasets.diabetes()
+    let model = try GridSearchCV(Ridge(), grid: ["alpha": [0.01, 0.1, 1.0, 10.0, 100.0], "fitIntercept": [true, false]],
+                                 cv: KFold(splits: 5), scoring: [.r2, .negMeanSquaredError], refit: .metric("r2"))
+      .fit(diabetes.x, diabetes.y)
+    #expect(model.results.trials.map { $0.parameters.mapValues(Plain.init) } == expected.params)
+    #expect(allClose(model.results.meanTestScores("r2"), expected.mean_test_r2, relative: 1e-6))
+    #expect(allClose(model.results.meanTestScores("neg_mean_squared_error"), expected.mean_test_neg_mean_squared_error, relative: 1e-6))
+    #expect(model.results.ranks("r2") == expected.rank_test_r2)
+    #expect(model.bestIndex == expected.best_index)
+  }
+}
