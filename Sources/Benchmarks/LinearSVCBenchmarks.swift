@@ -1,4 +1,7 @@
 import Learn
 
-/// Benchmarks of LinearSVC (filled in with the estimators).
-let linearSVCBenchmarks: [EstimatorBenchmark] = []
+/// Benchmarks of LinearSVC (family "svm"): standardised features, then scikit-learn's defaults
+/// (`dual: .auto`, which picks the primal solver on both datasets since samples outnumber features).
+let linearSVCBenchmarks: [EstimatorBenchmark] = ["digits", "synth20k"].map { dataset in
+  classifierBenchmark("svm", "LinearSVC+scaler", on: dataset, Pipeline(StandardScaler(), LinearSVC()))
+}
