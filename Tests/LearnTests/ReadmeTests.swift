@@ -7,15 +7,17 @@ import Testing
 /// Swift block (checked below), so the README always shows code that compiles and runs.
 private func readmeExample() throws {
   // README-BEGIN
-  let digits = try Datasets.digits()
-  let baseline = DummyClassifier(strategy: .mostFrequent)
-  let scores = try crossValScore(baseline, digits.x, digits.y, cv: KFold(splits: 5, shuffle: true, seed: 0))
-  print("accuracy per fold:", scores)
+  let iris = try Datasets.iris()
+  let (train, test) = try trainTestSplit(iris, testFraction: 0.25, stratified: true, seed: 0)
 
-  // Hyperparameters by name, validated: the way a search will set them.
-  let stratified = try baseline.setting(["strategy": "stratified", "seed": 7])
-  let model = try stratified.fit(digits.x, digits.y)
-  print(try model.score(digits.x, digits.y))
+  // A pipeline, tuned by a cross-validated grid search. The search is itself an estimator.
+  let pipeline = Pipeline(StandardScaler(), LogisticRegression())
+  let search = try GridSearchCV(pipeline, grid: ["logisticregression.c": [0.01, 0.1, 1, 10]],
+                                cv: StratifiedKFold(splits: 5), scoring: [.accuracy, .f1(.macro)])
+  let model = try search.fit(train.x, train.y)
+  print(model.bestParameters, model.bestScore)
+  print("test accuracy:", try model.score(test.x, test.y))
+  print(model.results.csvText())  // scikit-learn's cv_results_ columns, one row per candidate
   // README-END
 }
 
