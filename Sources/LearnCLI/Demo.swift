@@ -2,32 +2,52 @@ import Foundation
 import Learn
 
 /// `learn demo`: the main job on the built-in data. It grows with the library; today it
-/// cross-validates baseline pipelines (a scaler, then scikit-learn's dummy strategies) on digits
-/// with stratified folds and several scikit-learn scorers at once.
+/// cross-validates baseline pipelines on digits, then tunes a scaler → logistic-regression
+/// pipeline by a cross-validated grid search, prints the leaderboard and the held-out accuracy.
 func runDemo(arguments: [String]) throws {
   let folds = try positiveInteger("--folds", in: arguments, default: 5)
   let threads = try positiveInteger("--threads", in: arguments, default: Parallel.coreCount)
   let digits = try Datasets.digits()
-  print("digits: \(digits.count) samples × \(digits.x.columnCount) features, \(digits.classes.count) classes")
+  let (train, test) = try trainTestSplit(digits, testFraction: 0.25, stratified: true, seed: 0)
+  print("digits: \(digits.count) samples × \(digits.x.columnCount) features, \(digits.classes.count) classes;"
+    + " \(train.count) to tune on, \(test.count) held out")
   let scorers = try ["accuracy", "balanced_accuracy", "f1_macro", "neg_log_loss"].map { try Scorer.named($0) }
-  print("\(folds)-fold stratified cross-validation, \(threads) thread(s), mean ± std over folds:")
-  let header = "  " + "model".padding(toLength: 48, withPad: " ", startingAt: 0)
-    + scorers.map { $0.name.padding(toLength: 18, withPad: " ", startingAt: 0) }.joined() + "time"
-  print(header)
-  let strategies: [DummyClassifier.Strategy] = [.mostFrequent, .prior, .stratified, .uniform]
-  for strategy in strategies {
-    let pipeline = Pipeline(StandardScaler(), DummyClassifier(strategy: strategy, seed: 0))
-    let start = Date()
+  let cv = StratifiedKFold(splits: folds, shuffle: true, seed: 0)
+
+  print("\n1. Baselines, \(folds)-fold stratified cross-validation (mean over folds):")
+  print("  " + "model".padding(toLength: 48, withPad: " ", startingAt: 0)
+    + scorers.map { $0.name.padding(toLength: 19, withPad: " ", startingAt: 0) }.joined())
+  for strategy in [DummyClassifier.Strategy.mostFrequent, .prior, .stratified] {
     let result = try crossValidate(
-      pipeline, digits.x, digits.y, cv: StratifiedKFold(splits: folds, shuffle: true, seed: 0),
+      Pipeline(StandardScaler(), DummyClassifier(strategy: strategy, seed: 0)), train.x, train.y, cv: cv,
       scoring: scorers, parallelism: .threads(threads))
-    let cells = scorers.map { scorer -> String in
-      let scores = result.testScores[scorer.name] ?? []
-      let mean = scores.reduce(0, +) / Double(scores.count)
-      let spread = (scores.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(scores.count)).squareRoot()
-      return String(format: "%.4f ± %.4f", mean, spread).padding(toLength: 18, withPad: " ", startingAt: 0)
+    let cells = scorers.map { scorer in
+      String(format: "%.4f", mean(result.testScores[scorer.name] ?? [])).padding(toLength: 19, withPad: " ", startingAt: 0)
     }
-    let name = "StandardScaler → DummyClassifier(\(strategy.rawValue))".padding(toLength: 48, withPad: " ", startingAt: 0)
-    print("  " + name + cells.joined() + String(format: "%.1f ms", Date().timeIntervalSince(start) * 1000))
+    print("  " + "StandardScaler → DummyClassifier(\(strategy.rawValue))".padding(toLength: 48, withPad: " ", startingAt: 0)
+      + cells.joined())
   }
+
+  print("\n2. Grid search: StandardScaler → LogisticRegression over c, \(folds)-fold stratified:")
+  let search = try GridSearchCV(
+    Pipeline(StandardScaler(), LogisticRegression(maxIterations: 500)),
+    grid: ["logisticregression.c": [0.001, 0.01, 0.1, 1, 10, 100]], cv: cv, scoring: scorers,
+    parallelism: .threads(threads), progress: SearchProgress(verbose: 1))
+  let start = Date()
+  let model = try search.fit(train.x, train.y)
+  let results = model.results
+  let ranks = results.ranks("accuracy")
+  print("  rank  c        accuracy  f1_macro  neg_log_loss  fit s")
+  for row in results.trials.indices.sorted(by: { ranks[$0] < ranks[$1] }) {
+    let trial = results.trials[row]
+    let c = trial.parameters["logisticregression.c"]?.doubleValue ?? .nan
+    print(String(format: "  %4d  %-7g  %.4f    %.4f    %9.4f    %.3f", ranks[row], c, trial.meanTestScore("accuracy"),
+                 trial.meanTestScore("f1_macro"), trial.meanTestScore("neg_log_loss"), mean(trial.fitTimes)))
+  }
+  print(String(format: "  best %@ (cross-validated accuracy %.4f); search and refit took %.2f s",
+               "\(model.bestParameters)", model.bestScore, Date().timeIntervalSince(start)))
+  print(String(format: "  held-out accuracy of the refitted best pipeline: %.4f", try model.score(test.x, test.y)))
 }
+
+/// The mean of `values`.
+func mean(_ values: [Double]) -> Double { values.isEmpty ? .nan : values.reduce(0, +) / Double(values.count) }
