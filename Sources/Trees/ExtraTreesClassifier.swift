@@ -1,0 +1,136 @@
+import LearnCore
+import LinearAlgebra
+
+/// An extremely randomised trees classifier (scikit-learn's `ExtraTreesClassifier`): trees
+/// whose splits draw one random threshold per examined feature, grown on the whole training set by
+/// default; predictions average the trees' class probabilities.
+///
+/// Tree `i` is seeded with `SplitMix64.derive(seed, i)` before the trees are grown in parallel, so
+/// the forest is identical for any ``parallelism``; ``continued(_:on:_:budget:)`` adds trees with
+/// the next indices, so fitting 50 trees and continuing with 50 gives the forest of 100.
+public struct ExtraTreesClassifier: IncrementallyTrainable, Sendable {
+  /// Number of trees (scikit-learn `n_estimators`, default 100).
+  public var nEstimators: Int
+  /// The impurity minimised (scikit-learn `criterion`).
+  public var criterion: ClassificationCriterion
+  /// Maximum depth, `nil` for unlimited (scikit-learn `max_depth`).
+  public var maxDepth: Int?
+  /// Fewest samples a node needs to be split (scikit-learn `min_samples_split`, default 2).
+  public var minSamplesSplit: SampleCount
+  /// Fewest samples in each child (scikit-learn `min_samples_leaf`, default 1).
+  public var minSamplesLeaf: SampleCount
+  /// Smallest fraction of the total sample weight in each child, in [0, 0.5].
+  public var minWeightFractionLeaf: Double
+  /// Features examined per split (scikit-learn `max_features`, default "sqrt").
+  public var maxFeatures: MaxFeatures
+  /// Grow each tree best-first to at most this many leaves (≥ 2), or depth-first when `nil`.
+  public var maxLeafNodes: Int?
+  /// Split only when the weighted impurity decrease is at least this.
+  public var minImpurityDecrease: Double
+  /// Whether each tree is grown on a bootstrap sample (scikit-learn `bootstrap`, default false).
+  public var bootstrap: Bool
+  /// Whether to compute the out-of-bag score (scikit-learn `oob_score`; needs bootstrap).
+  public var oobScore: Bool
+  /// Rows per bootstrap sample: all when `nil`, a count, or a fraction of the rows (of the total
+  /// weight with class weights) (scikit-learn `max_samples`).
+  public var maxSamples: SampleCount?
+  /// Per-class weights (scikit-learn `class_weight`). With bootstrap they set the sampling
+  /// probabilities of the rows, as in scikit-learn 1.9; without, they weight the samples.
+  public var classWeight: ClassWeight
+  /// Complexity parameter of each tree's minimal cost-complexity pruning, 0 for none.
+  public var ccpAlpha: Double
+  /// Seed of the forest: tree `i` uses `SplitMix64.derive(seed, i)` (scikit-learn `random_state`).
+  public var seed: UInt64
+  /// Threads for growing trees and predicting (scikit-learn `n_jobs`). Not a hyperparameter: it
+  /// does not change the result, so it is not in the table; a search sets it to `.serial` when it
+  /// fans out itself.
+  public var parallelism: Parallelism
+
+  /// A forest; the defaults are scikit-learn 1.9's.
+  public init(
+    nEstimators: Int = 100, criterion: ClassificationCriterion = .gini, maxDepth: Int? = nil,
+    minSamplesSplit: SampleCount = .count(2), minSamplesLeaf: SampleCount = .count(1),
+    minWeightFractionLeaf: Double = 0, maxFeatures: MaxFeatures = .sqrt, maxLeafNodes: Int? = nil,
+    minImpurityDecrease: Double = 0, bootstrap: Bool = false, oobScore: Bool = false, maxSamples: SampleCount? = nil,
+    classWeight: ClassWeight = .uniform, ccpAlpha: Double = 0, seed: UInt64 = 0, parallelism: Parallelism = .automatic
+  ) {
+    self.nEstimators = nEstimators
+    self.criterion = criterion
+    self.maxDepth = maxDepth
+    self.minSamplesSplit = minSamplesSplit
+    self.minSamplesLeaf = minSamplesLeaf
+    self.minWeightFractionLeaf = minWeightFractionLeaf
+    self.maxFeatures = maxFeatures
+    self.maxLeafNodes = maxLeafNodes
+    self.minImpurityDecrease = minImpurityDecrease
+    self.bootstrap = bootstrap
+    self.oobScore = oobScore
+    self.maxSamples = maxSamples
+    self.classWeight = classWeight
+    self.ccpAlpha = ccpAlpha
+    self.seed = seed
+    self.parallelism = parallelism
+  }
+
+  /// The hyperparameter table: `nEstimators` (≥ 1), the tree hyperparameters, `bootstrap`,
+  /// `oobScore`, `maxSamples`, `classWeight`, `ccpAlpha`, `seed`.
+  public static let hyperparameters: [Hyperparameter<ExtraTreesClassifier>] = [
+    .int("nEstimators", \.nEstimators, 1...Int.max),
+    .choice("criterion", \.criterion),
+    .optionalInt("maxDepth", \.maxDepth, 1...Int.max),
+    .sampleCount("minSamplesSplit", \.minSamplesSplit, minimumCount: 2, fractions: RealDomain(lower: 0, upper: 1, lowerClosed: false)),
+    .sampleCount("minSamplesLeaf", \.minSamplesLeaf, minimumCount: 1,
+                 fractions: RealDomain(lower: 0, upper: 1, lowerClosed: false, upperClosed: false)),
+    .double("minWeightFractionLeaf", \.minWeightFractionLeaf, .closed(0...0.5)),
+    .maxFeatures("maxFeatures", \.maxFeatures),
+    .optionalInt("maxLeafNodes", \.maxLeafNodes, 2...Int.max),
+    .double("minImpurityDecrease", \.minImpurityDecrease, .nonNegative),
+    .bool("bootstrap", \.bootstrap),
+    .bool("oobScore", \.oobScore),
+    .optionalSampleCount("maxSamples", \.maxSamples),
+    .classWeight("classWeight", \.classWeight),
+    .double("ccpAlpha", \.ccpAlpha, .nonNegative),
+    .seed("seed", \.seed),
+  ]
+
+  /// The fitted model: a ``ForestClassifierModel``.
+  public typealias Model = ForestClassifierModel
+
+  /// Fits `nEstimators` trees to `x` and `y`.
+  public func fit(_ x: Matrix, _ y: [Int]) throws(LearnError) -> Model {
+    try fit(x, y, sampleWeights: nil)
+  }
+
+  /// Fits `nEstimators` trees with per-sample weights (scikit-learn's `sample_weight`: with
+  /// bootstrap they set the sampling probabilities, without they weight the samples). Throws for
+  /// invalid hyperparameters (including `oobScore` or `maxSamples` without bootstrap), invalid
+  /// input as ``DecisionTreeClassifier`` does, and `maxFeatures` above the feature count.
+  public func fit(_ x: Matrix, _ y: [Int], sampleWeights: [Double]?) throws(LearnError) -> Model {
+    try validateHyperparameters()
+    return try fitClassificationForest(x, y, sampleWeights: sampleWeights, classWeight: classWeight, settings: settings, options: options,
+                       count: nEstimators, existing: nil, estimator: Self.estimatorName)
+  }
+
+  /// Adds `budget` trees to `model` (trees `model.trees.count ..< model.trees.count + budget`,
+  /// seeded from this estimator's `seed`), trained on `x`, `y` with this estimator's
+  /// hyperparameters; the out-of-bag score, if asked for, is recomputed over all trees. With the
+  /// same seed and data, fitting `a` trees and continuing with `b` equals fitting `a + b`.
+  public func continued(_ model: Model, on x: Matrix, _ y: [Int], budget: Int) throws(LearnError) -> Model {
+    try validateHyperparameters()
+    guard budget >= 0 else { throw .invalidArgument(name: "budget", reason: "must be at least 0, got \(budget)") }
+    return try fitClassificationForest(x, y, sampleWeights: nil, classWeight: classWeight, settings: settings, options: options,
+                       count: budget, existing: model, estimator: Self.estimatorName)
+  }
+
+  var options: ForestOptions {
+    ForestOptions(bootstrap: bootstrap, maxSamples: maxSamples, oobScore: oobScore, seed: seed, parallelism: parallelism)
+  }
+
+  func settings(rows: Int, features: Int) throws(LearnError) -> GrowthSettings {
+    try growthSettings(
+      criterion: criterion == .gini ? .gini : .entropy, splitter: .random, maxDepth: maxDepth,
+      minSamplesSplit: minSamplesSplit, minSamplesLeaf: minSamplesLeaf, minWeightFractionLeaf: minWeightFractionLeaf,
+      maxFeatures: maxFeatures, maxLeafNodes: maxLeafNodes, minImpurityDecrease: minImpurityDecrease,
+      ccpAlpha: ccpAlpha, rows: rows, features: features, estimator: Self.estimatorName)
+  }
+}

@@ -1,0 +1,143 @@
+import LearnCore
+import LinearAlgebra
+
+/// The training features as the tree grower reads them, prepared once per fit (and shared by all
+/// trees of a forest).
+///
+/// Each value is rounded to `Float`, as scikit-learn fits trees on float32, and replaced by its
+/// dense rank among the feature's distinct `Float` values. Comparing ranks is comparing values, a
+/// rank is one 32-bit load, and small rank ranges make radix sorting and per-value histograms cheap.
+/// The distinct values themselves are kept per feature, ascending, to form thresholds.
+struct TrainingSet: Sendable {
+  /// Number of rows.
+  let sampleCount: Int
+  /// Number of features.
+  let featureCount: Int
+  /// Column-major ranks: the rank of row `i` in feature `j` is `ranks[j * sampleCount + i]`.
+  let ranks: [UInt32]
+  /// Every feature's distinct values, ascending, concatenated in feature order.
+  let values: [Float]
+  /// Where each feature's values start in ``values`` (`featureCount + 1` entries).
+  let valueOffsets: [Int]
+  /// Aligned with ``values``: for each rank `a`, the largest rank whose value is within
+  /// ``tieTolerance`` of value `a` (scikit-learn treats such neighbours as equal). So a sorted
+  /// node has no split between consecutive ranks `a < b` exactly when `b <= tieLimits[a]`.
+  let tieLimits: [UInt32]
+  /// Whether feature `j` has distinct values within ``tieTolerance`` of each other.
+  let hasNearTies: [Bool]
+
+  /// The number of distinct values of feature `j`.
+  func distinctCount(_ j: Int) -> Int { valueOffsets[j + 1] - valueOffsets[j] }
+
+  /// The largest number of distinct values of any feature.
+  var maxDistinctCount: Int { (0..<featureCount).map(distinctCount).max() ?? 0 }
+
+  /// Prepares `x` (finite, at least one row and column); throws ``LearnError/nonFiniteValue(row:column:)``
+  /// for a value too large for `Float`. Features are ranked on up to `parallelism` threads.
+  init(_ x: Matrix, parallelism: Parallelism = .serial) throws(LearnError) {
+    let n = x.rowCount, d = x.columnCount
+    sampleCount = n
+    featureCount = d
+    let columns: [Result<(ranks: [UInt32], values: [Float]), LearnError>]
+    columns = (try? Parallel.map(d, parallelism: parallelism) { j in Self.rankColumn(x, j) }) ?? []
+    var ranks = [UInt32](repeating: 0, count: n * d)
+    var values: [Float] = []
+    var offsets = [0]
+    var limits: [UInt32] = []
+    var nearTies: [Bool] = []
+    for (j, column) in columns.enumerated() {
+      switch column {
+      case .failure(let error): throw error
+      case .success(let (columnRanks, columnValues)):
+        ranks.replaceSubrange(j * n ..< (j + 1) * n, with: columnRanks)
+        values.append(contentsOf: columnValues)
+        offsets.append(values.count)
+        var limit = 0, ties = false
+        for a in columnValues.indices {
+          limit = Swift.max(limit, a)
+          while limit + 1 < columnValues.count && columnValues[limit + 1] <= columnValues[a] + tieTolerance { limit += 1 }
+          if limit > a { ties = true }
+          limits.append(UInt32(limit))
+        }
+        nearTies.append(ties)
+      }
+    }
+    self.ranks = ranks
+    self.values = values
+    self.valueOffsets = offsets
+    self.tieLimits = limits
+    self.hasNearTies = nearTies
+  }
+
+  /// Ranks column `j`: sorts the order-preserving bits of the `Float` values with their rows by
+  /// a radix sort (11 bits a pass; passes whose digit is the same for every key are skipped).
+  private static func rankColumn(_ x: Matrix, _ j: Int) -> Result<(ranks: [UInt32], values: [Float]), LearnError> {
+    let n = x.rowCount, d = x.columnCount
+    var keys = [UInt32](repeating: 0, count: n), rows = [UInt32](repeating: 0, count: n)
+    var spareKeys = keys, spareRows = rows
+    var counts = [Int](repeating: 0, count: 1 << 11)
+    let failure: LearnError? = x.withUnsafeBufferPointer { source in
+      keys.withUnsafeMutableBufferPointer { k in
+        rows.withUnsafeMutableBufferPointer { r in
+          spareKeys.withUnsafeMutableBufferPointer { k2 in
+            spareRows.withUnsafeMutableBufferPointer { r2 in
+              counts.withUnsafeMutableBufferPointer { count in
+                for i in 0..<n {
+                  let v = Float(source[i &* d &+ j])
+                  if !v.isFinite { return .nonFiniteValue(row: i, column: j) }
+                  let bits = v.bitPattern
+                  k[i] = bits & 0x8000_0000 != 0 ? ~bits : bits | 0x8000_0000
+                  r[i] = UInt32(truncatingIfNeeded: i)
+                }
+                var (sourceKeys, sourceRows, targetKeys, targetRows) = (k, r, k2, r2)
+                for shift in stride(from: UInt32(0), to: 33, by: 11) {
+                  count.update(repeating: 0)
+                  for i in 0..<n { count[Int(truncatingIfNeeded: (sourceKeys[i] >> shift) & 0x7FF)] &+= 1 }
+                  if count[Int(truncatingIfNeeded: (sourceKeys[0] >> shift) & 0x7FF)] == n { continue }
+                  var total = 0
+                  for b in 0..<count.count {
+                    let c = count[b]
+                    count[b] = total
+                    total &+= c
+                  }
+                  for i in 0..<n {
+                    let key = sourceKeys[i]
+                    let b = Int(truncatingIfNeeded: (key >> shift) & 0x7FF)
+                    let at = count[b]
+                    count[b] = at &+ 1
+                    targetKeys[at] = key
+                    targetRows[at] = sourceRows[i]
+                  }
+                  swap(&sourceKeys, &targetKeys)
+                  swap(&sourceRows, &targetRows)
+                }
+                if sourceKeys.baseAddress != k.baseAddress {
+                  k.baseAddress!.update(from: sourceKeys.baseAddress!, count: n)
+                  r.baseAddress!.update(from: sourceRows.baseAddress!, count: n)
+                }
+                return nil
+              }
+            }
+          }
+        }
+      }
+    }
+    if let failure { return .failure(failure) }
+    var ranks = [UInt32](repeating: 0, count: n)
+    var values: [Float] = []
+    var last = Float.nan, rank: UInt32 = 0
+    ranks.withUnsafeMutableBufferPointer { ranks in
+      for i in 0..<n {
+        let ordered = keys[i]
+        let v = Float(bitPattern: ordered & 0x8000_0000 != 0 ? ordered & 0x7FFF_FFFF : ~ordered)
+        if v != last {  // -0 and +0 are one value
+          if !values.isEmpty { rank &+= 1 }
+          values.append(v)
+          last = v
+        }
+        ranks[Int(truncatingIfNeeded: rows[i])] = rank
+      }
+    }
+    return .success((ranks, values))
+  }
+}

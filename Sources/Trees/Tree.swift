@@ -1,0 +1,333 @@
+import LearnCore
+import LinearAlgebra
+
+/// A fitted binary decision tree: an immutable set of flat arrays with one entry per node, in the
+/// layout of scikit-learn's `tree_` (node 0 is the root; a node's children come after it).
+///
+/// A row goes to the left child of node `i` when `Double(Float(x[feature[i]])) <= threshold[i]`:
+/// like scikit-learn, features are rounded to single precision (`Float`) before they are compared
+/// with the double-precision thresholds, at training and at prediction.
+public struct Tree: Sendable, Hashable {
+  /// Marks a leaf in ``left`` and ``right`` (scikit-learn's `TREE_LEAF`).
+  public static let leaf = -1
+  /// The ``feature`` and ``threshold`` of a leaf (scikit-learn's `TREE_UNDEFINED`).
+  public static let undefined = -2
+
+  /// Number of features the tree was fitted on.
+  public let featureCount: Int
+  /// Entries of ``value`` per node: the class count for a classifier, 1 for a regressor.
+  public let valueCount: Int
+  /// The feature each node splits on (``undefined`` for leaves).
+  public let feature: [Int]
+  /// The threshold of each node's split (``undefined`` for leaves).
+  public let threshold: [Double]
+  /// The left child of each node (``leaf`` for leaves).
+  public let left: [Int]
+  /// The right child of each node (``leaf`` for leaves).
+  public let right: [Int]
+  /// Row-major `nodeCount × valueCount`: per node, the weighted class fractions (classifier) or the
+  /// mean or median target (regressor) of the training samples that reached it.
+  public let value: [Double]
+  /// The impurity of each node (Gini, entropy in bits, squared or absolute error).
+  public let impurity: [Double]
+  /// Number of distinct training rows reaching each node (bootstrap duplicates count once).
+  public let sampleCount: [Int]
+  /// Total sample weight reaching each node (bootstrap duplicates count by multiplicity).
+  public let weightedSampleCount: [Double]
+  /// The split arrays interleaved, one 24-byte record per node, for traversal.
+  let packed: [PackedNode]
+
+  /// A tree from its arrays; `value` holds `valueCount` entries per node. A node's children must
+  /// come after it (as in every tree Learn and scikit-learn build) and split features must be in
+  /// `0 ..< featureCount`; both are preconditions.
+  public init(
+    featureCount: Int, valueCount: Int, feature: [Int], threshold: [Double], left: [Int], right: [Int],
+    value: [Double], impurity: [Double], sampleCount: [Int], weightedSampleCount: [Double]
+  ) {
+    precondition(feature.count == threshold.count && feature.count == left.count && feature.count == right.count
+                 && value.count == feature.count * valueCount && impurity.count == feature.count
+                 && sampleCount.count == feature.count && weightedSampleCount.count == feature.count,
+                 "tree arrays must have one entry per node")
+    for i in feature.indices where left[i] != Tree.leaf || right[i] != Tree.leaf {
+      precondition(left[i] > i && right[i] > i && left[i] < feature.count && right[i] < feature.count
+                   && feature[i] >= 0 && feature[i] < featureCount, "node \(i) has invalid children or feature")
+    }
+    self.featureCount = featureCount
+    self.valueCount = valueCount
+    self.feature = feature
+    self.threshold = threshold
+    self.left = left
+    self.right = right
+    self.value = value
+    self.impurity = impurity
+    self.sampleCount = sampleCount
+    self.weightedSampleCount = weightedSampleCount
+    packed = (0..<feature.count).map { i in
+      PackedNode(threshold: threshold[i], feature: Int32(truncatingIfNeeded: Swift.max(feature[i], 0)),
+                 left: Int32(truncatingIfNeeded: left[i]), right: Int32(truncatingIfNeeded: right[i]))
+    }
+  }
+
+  /// Number of nodes (scikit-learn's `tree_.node_count`).
+  public var nodeCount: Int { feature.count }
+
+  /// Number of leaves (scikit-learn's `get_n_leaves()`).
+  public var leafCount: Int { left.reduce(0) { $0 + ($1 == Tree.leaf ? 1 : 0) } }
+
+  /// The longest path from the root to a leaf, in edges (scikit-learn's `get_depth()`).
+  public var depth: Int {
+    var deepest = 0
+    var stack: [(node: Int, depth: Int)] = [(0, 0)]
+    while let (node, d) = stack.popLast() {
+      deepest = Swift.max(deepest, d)
+      if left[node] != Tree.leaf {
+        stack.append((left[node], d + 1))
+        stack.append((right[node], d + 1))
+      }
+    }
+    return deepest
+  }
+
+  /// Whether `node` is a leaf.
+  public func isLeaf(_ node: Int) -> Bool { left[node] == Tree.leaf }
+
+  /// The ``value`` entries of `node`.
+  public func values(of node: Int) -> ArraySlice<Double> {
+    value[node * valueCount ..< (node + 1) * valueCount]
+  }
+
+  /// The leaf each row of `x` lands in (scikit-learn's `apply`). Throws for the wrong feature
+  /// count or non-finite values.
+  public func apply(_ x: Matrix) throws(LearnError) -> [Int] {
+    let rows = try SinglePrecisionRows(x, featureCount: featureCount)
+    var leaves = [Int](repeating: 0, count: rows.rowCount)
+    rows.values.withUnsafeBufferPointer { xs in
+      leaves.withUnsafeMutableBufferPointer { out in
+        withNodes { nodes in
+          nodes.leaves(xs.baseAddress!, rows: 0..<rows.rowCount, featureCount: featureCount, into: out.baseAddress!)
+        }
+      }
+    }
+    return leaves
+  }
+
+  /// Impurity-based feature importances (scikit-learn's `feature_importances_`): each feature's
+  /// total weighted impurity decrease, divided by the root's weight and, when `normalized` and the
+  /// total is positive, by the sum over features.
+  public func featureImportances(normalized: Bool = true) -> [Double] {
+    var importances = [Double](repeating: 0, count: featureCount)
+    for node in 0..<nodeCount where left[node] != Tree.leaf {
+      let l = left[node], r = right[node]
+      importances[feature[node]] += weightedSampleCount[node] * impurity[node]
+        - weightedSampleCount[l] * impurity[l] - weightedSampleCount[r] * impurity[r]
+    }
+    for j in importances.indices { importances[j] /= weightedSampleCount[0] }
+    if normalized {
+      let total = importances.reduce(0, +)
+      if total > 0 { for j in importances.indices { importances[j] /= total } }
+    }
+    return importances
+  }
+
+  /// Calls `body` with a raw view of the packed nodes (for fast traversal).
+  func withNodes<R>(_ body: (NodeView) -> R) -> R {
+    packed.withUnsafeBufferPointer { body(NodeView(nodes: $0.baseAddress!)) }
+  }
+}
+
+/// One node's split, packed for traversal: leaves have `left < 0`.
+struct PackedNode: Sendable, Hashable {
+  var threshold: Double
+  var feature: Int32
+  var left: Int32
+  var right: Int32
+}
+
+/// A raw pointer to a tree's packed nodes, valid inside ``Tree/withNodes(_:)``.
+struct NodeView {
+  let nodes: UnsafePointer<PackedNode>
+
+  /// The leaf a row (single-precision features) lands in.
+  @inline(__always)
+  func leaf(_ row: UnsafePointer<Float>) -> Int {
+    var node = 0
+    while true {
+      let n = nodes[node]
+      if n.left < 0 { return node }
+      node = Int(truncatingIfNeeded: Double(row[Int(truncatingIfNeeded: n.feature)]) <= n.threshold ? n.left : n.right)
+    }
+  }
+
+  /// The leaves of `rows` (row `i` starts at `xs + i · featureCount`), written to
+  /// `output[i − rows.lowerBound]`.
+  func leaves(_ xs: UnsafePointer<Float>, rows: Range<Int>, featureCount: Int, into output: UnsafeMutablePointer<Int>) {
+    for i in rows { output[i &- rows.lowerBound] = leaf(xs + i &* featureCount) }
+  }
+}
+
+/// The rows of a matrix rounded to `Float`, as trees compare them (scikit-learn converts `X` to
+/// float32). Validation: the feature count must match and every value must be finite as a `Float`.
+struct SinglePrecisionRows {
+  let rowCount: Int
+  let values: [Float]
+
+  init(_ x: Matrix, featureCount: Int) throws(LearnError) {
+    try Validation.checkFeatureCount(x, expected: featureCount)
+    rowCount = x.rowCount
+    var converted = [Float](repeating: 0, count: x.rowCount * featureCount)
+    var bad: Int? = nil
+    x.withUnsafeBufferPointer { source in
+      converted.withUnsafeMutableBufferPointer { target in
+        for k in 0..<source.count {
+          let v = Float(source[k])
+          target[k] = v
+          if !v.isFinite && bad == nil { bad = k }
+        }
+      }
+    }
+    if let bad { throw .nonFiniteValue(row: bad / featureCount, column: bad % featureCount) }
+    values = converted
+  }
+}
+
+// MARK: - Minimal cost-complexity pruning
+
+extension Tree {
+  /// The subtree kept by minimal cost-complexity pruning with complexity parameter `alpha`
+  /// (scikit-learn's `ccp_alpha`): the weakest links are pruned while their effective alpha is at
+  /// most `alpha`. Node order is depth-first, left before right, as scikit-learn rebuilds it.
+  public func pruned(alpha: Double) -> Tree {
+    guard alpha > 0, nodeCount > 1 else { return self }
+    var pruning = CostComplexityPruning(self)
+    pruning.run(stop: { alpha < $0 }, record: { _, _ in })
+    return rebuilt(keepingLeaves: pruning.leavesInSubtree)
+  }
+
+  /// The effective alphas at which subtrees are pruned and the total leaf impurity of each subtree
+  /// (scikit-learn's `cost_complexity_pruning_path`), starting at alpha 0 with the whole tree.
+  public func pruningPath() -> (alphas: [Double], impurities: [Double]) {
+    var alphas: [Double] = [], impurities: [Double] = []
+    var pruning = CostComplexityPruning(self)
+    pruning.run(stop: { _ in false }, record: { alpha, total in
+      alphas.append(alpha)
+      impurities.append(total)
+    })
+    return (alphas, impurities)
+  }
+
+  /// The tree whose leaves are the nodes marked in `keep`, renumbered depth-first.
+  private func rebuilt(keepingLeaves keep: [Bool]) -> Tree {
+    var f: [Int] = [], t: [Double] = [], l: [Int] = [], r: [Int] = [], v: [Double] = [], imp: [Double] = []
+    var n: [Int] = [], w: [Double] = []
+    var stack: [(original: Int, parent: Int, isLeft: Bool)] = [(0, -1, false)]
+    while let (original, parent, isLeft) = stack.popLast() {
+      let id = f.count
+      if parent >= 0 {
+        if isLeft { l[parent] = id } else { r[parent] = id }
+      }
+      let becomesLeaf = keep[original]
+      f.append(becomesLeaf ? Tree.undefined : feature[original])
+      t.append(becomesLeaf ? Double(Tree.undefined) : threshold[original])
+      l.append(Tree.leaf)
+      r.append(Tree.leaf)
+      v.append(contentsOf: values(of: original))
+      imp.append(impurity[original])
+      n.append(sampleCount[original])
+      w.append(weightedSampleCount[original])
+      if !becomesLeaf {
+        stack.append((right[original], id, false))
+        stack.append((left[original], id, true))
+      }
+    }
+    return Tree(featureCount: featureCount, valueCount: valueCount, feature: f, threshold: t, left: l, right: r,
+                value: v, impurity: imp, sampleCount: n, weightedSampleCount: w)
+  }
+}
+
+/// The weakest-link pruning loop of minimal cost-complexity pruning (Breiman et al. 1984, §3.3),
+/// in scikit-learn's formulation: `R(t) = w(t)/w(root) · impurity(t)`, and the effective alpha of
+/// an internal node is `(R(t) − R(branch)) / (leaves(branch) − 1)`.
+private struct CostComplexityPruning {
+  let tree: Tree
+  var leavesInSubtree: [Bool]
+  var parent: [Int]
+  var nodeRisk: [Double]
+  var branchRisk: [Double]
+  var leafCount: [Int]
+
+  init(_ tree: Tree) {
+    self.tree = tree
+    let n = tree.nodeCount
+    leavesInSubtree = [Bool](repeating: false, count: n)
+    parent = [Int](repeating: -1, count: n)
+    let total = tree.weightedSampleCount[0]
+    nodeRisk = (0..<n).map { tree.weightedSampleCount[$0] * tree.impurity[$0] / total }
+    branchRisk = [Double](repeating: 0, count: n)
+    leafCount = [Int](repeating: 0, count: n)
+    for node in 0..<n {
+      if tree.left[node] == Tree.leaf {
+        leavesInSubtree[node] = true
+      } else {
+        parent[tree.left[node]] = node
+        parent[tree.right[node]] = node
+      }
+    }
+    for leaf in 0..<n where leavesInSubtree[leaf] {
+      branchRisk[leaf] = nodeRisk[leaf]
+      let risk = nodeRisk[leaf]
+      var node = leaf
+      while node != 0 {
+        let p = parent[node]
+        branchRisk[p] += risk
+        leafCount[p] += 1
+        node = p
+      }
+    }
+  }
+
+  /// Prunes the weakest link repeatedly until the root is a leaf or `stop(alpha)` says so for the
+  /// weakest link's effective alpha; `record(alpha, totalLeafRisk)` sees the unpruned tree (alpha
+  /// 0) and the tree after each pruning.
+  mutating func run(stop: (Double) -> Bool, record: (Double, Double) -> Void) {
+    let n = tree.nodeCount
+    var candidate = leavesInSubtree.map { !$0 }
+    var inSubtree = [Bool](repeating: true, count: n)
+    record(0, branchRisk[0])
+    while candidate[0] {
+      var effective = Double.greatestFiniteMagnitude
+      var weakest = 0
+      for i in 0..<n where candidate[i] {
+        let alpha = (nodeRisk[i] - branchRisk[i]) / Double(leafCount[i] - 1)
+        if alpha < effective {
+          effective = alpha
+          weakest = i
+        }
+      }
+      if stop(effective) { break }
+      var stack = [weakest]
+      while let node = stack.popLast() {
+        guard inSubtree[node] else { continue }
+        candidate[node] = false
+        leavesInSubtree[node] = false
+        inSubtree[node] = false
+        if tree.left[node] != Tree.leaf {
+          stack.append(tree.left[node])
+          stack.append(tree.right[node])
+        }
+      }
+      leavesInSubtree[weakest] = true
+      inSubtree[weakest] = true
+      let prunedLeaves = leafCount[weakest] - 1
+      leafCount[weakest] = 0
+      let riskIncrease = nodeRisk[weakest] - branchRisk[weakest]
+      branchRisk[weakest] = nodeRisk[weakest]
+      var node = parent[weakest]
+      while node != -1 {
+        leafCount[node] -= prunedLeaves
+        branchRisk[node] += riskIncrease
+        node = parent[node]
+      }
+      record(effective, branchRisk[0])
+    }
+  }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import LearnCore
+import LinearAlgebra
+
+/// The hyperparameters shared by every tree and forest, resolved for `rows × features` data
+/// (scikit-learn's `BaseDecisionTree._fit`): fractions become counts (`ceil`), `minSamplesSplit` is
+/// raised to `2 · minSamplesLeaf`, and `maxFeatures` is checked against the feature count.
+func growthSettings(
+  criterion: CriterionKind, splitter: SplitStrategy, maxDepth: Int?, minSamplesSplit: SampleCount,
+  minSamplesLeaf: SampleCount, minWeightFractionLeaf: Double, maxFeatures: MaxFeatures, maxLeafNodes: Int?,
+  minImpurityDecrease: Double, ccpAlpha: Double, rows: Int, features: Int, estimator: String
+) throws(LearnError) -> GrowthSettings {
+  let leaf: Int
+  switch minSamplesLeaf {
+  case .count(let k): leaf = k
+  case .fraction(let f): leaf = Int((f * Double(rows)).rounded(.up))
+  }
+  var split: Int
+  switch minSamplesSplit {
+  case .count(let k): split = k
+  case .fraction(let f): split = Swift.max(2, Int((f * Double(rows)).rounded(.up)))
+  }
+  split = Swift.max(split, 2 * leaf)
+  return GrowthSettings(
+    criterion: criterion, splitter: splitter, maxDepth: maxDepth ?? Int.max, minSamplesSplit: split,
+    minSamplesLeaf: leaf, minWeightFractionLeaf: minWeightFractionLeaf,
+    maxFeatures: try maxFeatures.resolved(featureCount: features, estimator: estimator), maxLeafNodes: maxLeafNodes,
+    minImpurityDecrease: minImpurityDecrease, ccpAlpha: ccpAlpha)
+}
+
+/// Checks user-supplied sample weights: one per row, finite, non-negative, not all zero.
+func checkSampleWeights(_ weights: [Double]?, rows: Int) throws(LearnError) {
+  guard let weights else { return }
+  guard weights.count == rows else {
+    throw .shapeMismatch("x has \(rows) rows but sampleWeights has \(weights.count) entries")
+  }
+  if let bad = weights.firstIndex(where: { !$0.isFinite || $0 < 0 }) {
+    throw .invalidArgument(name: "sampleWeights", reason: "weight \(bad) is \(weights[bad]); weights must be finite and non-negative")
+  }
+  guard weights.contains(where: { $0 > 0 }) else {
+    throw .invalidArgument(name: "sampleWeights", reason: "every sample has weight 0")
+  }
+}
+
+/// Classification data ready for growing: encoded labels and per-sample weights (class weights
+/// times sample weights; `nil` when all are 1).
+struct PreparedClassification: Sendable {
+  let data: TrainingSet
+  let encoding: ClassEncoding
+  let labels: [Int32]
+  let weights: [Double]?
+
+  init(_ x: Matrix, _ y: [Int], classWeight: ClassWeight, sampleWeights: [Double]?, parallelism: Parallelism)
+    throws(LearnError)
+  {
+    try Validation.checkSamples(x, y)
+    try checkSampleWeights(sampleWeights, rows: x.rowCount)
+    encoding = try ClassEncoding(y, allowSingleClass: true)
+    labels = encoding.indices.map { Int32($0) }
+    let perClass = try classWeight.weights(for: encoding)
+    if classWeight == .uniform {
+      weights = sampleWeights
+    } else {
+      weights = encoding.indices.enumerated().map { i, c in perClass[c] * (sampleWeights?[i] ?? 1) }
+    }
+    if let weights, !weights.contains(where: { $0 > 0 }) {
+      throw .invalidArgument(name: "classWeight", reason: "every sample has weight 0")
+    }
+    data = try TrainingSet(x, parallelism: parallelism)
+  }
+}
+
+/// Regression data ready for growing.
+struct PreparedRegression: Sendable {
+  let data: TrainingSet
+  let targets: [Double]
+  let weights: [Double]?
+
+  init(_ x: Matrix, _ y: [Double], sampleWeights: [Double]?, parallelism: Parallelism) throws(LearnError) {
+    try Validation.checkSamples(x, y)
+    try Validation.checkFiniteTargets(y)
+    try checkSampleWeights(sampleWeights, rows: x.rowCount)
+    targets = y
+    weights = sampleWeights
+    data = try TrainingSet(x, parallelism: parallelism)
+  }
+}
+
+/// The index of the largest entry of `values` (the first of equal ones, as numpy's `argmax`).
+@inline(__always)
+func argmax(_ values: UnsafePointer<Double>, _ count: Int) -> Int {
+  var best = 0
+  for c in 1..<Swift.max(count, 1) where values[c] > values[best] { best = c }
+  return best
+}
