@@ -26,7 +26,7 @@ from sklearn.metrics import accuracy_score, r2_score  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 DATA = os.environ.get("LEARN_BENCHMARK_DATA", os.path.join(ROOT, ".build", "benchmark-data"))
-FAMILIES = ["dummy", "linear", "svm", "trees", "mlp"]
+FAMILIES = ["dummy", "linear", "svm", "trees", "mlp", "search"]
 
 
 def load(name):

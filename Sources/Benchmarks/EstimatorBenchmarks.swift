@@ -75,7 +75,7 @@ let dummyBenchmarks: [EstimatorBenchmark] = [
 /// Every registered benchmark; each family adds its list here.
 let allEstimatorBenchmarks: [EstimatorBenchmark] =
   dummyBenchmarks + leastSquaresBenchmarks + logisticBenchmarks + sgdBenchmarks + svcBenchmarks + linearSVCBenchmarks
-  + treeBenchmarks + mlpBenchmarks
+  + treeBenchmarks + mlpBenchmarks + searchBenchmarks
 
 /// Runs the benchmarks of `family` (or all), printing a JSON line each.
 func runEstimatorBenchmarks(family: String?, only estimator: String?) throws {
