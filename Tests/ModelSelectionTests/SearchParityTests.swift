@@ -10,8 +10,15 @@ import Testing
     let rank_test_r2: [Int]
     let best_index: Int
   }
+  struct SVCGrid: Decodable {
+    let params: [[String: Plain]]
+    let mean_test_score: [Double]
+    let rank_test_score: [Int]
+    let best_index: Int
+  }
   struct File: Decodable {
     let gridRidgeDiabetes: RidgeGrid
+    let gridSVCDigits360: SVCGrid
   }
   static let fixture = Result { try Fixtures.decode(File.self, from: "scikit-learn/search.json") }
 
@@ -25,6 +32,17 @@ import Testing
     #expect(allClose(model.results.meanTestScores("r2"), expected.mean_test_r2, relative: 1e-6))
     #expect(allClose(model.results.meanTestScores("neg_mean_squared_error"), expected.mean_test_neg_mean_squared_error, relative: 1e-6))
     #expect(model.results.ranks("r2") == expected.rank_test_r2)
+    #expect(model.bestIndex == expected.best_index)
+  }
+
+  @Test func svcGridMatchesScikitLearn() throws {
+    let expected = try Self.fixture.get().gridSVCDigits360
+    let digits = try Datasets.digits().subset(0..<360)
+    let model = try GridSearchCV(SVC(), grid: ["c": [0.1, 1, 10, 100], "gamma": [1e-4, 1e-3, 1e-2, 1e-1]],
+                                 cv: StratifiedKFold(splits: 5)).fit(digits.x, digits.y)
+    #expect(model.results.trials.map { $0.parameters.mapValues(Plain.init) } == expected.params)
+    #expect(allClose(model.results.meanTestScores("accuracy"), expected.mean_test_score, relative: 1e-12))
+    #expect(model.results.ranks("accuracy") == expected.rank_test_score)
     #expect(model.bestIndex == expected.best_index)
   }
 }
