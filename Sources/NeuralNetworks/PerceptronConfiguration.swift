@@ -1,0 +1,143 @@
+import LearnCore
+import LinearAlgebra
+
+/// The hyperparameters ``MLPClassifier`` and ``MLPRegressor`` share, so one table serves both.
+protocol PerceptronConfiguration: Tunable {
+  var hiddenLayerSizes: [Int] { get set }
+  var activation: MLPActivation { get set }
+  var solver: MLPSolver { get set }
+  var alpha: Double { get set }
+  var batchSize: Int? { get set }
+  var learningRate: MLPLearningRateSchedule { get set }
+  var learningRateInit: Double { get set }
+  var powerT: Double { get set }
+  var maxIterations: Int { get set }
+  var shuffle: Bool { get set }
+  var seed: UInt64 { get set }
+  var tolerance: Double { get set }
+  var momentum: Double { get set }
+  var nesterovsMomentum: Bool { get set }
+  var earlyStopping: Bool { get set }
+  var validationFraction: Double { get set }
+  var beta1: Double { get set }
+  var beta2: Double { get set }
+  var epsilon: Double { get set }
+  var nIterNoChange: Int { get set }
+  var maxFun: Int { get set }
+  var parallelism: Parallelism { get set }
+}
+
+/// `[0, 1)`.
+private let halfOpenUnit = RealDomain(lower: 0, upper: 1, lowerClosed: true, upperClosed: false)
+
+extension PerceptronConfiguration {
+  /// The shared table, in scikit-learn's parameter order.
+  static var perceptronHyperparameters: [Hyperparameter<Self>] {
+    [
+      layerSizes("hiddenLayerSizes", \Self.hiddenLayerSizes),
+      .choice("activation", \Self.activation),
+      .choice("solver", \Self.solver),
+      .double("alpha", \Self.alpha, .nonNegative),
+      .optionalInt("batchSize", \Self.batchSize, 1...Int.max),
+      .choice("learningRate", \Self.learningRate),
+      .double("learningRateInit", \Self.learningRateInit, .positive),
+      .double("powerT", \Self.powerT, .nonNegative),
+      .int("maxIterations", \Self.maxIterations, 1...Int.max),
+      .bool("shuffle", \Self.shuffle),
+      .seed("seed", \Self.seed),
+      .double("tolerance", \Self.tolerance, .nonNegative),
+      .double("momentum", \Self.momentum, .unitInterval),
+      .bool("nesterovsMomentum", \Self.nesterovsMomentum),
+      .bool("earlyStopping", \Self.earlyStopping),
+      .double("validationFraction", \Self.validationFraction, halfOpenUnit),
+      .double("beta1", \Self.beta1, halfOpenUnit),
+      .double("beta2", \Self.beta2, halfOpenUnit),
+      .double("epsilon", \Self.epsilon, .positive),
+      .int("nIterNoChange", \Self.nIterNoChange, 1...Int.max),
+      .int("maxFun", \Self.maxFun, 1...Int.max),
+    ]
+  }
+
+  /// A non-empty list of positive layer widths, read and written as `.ints` (a single `.int` is
+  /// taken as one layer, as scikit-learn takes `hidden_layer_sizes=64`).
+  static func layerSizes(_ name: String, _ path: WritableKeyPath<Self, [Int]> & Sendable) -> Hyperparameter<Self> {
+    Hyperparameter(name: name, expected: "a non-empty list of positive ints", read: { .ints($0[keyPath: path]) }) {
+      (model, value) throws(HyperparameterRejection) in
+      let sizes: [Int]
+      switch value {
+      case .ints(let list): sizes = list
+      case .int(let width): sizes = [width]
+      default: throw HyperparameterRejection(value)
+      }
+      guard !sizes.isEmpty, sizes.allSatisfy({ $0 >= 1 }) else { throw HyperparameterRejection(value) }
+      model[keyPath: path] = sizes
+    }
+  }
+
+  /// The hyperparameters that define a training run, for deciding whether a continuation carries
+  /// on the same run: everything but `maxIterations` (a continuation's budget replaces it).
+  var runDefiningParameters: ParameterSet {
+    var values = parameters
+    values["maxIterations"] = nil
+    return values
+  }
+
+  /// The batch size for `n` training rows: `min(200, n)` when automatic, else clipped to `1 ... n`.
+  func effectiveBatchSize(_ n: Int) -> Int {
+    Swift.max(1, Swift.min(batchSize ?? 200, n))
+  }
+}
+
+extension PerceptronConfiguration {
+  /// Builds the network and trains it for `maxIterations` from the seeded (or the given) weights.
+  func freshRun(x: Matrix, outputs: Int, task: PerceptronTask, initialLayers: [MLPLayer]?)
+    throws(LearnError) -> PerceptronRun
+  {
+    let layout = NetworkLayout(units: [x.columnCount] + hiddenLayerSizes + [outputs])
+    let parameters: [Double]
+    if let initialLayers {
+      parameters = try layout.pack(initialLayers)
+    } else {
+      parameters = layout.initialParameters(activation: activation, seed: SplitMix64.derive(seed, 0))
+    }
+    var run = PerceptronRun(
+      layout: layout, activation: activation, output: task.output, parameters: parameters,
+      optimizer: PerceptronRun.freshOptimizer(solver, parameterCount: layout.parameterCount,
+                                              learningRateInit: learningRateInit),
+      seed: seed, trainedWith: runDefiningParameters)
+    try run.train(self, x: x, task: task, budget: maxIterations)
+    return run
+  }
+
+  /// Carries `previous` on for up to `budget` more epochs (iterations for L-BFGS) with these
+  /// hyperparameters. A run that has stopped and is continued with the same hyperparameters is
+  /// returned unchanged (training it longer at once would have stopped at the same point); with
+  /// different ones it trains again, its no-improvement counter restarted.
+  func continuedRun(_ previous: PerceptronRun, x: Matrix, task: PerceptronTask, budget: Int)
+    throws(LearnError) -> PerceptronRun
+  {
+    guard budget >= 0 else {
+      throw .invalidArgument(name: "budget", reason: "the number of epochs must be non-negative, got \(budget)")
+    }
+    let hidden = Array(previous.layout.units.dropFirst().dropLast())
+    guard hidden == hiddenLayerSizes, activation == previous.activation else {
+      throw .invalidArgument(
+        name: "model",
+        reason: "the model has hidden layers \(hidden) with \(previous.activation.rawValue) units; the estimator "
+          + "asks for \(hiddenLayerSizes) with \(activation.rawValue): only optimiser hyperparameters may change "
+          + "between continuations")
+    }
+    var run = previous
+    let defining = runDefiningParameters
+    if budget == 0 { return run }
+    if run.stopped {
+      if defining == run.trainedWith { return run }
+      run.stopped = false
+      run.noImprovementCount = 0
+    }
+    run.adoptOptimizer(self)
+    run.trainedWith = defining
+    try run.train(self, x: x, task: task, budget: budget)
+    return run
+  }
+}
