@@ -177,11 +177,13 @@ public struct SearchSpace: Sendable, Hashable, CustomStringConvertible {
     dimensions.map { "\($0.name): \($0.distribution)" }.joined(separator: "\n")
   }
 
+  /// Whether two spaces have the same names and distributions.
   public static func == (a: SearchSpace, b: SearchSpace) -> Bool {
     a.dimensions.count == b.dimensions.count
       && zip(a.dimensions, b.dimensions).allSatisfy { $0.name == $1.name && $0.distribution == $1.distribution }
   }
 
+  /// Hashes the names and distributions.
   public func hash(into hasher: inout Hasher) {
     for (name, distribution) in dimensions {
       hasher.combine(name)
