@@ -8,45 +8,12 @@ import LinearAlgebra
 enum MetricSupport {
   // MARK: Reductions
 
-  /// `numpy.sum` of `values`: `0 + pairwise(values)`.
-  static func sum(_ values: [Double]) -> Double {
-    values.withUnsafeBufferPointer { buffer in
-      guard let base = buffer.baseAddress else { return 0 }
-      return 0 + pairwise(base, buffer.count)
-    }
-  }
+  /// `numpy.sum` of `values` (see `NumpyStatistics.sum`).
+  static func sum(_ values: [Double]) -> Double { NumpyStatistics.sum(values) }
 
   /// `numpy.mean` of a non-empty array: the pairwise sum divided by the count.
   static func mean(_ values: [Double]) -> Double {
     sum(values) / Double(values.count)
-  }
-
-  /// numpy's `pairwise_sum` for doubles.
-  private static func pairwise(_ a: UnsafePointer<Double>, _ n: Int) -> Double {
-    if n < 8 {
-      var result = 0.0
-      for i in 0..<n { result += a[i] }
-      return result
-    }
-    if n <= 128 {
-      var r0 = a[0], r1 = a[1], r2 = a[2], r3 = a[3], r4 = a[4], r5 = a[5], r6 = a[6], r7 = a[7]
-      var i = 8
-      let end = n - n % 8
-      while i < end {
-        r0 += a[i]; r1 += a[i + 1]; r2 += a[i + 2]; r3 += a[i + 3]
-        r4 += a[i + 4]; r5 += a[i + 5]; r6 += a[i + 6]; r7 += a[i + 7]
-        i += 8
-      }
-      var result = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
-      while i < n {
-        result += a[i]
-        i += 1
-      }
-      return result
-    }
-    var half = n / 2
-    half -= half % 8
-    return pairwise(a, half) + pairwise(a + half, n - half)
   }
 
   /// scikit-learn's `_nanaverage`: the (weighted) mean ignoring NaN entries; NaN when every entry

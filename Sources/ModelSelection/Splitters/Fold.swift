@@ -121,39 +121,9 @@ enum SplitCheck {
   }
 }
 
-/// numpy's float64 `sum` of a contiguous array: pairwise summation with eight accumulators in
-/// blocks of up to 128 (so that Learn's results agree bit for bit with scikit-learn's where a
-/// comparison of sums decides an assignment).
-func numpySum(_ values: ArraySlice<Double>) -> Double {
-  let n = values.count
-  let base = values.startIndex
-  if n < 8 {
-    var result = 0.0
-    for value in values { result += value }
-    return result
-  }
-  if n <= 128 {
-    var r = Array(values[base..<base + 8])
-    var i = 8
-    while i < n - n % 8 {
-      for j in 0..<8 { r[j] += values[base + i + j] }
-      i += 8
-    }
-    var result = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
-    while i < n {
-      result += values[base + i]
-      i += 1
-    }
-    return result
-  }
-  var half = n / 2
-  half -= half % 8
-  return numpySum(values[base..<base + half]) + numpySum(values[(base + half)...])
-}
-
 /// numpy's `np.std` (population, `ddof=0`) of a contiguous array.
 func numpyStandardDeviation(_ values: [Double]) -> Double {
-  let mean = numpySum(values[...]) / Double(values.count)
+  let mean = NumpyStatistics.sum(values) / Double(values.count)
   let squares = values.map { ($0 - mean) * ($0 - mean) }
-  return (numpySum(squares[...]) / Double(values.count)).squareRoot()
+  return (NumpyStatistics.sum(squares) / Double(values.count)).squareRoot()
 }

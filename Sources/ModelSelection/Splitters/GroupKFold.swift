@@ -155,8 +155,8 @@ public struct StratifiedGroupKFold: Splitter, Hashable {
         }
         deviations[c] = Self.columnStandardDeviation(shares, classCount: classCount)
       }
-      let evaluation = numpySum(deviations[...]) / Double(classCount)
-      let samples = numpySum(countsOfFold[candidate][...])
+      let evaluation = NumpyStatistics.sum(deviations) / Double(classCount)
+      let samples = NumpyStatistics.sum(countsOfFold[candidate])
       if evaluation < minimumEvaluation
         || (Self.isClose(evaluation, minimumEvaluation) && samples < minimumSamples) {
         minimumEvaluation = evaluation
