@@ -12,8 +12,10 @@ import sklearn
 from sklearn.datasets import load_diabetes, load_iris
 from sklearn.datasets import load_digits
 from sklearn.dummy import DummyClassifier, DummyRegressor
-from sklearn.linear_model import Ridge
+from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.model_selection import GridSearchCV, KFold, ParameterGrid, StratifiedKFold
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 
 OUT = os.path.join(os.path.dirname(__file__), "..", "scikit-learn")
@@ -69,6 +71,20 @@ def main():
                                 "mean_test_neg_mean_squared_error": floats(r["mean_test_neg_mean_squared_error"]),
                                 "rank_test_r2": [int(v) for v in r["rank_test_r2"]],
                                 "best_index": int(search.best_index_)}
+    # Whole estimators as the values of a pipeline step, with a list of grids (conditional sub-spaces).
+    pipeline = Pipeline([("scaler", StandardScaler()), ("model", SVC())])
+    grids = [{"model": [SVC()], "model__C": [0.1, 1, 10]},
+             {"model": [LogisticRegression(max_iter=1000)], "model__C": [0.01, 0.1, 1]}]
+    search = GridSearchCV(pipeline, grids, cv=StratifiedKFold(5)).fit(x, y)
+    r = search.cv_results_
+    def learn_names(p):
+        name = "svc" if isinstance(p["model"], SVC) else "logistic"
+        return {"model.estimator": name, f"model.{name}.c": p["model__C"]}
+    out["gridChoiceDigits360"] = {"params": [learn_names(p) for p in r["params"]],
+                                  "mean_test_score": floats(r["mean_test_score"]),
+                                  "rank_test_score": [int(v) for v in r["rank_test_score"]],
+                                  "best_index": int(search.best_index_),
+                                  "best_params": learn_names(search.best_params_)}
     os.makedirs(OUT, exist_ok=True)
     with open(os.path.join(OUT, "search.json"), "w") as f:
         json.dump(out, f, indent=1)

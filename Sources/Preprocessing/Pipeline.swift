@@ -67,22 +67,10 @@ public struct Pipeline<Final: Estimator>: Estimator {
   }
 
   private init(unnamed transformers: [AnyTransformer], final: Final) {
-    let names = Self.uniqueNames(transformers.map(\.stepName) + [Final.stepName])
+    let names = uniqueStepNames(transformers.map(\.stepName) + [Final.stepName])
     steps = zip(names, transformers).map { PipelineStep($0, $1) }
     finalName = names[names.count - 1]
     self.final = final
-  }
-
-  /// `make_pipeline`'s rule: a name used more than once becomes `name-1`, `name-2`, ….
-  static func uniqueNames(_ names: [String]) -> [String] {
-    var seen: [String: Int] = [:]
-    for name in names { seen[name, default: 0] += 1 }
-    var used: [String: Int] = [:]
-    return names.map { name in
-      guard seen[name]! > 1 else { return name }
-      used[name, default: 0] += 1
-      return "\(name)-\(used[name]!)"
-    }
   }
 
   /// No rows of its own: see ``hyperparameterTable``.
@@ -155,6 +143,9 @@ extension PipelineModel: ProbabilisticClassifierModel where FinalModel: Probabil
 }
 
 extension PipelineModel: DecisionFunctionModel where FinalModel: DecisionFunctionModel {
+  /// Whether the final model has a decision function.
+  public var hasDecisionFunction: Bool { final.hasDecisionFunction }
+
   /// The final model's decision function on the transformed `x`.
   public func decisionFunction(_ x: Matrix) throws -> Matrix {
     try final.decisionFunction(transform(x))
@@ -170,5 +161,17 @@ extension Pipeline: IncrementallyTrainable where Final: IncrementallyTrainable {
     -> PipelineModel<Final.Fitted>
   {
     PipelineModel(transforms: model.transforms, final: try final.continued(model.final, on: model.transform(x), y, budget: budget))
+  }
+}
+
+/// `make_pipeline`'s naming rule: a name used more than once becomes `name-1`, `name-2`, ….
+func uniqueStepNames(_ names: [String]) -> [String] {
+  var seen: [String: Int] = [:]
+  for name in names { seen[name, default: 0] += 1 }
+  var used: [String: Int] = [:]
+  return names.map { name in
+    guard seen[name]! > 1 else { return name }
+    used[name, default: 0] += 1
+    return "\(name)-\(used[name]!)"
   }
 }

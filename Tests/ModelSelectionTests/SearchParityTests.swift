@@ -19,6 +19,7 @@ import Testing
   struct File: Decodable {
     let gridRidgeDiabetes: RidgeGrid
     let gridSVCDigits360: SVCGrid
+    let gridChoiceDigits360: SVCGrid
   }
   static let fixture = Result { try Fixtures.decode(File.self, from: "scikit-learn/search.json") }
 
@@ -44,5 +45,25 @@ import Testing
     #expect(allClose(model.results.meanTestScores("accuracy"), expected.mean_test_score, relative: 1e-12))
     #expect(model.results.ranks("accuracy") == expected.rank_test_score)
     #expect(model.bestIndex == expected.best_index)
+  }
+
+  /// Whole estimators as the values of a pipeline step (an ``EstimatorChoice``), searched with a
+  /// list of grids: scikit-learn's `[{"model": [SVC()], "model__C": …}, {"model": [LogisticRegression()], …}]`.
+  @Test func estimatorChoiceGridMatchesScikitLearn() throws {
+    let expected = try Self.fixture.get().gridChoiceDigits360
+    let digits = try Datasets.digits().subset(0..<360)
+    let pipeline = try Pipeline(
+      steps: [PipelineStep("scaler", StandardScaler())],
+      final: EstimatorChoice(["svc": AnyEstimator(SVC()), "logistic": AnyEstimator(LogisticRegression(maxIterations: 1000))]))
+    let grids: [[String: [ParameterValue]]] = [
+      ["model.estimator": ["svc"], "model.svc.c": [0.1, 1, 10]],
+      ["model.estimator": ["logistic"], "model.logistic.c": [0.01, 0.1, 1]],
+    ]
+    let model = try GridSearchCV(pipeline, grids: grids, cv: StratifiedKFold(splits: 5)).fit(digits.x, digits.y)
+    #expect(model.results.trials.map { $0.parameters.mapValues(Plain.init) } == expected.params)
+    #expect(allClose(model.results.meanTestScores("accuracy"), expected.mean_test_score, relative: 1e-12))
+    #expect(model.results.ranks("accuracy") == expected.rank_test_score)
+    #expect(model.bestIndex == expected.best_index)
+    #expect(model.best?.final.base is SVC.Model == (model.bestParameters["model.estimator"] == "svc"))
   }
 }

@@ -75,7 +75,7 @@ extension Scorer {
   public static let rocAUC = Scorer(name: "roc_auc") { model, x, y in
     let yTrue = try ScorerSupport.classLabels(y, model, scorer: "roc_auc")
     let scores: [Double]
-    if let model = model as? any DecisionFunctionModel {
+    if let model = model as? any DecisionFunctionModel, model.hasDecisionFunction {
       try ScorerSupport.checkBinary(model.classes, scorer: "roc_auc")
       let decision = try model.decisionFunction(x)
       guard decision.columnCount == 1, decision.rowCount == x.rowCount else {

@@ -47,6 +47,16 @@ public protocol DecisionFunctionModel: ClassifierModel {
   /// For two classes, one column: the score of `classes[1]` (positive means that class). For
   /// more, one column per entry of ``ClassifierModel/classes``.
   func decisionFunction(_ x: Matrix) throws -> Matrix
+
+  /// Whether ``decisionFunction(_:)`` is available: `true` unless the model is a wrapper whose
+  /// wrapped model has none (a type-erased alternative of a pipeline step). Scorers that can use
+  /// either a decision function or probabilities (`roc_auc`) check it first.
+  var hasDecisionFunction: Bool { get }
+}
+
+extension DecisionFunctionModel {
+  /// `true`: a model that declares a decision function has one.
+  public var hasDecisionFunction: Bool { true }
 }
 
 /// A fitted regressor: predicts real values and scores by R².

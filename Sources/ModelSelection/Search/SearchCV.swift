@@ -210,6 +210,9 @@ extension SearchModel: ProbabilisticClassifierModel where Base.Fitted: Probabili
 }
 
 extension SearchModel: DecisionFunctionModel where Base.Fitted: DecisionFunctionModel {
+  /// Whether the refitted model has a decision function.
+  public var hasDecisionFunction: Bool { best?.hasDecisionFunction ?? true }
+
   /// The refitted model's decision function.
   public func decisionFunction(_ x: Matrix) throws -> Matrix { try refitted().decisionFunction(x) }
 }
@@ -234,7 +237,36 @@ extension SearchCV where Strategy == GridSearch {
   }
 }
 
+extension SearchCV where Strategy == GridSearch {
+  /// A grid search over a list of grids, one after the other (scikit-learn's `param_grid` as a
+  /// list of dicts): conditional sub-spaces, such as each alternative of an ``EstimatorChoice``
+  /// with its own hyperparameters.
+  public init(
+    _ estimator: Base, grids: [[String: [ParameterValue]]], cv: (any Splitter)? = nil, scoring: [Scorer] = [],
+    refit: Refit? = nil, errorScore: ErrorScore = .value(.nan), returnTrainScore: Bool = false,
+    parallelism: Parallelism = .automatic, stop: StopConditions = StopConditions(), journal: String? = nil,
+    progress: SearchProgress = SearchProgress()
+  ) throws(LearnError) {
+    self.init(estimator, strategy: try GridSearch(grids: grids), cv: cv, scoring: scoring, refit: refit,
+              errorScore: errorScore, returnTrainScore: returnTrainScore, parallelism: parallelism, stop: stop,
+              journal: journal, progress: progress)
+  }
+}
+
 extension SearchCV where Strategy == RandomSearch {
+  /// A random search over a list of spaces (scikit-learn's `param_distributions` as a list of
+  /// dicts): each draw first picks a space uniformly, then samples it.
+  public init(
+    _ estimator: Base, spaces: [[String: Distribution]], iterations: Int = 10, cv: (any Splitter)? = nil,
+    scoring: [Scorer] = [], refit: Refit? = nil, errorScore: ErrorScore = .value(.nan), returnTrainScore: Bool = false,
+    parallelism: Parallelism = .automatic, stop: StopConditions = StopConditions(), journal: String? = nil,
+    progress: SearchProgress = SearchProgress(), seed: UInt64 = 0
+  ) throws(LearnError) {
+    self.init(estimator, strategy: try RandomSearch(spaces: spaces, iterations: iterations, seed: seed), cv: cv,
+              scoring: scoring, refit: refit, errorScore: errorScore, returnTrainScore: returnTrainScore,
+              parallelism: parallelism, stop: stop, journal: journal, progress: progress, seed: seed)
+  }
+
   /// A random search drawing `iterations` candidates from `space` (scikit-learn's
   /// `RandomizedSearchCV(estimator, param_distributions, n_iter)`).
   public init(

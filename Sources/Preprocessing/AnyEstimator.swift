@@ -1,0 +1,139 @@
+import LearnCore
+import LinearAlgebra
+
+/// Any classifier or regressor, type-erased, so estimators of different types can be alternatives
+/// of one pipeline step (``EstimatorChoice``). Its hyperparameters are the wrapped estimator's,
+/// under the same names, and it fits to an ``AnyModel``.
+public struct AnyEstimator<Target: Sendable>: Estimator {
+  /// The wrapped estimator.
+  public private(set) var base: any Estimator<Target>
+  private let fitBase: @Sendable (any Estimator<Target>, Matrix, [Target]) throws -> AnyModel<Target>
+  private let rows: @Sendable (any Estimator<Target>) -> [Hyperparameter<AnyEstimator>]
+
+  private init<E: Estimator>(wrapping estimator: E, wrap: @escaping @Sendable (E.Fitted) -> AnyModel<Target>)
+  where E.Target == Target {
+    if let already = estimator as? AnyEstimator {
+      self = already
+      return
+    }
+    base = estimator
+    fitBase = { base, x, y in wrap(try (base as! E).fit(x, y)) }
+    rows = { base in
+      (base as! E).hyperparameterTable.map { row in
+        let read = row.read, write = row.write
+        return Hyperparameter<AnyEstimator>(name: row.name, expected: row.expected, read: { read($0.base as! E) }) {
+          (wrapper, value) throws(HyperparameterRejection) in
+          var inner = wrapper.base as! E
+          try write(&inner, value)
+          wrapper.base = inner
+        }
+      }
+    }
+  }
+
+  /// No rows of its own: see ``hyperparameterTable``.
+  public static var hyperparameters: [Hyperparameter<AnyEstimator>] { [] }
+
+  /// The wrapped estimator's rows, reading and writing through the wrapper.
+  public var hyperparameterTable: [Hyperparameter<AnyEstimator>] { rows(base) }
+
+  /// The wrapped type's ``LearnCore/Tunable/stepName`` (`"svc"`).
+  public var stepName: String { Self.stepName(of: base) }
+
+  /// The wrapped type's name, for messages.
+  public var typeName: String { Self.typeName(of: base) }
+
+  /// Fits the wrapped estimator.
+  public func fit(_ x: Matrix, _ y: [Target]) throws -> AnyModel<Target> {
+    try fitBase(base, x, y)
+  }
+
+  private static func stepName<E: Estimator>(of base: E) -> String { E.stepName }
+  private static func typeName<E: Estimator>(of base: E) -> String { E.estimatorName }
+}
+
+extension AnyEstimator where Target == Int {
+  /// Wraps a classifier (an `AnyEstimator` is not wrapped twice).
+  public init<E: Estimator>(_ classifier: E) where E.Target == Int, E.Fitted: ClassifierModel {
+    self.init(wrapping: classifier) { AnyModel($0) }
+  }
+}
+
+extension AnyEstimator where Target == Double {
+  /// Wraps a regressor (an `AnyEstimator` is not wrapped twice).
+  public init<E: Estimator>(_ regressor: E) where E.Target == Double, E.Fitted: RegressorModel {
+    self.init(wrapping: regressor) { AnyModel($0) }
+  }
+}
+
+/// Any fitted classifier or regressor, type-erased (what ``AnyEstimator`` fits to). A classifier's
+/// probabilities and decision function are forwarded when the wrapped model has them, and
+/// otherwise throw an error naming the model.
+public struct AnyModel<Target: Sendable>: Predictor {
+  /// The wrapped fitted model.
+  public let base: any Predictor
+  private let predictBase: @Sendable (Matrix) throws -> [Target]
+  private let storedClasses: [Int]
+
+  private init<M: Predictor>(wrapping model: M, classes: [Int]) where M.Prediction == Target {
+    if let already = model as? AnyModel {
+      self = already
+      return
+    }
+    base = model
+    predictBase = { try model.predict($0) }
+    storedClasses = classes
+  }
+
+  /// The wrapped model's predictions.
+  public func predict(_ x: Matrix) throws -> [Target] { try predictBase(x) }
+
+  /// The wrapped model's type name, for messages.
+  var typeName: String { String(describing: type(of: base)) }
+}
+
+extension AnyModel where Target == Int {
+  /// Wraps a fitted classifier.
+  public init<M: ClassifierModel>(_ model: M) {
+    self.init(wrapping: model, classes: model.classes)
+  }
+}
+
+extension AnyModel where Target == Double {
+  /// Wraps a fitted regressor.
+  public init<M: RegressorModel>(_ model: M) {
+    self.init(wrapping: model, classes: [])
+  }
+}
+
+extension AnyModel: ClassifierModel where Target == Int {
+  /// The wrapped classifier's classes.
+  public var classes: [Int] { storedClasses }
+}
+
+extension AnyModel: ProbabilisticClassifierModel where Target == Int {
+  /// The wrapped classifier's probabilities; throws when it gives none.
+  public func predictProbabilities(_ x: Matrix) throws -> Matrix {
+    guard let model = base as? any ProbabilisticClassifierModel else {
+      throw LearnError.invalidArgument(
+        name: "estimator", reason: "\(typeName) gives no class probabilities (it is not a ProbabilisticClassifierModel)")
+    }
+    return try model.predictProbabilities(x)
+  }
+}
+
+extension AnyModel: DecisionFunctionModel where Target == Int {
+  /// Whether the wrapped classifier has a decision function.
+  public var hasDecisionFunction: Bool { (base as? any DecisionFunctionModel)?.hasDecisionFunction ?? false }
+
+  /// The wrapped classifier's decision function; throws when it has none.
+  public func decisionFunction(_ x: Matrix) throws -> Matrix {
+    guard let model = base as? any DecisionFunctionModel else {
+      throw LearnError.invalidArgument(
+        name: "estimator", reason: "\(typeName) has no decision function (it is not a DecisionFunctionModel)")
+    }
+    return try model.decisionFunction(x)
+  }
+}
+
+extension AnyModel: RegressorModel where Target == Double {}

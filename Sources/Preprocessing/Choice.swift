@@ -1,0 +1,191 @@
+import LearnCore
+import LinearAlgebra
+
+/// One of several named estimators, chosen by a hyperparameter: how a search compares whole
+/// models in one pipeline step (scikit-learn's `{"clf": [SVC(), LogisticRegression()]}`).
+///
+/// The hyperparameter `estimator` names the chosen alternative; each alternative's own
+/// hyperparameters are reachable under its name. In a pipeline whose final step is a choice
+/// (named `model` by default):
+///
+/// ```swift
+/// let pipeline = Pipeline(StandardScaler(), try EstimatorChoice([
+///   "svc": AnyEstimator(SVC()), "logistic": AnyEstimator(LogisticRegression()),
+/// ]))
+/// let grid: [[String: [ParameterValue]]] = [
+///   ["model.estimator": ["svc"], "model.svc.c": [1, 10]],
+///   ["model.estimator": ["logistic"], "model.logistic.c": [0.1, 1]],
+/// ]
+/// ```
+///
+/// Values are names, not estimators, so a candidate stays a plain, hashable, journal-ready
+/// parameter set. A list of grids (or spaces) keeps each alternative's hyperparameters with it; in
+/// one flat grid, the hyperparameters of the alternatives not chosen have no effect.
+public struct EstimatorChoice<Target: Sendable>: Estimator {
+  /// The alternatives' names, in the order given.
+  public let names: [String]
+  /// The alternatives, in the order of ``names``.
+  public var alternatives: [AnyEstimator<Target>]
+  /// The name of the chosen alternative (the `estimator` hyperparameter).
+  public var chosen: String
+
+  /// A choice among named alternatives, the first chosen unless `chosen` names another. Throws
+  /// when there are none, a name is repeated, empty or has a `.`, or `chosen` is not a name.
+  public init(_ alternatives: KeyValuePairs<String, AnyEstimator<Target>>, chosen: String? = nil) throws(LearnError) {
+    names = alternatives.map(\.key)
+    self.alternatives = alternatives.map(\.value)
+    self.chosen = chosen ?? names.first ?? ""
+    try Alternatives.validate(names: names, chosen: self.chosen, selector: "estimator")
+  }
+
+  /// A choice among alternatives named by their step names as `make_pipeline` names steps
+  /// (`"svc"`, `"logisticregression"`; repeats get `-1`, `-2` …), the first chosen.
+  public init(_ first: AnyEstimator<Target>, _ rest: AnyEstimator<Target>...) {
+    alternatives = [first] + rest
+    names = uniqueStepNames(alternatives.map(\.stepName))
+    chosen = names[0]
+  }
+
+  /// `"model"`: the name a pipeline gives a choice of final estimators.
+  public static var stepName: String { "model" }
+
+  /// No rows of its own: see ``hyperparameterTable``.
+  public static var hyperparameters: [Hyperparameter<EstimatorChoice>] { [] }
+
+  /// `estimator` (one of ``names``), then each alternative's hyperparameters prefixed by its name.
+  public var hyperparameterTable: [Hyperparameter<EstimatorChoice>] {
+    var rows = [Alternatives.selector("estimator", names: names, \EstimatorChoice.chosen)]
+    for index in alternatives.indices {
+      let path: WritableKeyPath<EstimatorChoice, AnyEstimator<Target>> & Sendable = \EstimatorChoice.alternatives[index]
+      rows += alternatives[index].hyperparameterTable.map { $0.lifted(prefix: names[index], through: path) }
+    }
+    return rows
+  }
+
+  /// The chosen alternative.
+  public var chosenEstimator: AnyEstimator<Target> { alternatives[names.firstIndex(of: chosen) ?? 0] }
+
+  /// Fits the chosen alternative.
+  public func fit(_ x: Matrix, _ y: [Target]) throws -> AnyModel<Target> {
+    try validateHyperparameters()
+    return try chosenEstimator.fit(x, y)
+  }
+}
+
+/// One of several named transformers, chosen by a hyperparameter (scikit-learn's
+/// `{"scaler": [StandardScaler(), MinMaxScaler(), "passthrough"]}`); ``Passthrough`` stands for
+/// "no transformation". The hyperparameter `transformer` names the chosen alternative; each
+/// alternative's hyperparameters are reachable under its name (`"transform.minmaxscaler.featureRange"`).
+public struct TransformerChoice: Transformer {
+  /// The alternatives' names, in the order given.
+  public let names: [String]
+  /// The alternatives, in the order of ``names``.
+  public var alternatives: [AnyTransformer]
+  /// The name of the chosen alternative (the `transformer` hyperparameter).
+  public var chosen: String
+
+  /// A choice among named alternatives, the first chosen unless `chosen` names another. Throws
+  /// when there are none, a name is repeated, empty or has a `.`, or `chosen` is not a name.
+  public init(_ alternatives: KeyValuePairs<String, AnyTransformer>, chosen: String? = nil) throws(LearnError) {
+    names = alternatives.map(\.key)
+    self.alternatives = alternatives.map(\.value)
+    self.chosen = chosen ?? names.first ?? ""
+    try Alternatives.validate(names: names, chosen: self.chosen, selector: "transformer")
+  }
+
+  /// A choice among alternatives named by their step names (`"standardscaler"`, `"passthrough"`),
+  /// the first chosen.
+  public init(_ first: AnyTransformer, _ rest: AnyTransformer...) {
+    alternatives = [first] + rest
+    names = uniqueStepNames(alternatives.map(\.stepName))
+    chosen = names[0]
+  }
+
+  /// `"transform"`: the name a pipeline gives a choice of transformers.
+  public static var stepName: String { "transform" }
+
+  /// No rows of its own: see ``hyperparameterTable``.
+  public static var hyperparameters: [Hyperparameter<TransformerChoice>] { [] }
+
+  /// `transformer` (one of ``names``), then each alternative's hyperparameters prefixed by its name.
+  public var hyperparameterTable: [Hyperparameter<TransformerChoice>] {
+    var rows = [Alternatives.selector("transformer", names: names, \TransformerChoice.chosen)]
+    for index in alternatives.indices {
+      let path: WritableKeyPath<TransformerChoice, AnyTransformer> & Sendable = \TransformerChoice.alternatives[index]
+      rows += alternatives[index].hyperparameterTable.map { $0.lifted(prefix: names[index], through: path) }
+    }
+    return rows
+  }
+
+  /// The chosen alternative.
+  public var chosenTransformer: AnyTransformer { alternatives[names.firstIndex(of: chosen) ?? 0] }
+
+  /// Fits the chosen alternative.
+  public func fit(_ x: Matrix) throws -> AnyFittedTransformer {
+    try validateHyperparameters()
+    return try chosenTransformer.fit(x)
+  }
+}
+
+/// The identity transformation: the "no preprocessing" alternative of a ``TransformerChoice``
+/// (scikit-learn's `"passthrough"`). It has no hyperparameters.
+public struct Passthrough: Transformer {
+  /// The identity.
+  public init() {}
+
+  /// None.
+  public static let hyperparameters: [Hyperparameter<Passthrough>] = []
+
+  /// Checks that `x` has rows, columns and finite values, and returns the identity.
+  public func fit(_ x: Matrix) throws -> Fitted {
+    try Validation.checkFeatures(x)
+    return Fitted(featureCount: x.columnCount)
+  }
+
+  /// The fitted identity: returns its input unchanged, after checking its width.
+  public struct Fitted: FittedTransformer {
+    /// The number of columns seen in fit.
+    public let featureCount: Int
+
+    /// `x` unchanged; throws when its column count differs from fit's.
+    public func transform(_ x: Matrix) throws -> Matrix {
+      try Validation.checkFeatureCount(x, expected: featureCount)
+      return x
+    }
+  }
+}
+
+/// The rules shared by ``EstimatorChoice`` and ``TransformerChoice``.
+enum Alternatives {
+  /// Throws unless there is at least one name, the names are unique, non-empty and free of `.`,
+  /// and `chosen` is one of them.
+  static func validate(names: [String], chosen: String, selector: String) throws(LearnError) {
+    guard !names.isEmpty else { throw .invalidArgument(name: "alternatives", reason: "a choice needs at least one alternative") }
+    for (index, name) in names.enumerated() {
+      guard !name.isEmpty, !name.contains(".") else {
+        throw .invalidArgument(name: "alternatives", reason: "alternative \(index) has the name '\(name)'; names must be non-empty and have no '.'")
+      }
+      guard names.firstIndex(of: name) == index else {
+        throw .invalidArgument(name: "alternatives", reason: "two alternatives are named '\(name)'; names must be unique")
+      }
+    }
+    guard names.contains(chosen) else {
+      throw .invalidArgument(name: selector, reason: "'\(chosen)' is not an alternative; expected \(describe(names))")
+    }
+  }
+
+  /// The selector hyperparameter: a string that must be one of `names`.
+  static func selector<Choice>(
+    _ name: String, names: [String], _ path: WritableKeyPath<Choice, String> & Sendable
+  ) -> Hyperparameter<Choice> {
+    Hyperparameter(name: name, expected: describe(names), read: { .string($0[keyPath: path]) }) {
+      (choice, value) throws(HyperparameterRejection) in
+      guard case .string(let chosen) = value, names.contains(chosen) else { throw HyperparameterRejection(value) }
+      choice[keyPath: path] = chosen
+    }
+  }
+
+  private static func describe(_ names: [String]) -> String {
+    "one of " + names.map { "\"\($0)\"" }.joined(separator: ", ")
+  }
+}
