@@ -54,12 +54,7 @@ public struct EstimatorChoice<Target: Sendable>: Estimator {
 
   /// `estimator` (one of ``names``), then each alternative's hyperparameters prefixed by its name.
   public var hyperparameterTable: [Hyperparameter<EstimatorChoice>] {
-    var rows = [Alternatives.selector("estimator", names: names, \EstimatorChoice.chosen)]
-    for index in alternatives.indices {
-      let path: WritableKeyPath<EstimatorChoice, AnyEstimator<Target>> & Sendable = \EstimatorChoice.alternatives[index]
-      rows += alternatives[index].hyperparameterTable.map { $0.lifted(prefix: names[index], through: path) }
-    }
-    return rows
+    Alternatives.table("estimator", names: names, chosen: \.chosen, alternatives) { \.alternatives[$0] }
   }
 
   /// The chosen alternative.
@@ -109,12 +104,7 @@ public struct TransformerChoice: Transformer {
 
   /// `transformer` (one of ``names``), then each alternative's hyperparameters prefixed by its name.
   public var hyperparameterTable: [Hyperparameter<TransformerChoice>] {
-    var rows = [Alternatives.selector("transformer", names: names, \TransformerChoice.chosen)]
-    for index in alternatives.indices {
-      let path: WritableKeyPath<TransformerChoice, AnyTransformer> & Sendable = \TransformerChoice.alternatives[index]
-      rows += alternatives[index].hyperparameterTable.map { $0.lifted(prefix: names[index], through: path) }
-    }
-    return rows
+    Alternatives.table("transformer", names: names, chosen: \.chosen, alternatives) { \.alternatives[$0] }
   }
 
   /// The chosen alternative.
@@ -174,15 +164,23 @@ enum Alternatives {
     }
   }
 
-  /// The selector hyperparameter: a string that must be one of `names`.
-  static func selector<Choice>(
-    _ name: String, names: [String], _ path: WritableKeyPath<Choice, String> & Sendable
-  ) -> Hyperparameter<Choice> {
-    Hyperparameter(name: name, expected: describe(names), read: { .string($0[keyPath: path]) }) {
-      (choice, value) throws(HyperparameterRejection) in
-      guard case .string(let chosen) = value, names.contains(chosen) else { throw HyperparameterRejection(value) }
-      choice[keyPath: path] = chosen
+  /// A choice's table: the selector `selector` (a string that must be one of `names`, stored at
+  /// `chosen`), then each alternative's rows prefixed by its name and reached through `path(index)`.
+  static func table<Choice, Element: Tunable>(
+    _ selector: String, names: [String], chosen: WritableKeyPath<Choice, String> & Sendable, _ alternatives: [Element],
+    path: (Int) -> WritableKeyPath<Choice, Element> & Sendable
+  ) -> [Hyperparameter<Choice>] {
+    var rows = [
+      Hyperparameter<Choice>(name: selector, expected: describe(names), read: { .string($0[keyPath: chosen]) }) {
+        (choice, value) throws(HyperparameterRejection) in
+        guard case .string(let name) = value, names.contains(name) else { throw HyperparameterRejection(value) }
+        choice[keyPath: chosen] = name
+      }
+    ]
+    for index in alternatives.indices {
+      rows += alternatives[index].hyperparameterTable.map { $0.lifted(prefix: names[index], through: path(index)) }
     }
+    return rows
   }
 
   private static func describe(_ names: [String]) -> String {
