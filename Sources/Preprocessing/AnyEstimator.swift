@@ -43,6 +43,9 @@ public struct AnyEstimator<Target: Sendable>: Estimator {
   /// The wrapped type's name, for messages.
   public var typeName: String { Self.typeName(of: base) }
 
+  /// The wrapped estimator's structure.
+  public var structureDescription: String { base.structureDescription }
+
   /// Fits the wrapped estimator.
   public func fit(_ x: Matrix, _ y: [Target]) throws -> AnyModel<Target> {
     try fitBase(base, x, y)
@@ -51,6 +54,8 @@ public struct AnyEstimator<Target: Sendable>: Estimator {
   private static func stepName<E: Estimator>(of base: E) -> String { E.stepName }
   private static func typeName<E: Estimator>(of base: E) -> String { E.estimatorName }
 }
+
+extension AnyEstimator: InstanceStepNaming {}
 
 extension AnyEstimator where Target == Int {
   /// Wraps a classifier (an `AnyEstimator` is not wrapped twice).
@@ -89,7 +94,7 @@ public struct AnyModel<Target: Sendable>: Predictor {
   public func predict(_ x: Matrix) throws -> [Target] { try predictBase(x) }
 
   /// The wrapped model's type name, for messages.
-  var typeName: String { String(describing: type(of: base)) }
+  var typeName: String { String(reflecting: type(of: base)) }
 }
 
 extension AnyModel where Target == Int {

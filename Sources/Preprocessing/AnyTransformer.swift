@@ -28,6 +28,9 @@ public struct AnyTransformer: Transformer {
   /// The wrapped type's name, for messages.
   public var typeName: String { Self.typeName(of: base) }
 
+  /// The wrapped transformer's structure.
+  public var structureDescription: String { base.structureDescription }
+
   /// Fits the wrapped transformer.
   public func fit(_ x: Matrix) throws -> AnyFittedTransformer {
     AnyFittedTransformer(try base.fit(x))

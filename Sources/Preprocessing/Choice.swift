@@ -24,8 +24,9 @@ import LinearAlgebra
 public struct EstimatorChoice<Target: Sendable>: Estimator {
   /// The alternatives' names, in the order given.
   public let names: [String]
-  /// The alternatives, in the order of ``names``.
-  public var alternatives: [AnyEstimator<Target>]
+  /// The alternatives, in the order of ``names``; set their hyperparameters through ``setting(_:)``
+  /// (`"svc.c"`).
+  public private(set) var alternatives: [AnyEstimator<Target>]
   /// The name of the chosen alternative (the `estimator` hyperparameter).
   public var chosen: String
 
@@ -57,8 +58,11 @@ public struct EstimatorChoice<Target: Sendable>: Estimator {
     Alternatives.table("estimator", names: names, chosen: \.chosen, alternatives) { \.alternatives[$0] }
   }
 
-  /// The chosen alternative.
+  /// The chosen alternative (the first when ``chosen`` names none, which `fit` refuses).
   public var chosenEstimator: AnyEstimator<Target> { alternatives[names.firstIndex(of: chosen) ?? 0] }
+
+  /// `EstimatorChoice[<name>: <structure>, …]`.
+  public var structureDescription: String { Alternatives.describe("EstimatorChoice", names, alternatives) }
 
   /// Fits the chosen alternative.
   public func fit(_ x: Matrix, _ y: [Target]) throws -> AnyModel<Target> {
@@ -70,12 +74,12 @@ public struct EstimatorChoice<Target: Sendable>: Estimator {
 /// One of several named transformers, chosen by a hyperparameter (scikit-learn's
 /// `{"scaler": [StandardScaler(), MinMaxScaler(), "passthrough"]}`); ``Passthrough`` stands for
 /// "no transformation". The hyperparameter `transformer` names the chosen alternative; each
-/// alternative's hyperparameters are reachable under its name (`"transform.minmaxscaler.featureRange"`).
+/// alternative's hyperparameters are reachable under its name (`"transform.minmaxscaler.clip"`).
 public struct TransformerChoice: Transformer {
   /// The alternatives' names, in the order given.
   public let names: [String]
-  /// The alternatives, in the order of ``names``.
-  public var alternatives: [AnyTransformer]
+  /// The alternatives, in the order of ``names``; set their hyperparameters through ``setting(_:)``.
+  public private(set) var alternatives: [AnyTransformer]
   /// The name of the chosen alternative (the `transformer` hyperparameter).
   public var chosen: String
 
@@ -107,8 +111,11 @@ public struct TransformerChoice: Transformer {
     Alternatives.table("transformer", names: names, chosen: \.chosen, alternatives) { \.alternatives[$0] }
   }
 
-  /// The chosen alternative.
+  /// The chosen alternative (the first when ``chosen`` names none, which `fit` refuses).
   public var chosenTransformer: AnyTransformer { alternatives[names.firstIndex(of: chosen) ?? 0] }
+
+  /// `TransformerChoice[<name>: <structure>, …]`.
+  public var structureDescription: String { Alternatives.describe("TransformerChoice", names, alternatives) }
 
   /// Fits the chosen alternative.
   public func fit(_ x: Matrix) throws -> AnyFittedTransformer {
@@ -118,7 +125,8 @@ public struct TransformerChoice: Transformer {
 }
 
 /// The identity transformation: the "no preprocessing" alternative of a ``TransformerChoice``
-/// (scikit-learn's `"passthrough"`). It has no hyperparameters.
+/// (scikit-learn's `"passthrough"`). It has no hyperparameters. NaN (a missing value) passes
+/// through for a later step to handle; infinity is refused.
 public struct Passthrough: Transformer {
   /// The identity.
   public init() {}
@@ -126,10 +134,18 @@ public struct Passthrough: Transformer {
   /// None.
   public static let hyperparameters: [Hyperparameter<Passthrough>] = []
 
-  /// Checks that `x` has rows, columns and finite values, and returns the identity.
+  /// Checks that `x` has rows and columns and no infinity, and returns the identity.
   public func fit(_ x: Matrix) throws -> Fitted {
-    try Validation.checkFeatures(x)
+    guard x.rowCount > 0 else { throw LearnError.emptyInput("x has no rows") }
+    guard x.columnCount > 0 else { throw LearnError.emptyInput("x has no columns") }
+    try Self.checkNoInfinity(x)
     return Fitted(featureCount: x.columnCount)
+  }
+
+  static func checkNoInfinity(_ x: Matrix) throws(LearnError) {
+    for i in 0..<x.rowCount {
+      for j in 0..<x.columnCount where x[i, j].isInfinite { throw .nonFiniteValue(row: i, column: j) }
+    }
   }
 
   /// The fitted identity: returns its input unchanged, after checking its width.
@@ -137,9 +153,12 @@ public struct Passthrough: Transformer {
     /// The number of columns seen in fit.
     public let featureCount: Int
 
-    /// `x` unchanged; throws when its column count differs from fit's.
+    /// `x` unchanged; throws when its column count differs from fit's or it holds an infinity.
     public func transform(_ x: Matrix) throws -> Matrix {
-      try Validation.checkFeatureCount(x, expected: featureCount)
+      guard x.columnCount == featureCount else {
+        throw LearnError.shapeMismatch("x has \(x.columnCount) features but the model was fitted with \(featureCount)")
+      }
+      try Passthrough.checkNoInfinity(x)
       return x
     }
   }
@@ -181,6 +200,11 @@ enum Alternatives {
       rows += alternatives[index].hyperparameterTable.map { $0.lifted(prefix: names[index], through: path(index)) }
     }
     return rows
+  }
+
+  /// `<kind>[<name>: <structure>, …]`.
+  static func describe<Element: Tunable>(_ kind: String, _ names: [String], _ alternatives: [Element]) -> String {
+    kind + "[" + zip(names, alternatives).map { "\($0): \($1.structureDescription)" }.joined(separator: ", ") + "]"
   }
 
   private static func describe(_ names: [String]) -> String {

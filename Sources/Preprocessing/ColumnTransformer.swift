@@ -81,6 +81,13 @@ public struct ColumnTransformer: Transformer {
     return rows
   }
 
+  /// `ColumnTransformer[<part>: <structure> on <columns>, …]`: the columns are part of the
+  /// configuration without being hyperparameters.
+  public var structureDescription: String {
+    "ColumnTransformer[" + parts.map { "\($0.name): \($0.transformer.structureDescription) on \($0.columns)" }
+      .joined(separator: ", ") + "]"
+  }
+
   /// Fits each part on its columns. Throws when a column index is outside the input or `x` is empty.
   public func fit(_ x: Matrix) throws -> Fitted {
     try validateHyperparameters()

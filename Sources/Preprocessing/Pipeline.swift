@@ -67,7 +67,8 @@ public struct Pipeline<Final: Estimator>: Estimator {
   }
 
   private init(unnamed transformers: [AnyTransformer], final: Final) {
-    let names = uniqueStepNames(transformers.map(\.stepName) + [Final.stepName])
+    let finalStepName = (final as? any InstanceStepNaming)?.stepName ?? Final.stepName
+    let names = uniqueStepNames(transformers.map(\.stepName) + [finalStepName])
     steps = zip(names, transformers).map { PipelineStep($0, $1) }
     finalName = names[names.count - 1]
     self.final = final
@@ -86,6 +87,13 @@ public struct Pipeline<Final: Estimator>: Estimator {
     let finalPath: WritableKeyPath<Pipeline, Final> & Sendable = \Pipeline.final
     rows += final.hyperparameterTable.map { $0.lifted(prefix: finalName, through: finalPath) }
     return rows
+  }
+
+  /// `Pipeline[<step>: <structure>, …, <final>: <structure>]`.
+  public var structureDescription: String {
+    let parts = steps.map { "\($0.name): \($0.transformer.structureDescription)" }
+      + ["\(finalName): \(final.structureDescription)"]
+    return "Pipeline[" + parts.joined(separator: ", ") + "]"
   }
 
   /// Fits every transformer in turn, then the final estimator on the transformed data.
@@ -174,4 +182,11 @@ func uniqueStepNames(_ names: [String]) -> [String] {
     used[name, default: 0] += 1
     return "\(name)-\(used[name]!)"
   }
+}
+
+/// A type-erasing wrapper whose step name is its wrapped value's (``AnyEstimator``): the variadic
+/// pipeline initialisers name a final step by it rather than by the wrapper's type.
+protocol InstanceStepNaming {
+  /// The wrapped value's step name.
+  var stepName: String { get }
 }

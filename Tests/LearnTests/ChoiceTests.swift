@@ -69,6 +69,26 @@ import Testing
     #expect(choice.names == ["svc-1", "svc-2", "logisticregression"])
     #expect(choice.chosen == "svc-1")
     #expect(AnyEstimator(AnyEstimator(SVC())).base is SVC)
+    #expect(Pipeline(StandardScaler(), AnyEstimator(SVC())).finalName == "svc")
+  }
+
+  @Test func structureNamesEveryPartSoAJournalForOtherPartsIsRefused() throws {
+    let pipeline = Pipeline(StandardScaler(), Self.classifiers)
+    #expect(pipeline.structureDescription
+      == "Pipeline[standardscaler: StandardScaler, model: EstimatorChoice[svc: SVC, logistic: LogisticRegression]]")
+    // The same names and parameters, another estimator behind "scaling": a different structure.
+    let a = try TransformerChoice(["scaling": AnyTransformer(Passthrough())])
+    let b = try TransformerChoice(["scaling": AnyTransformer(Center())])
+    #expect(a.structureDescription != b.structureDescription)
+    let iris = try Datasets.iris()
+    let journal = FileManager.default.temporaryDirectory.appendingPathComponent("choice-\(UUID().uuidString).jsonl").path
+    defer { try? FileManager.default.removeItem(atPath: journal) }
+    let forests = try EstimatorChoice<Int>(["forest": AnyEstimator(DecisionTreeClassifier(maxDepth: 2))])
+    let others = try EstimatorChoice<Int>(["forest": AnyEstimator(ExtraTreeLike(maxDepth: 2))])
+    _ = try GridSearchCV(forests, grid: ["forest.maxDepth": [1, 2]], cv: KFold(splits: 3), journal: journal).fit(iris.x, iris.y)
+    #expect(throws: LearnError.self) {
+      try GridSearchCV(others, grid: ["forest.maxDepth": [1, 2]], cv: KFold(splits: 3), journal: journal).fit(iris.x, iris.y)
+    }
   }
 
   @Test func capabilitiesTheChosenModelLacksThrowAndRocAUCFallsBackToProbabilities() throws {
@@ -103,6 +123,8 @@ import Testing
   }
 
   @Test func transformerChoiceWithPassthrough() throws {
+    #expect(try Passthrough().fit(Matrix([[1, .nan]])).transform(Matrix([[.nan, 2]])).row(0)[1] == 2)
+    #expect(throws: LearnError.self) { try Passthrough().fit(Matrix([[1, .infinity]])) }
     let scaling = TransformerChoice(AnyTransformer(StandardScaler()), AnyTransformer(MinMaxScaler()), AnyTransformer(Passthrough()))
     #expect(scaling.names == ["standardscaler", "minmaxscaler", "passthrough"])
     let pipeline = Pipeline(scaling, LogisticRegression())
@@ -113,7 +135,7 @@ import Testing
     #expect(try identity.transform(iris.x) == iris.x)
     let minMax = try scaling.setting(["transformer": "minmaxscaler"]).fit(iris.x)
     #expect(try minMax.transform(iris.x) == MinMaxScaler().fit(iris.x).transform(iris.x))
-    try checkTransformer(Passthrough(), x: iris.x)
+    try checkTransformer(Passthrough(), x: iris.x, nanIsMissing: true)
     try checkTransformer(scaling.setting(["transformer": "minmaxscaler"]), x: iris.x)
     #expect(throws: LearnError.self) { try TransformerChoice(["a": AnyTransformer(Passthrough())], chosen: "b") }
   }
@@ -135,4 +157,21 @@ import Testing
     }
     #expect(try model.score(iris.x, iris.y) > 0.9)
   }
+}
+
+/// A decision tree under another type name, with the same hyperparameters: only the structure
+/// tells it from ``DecisionTreeClassifier``.
+struct ExtraTreeLike: Estimator {
+  var tree = DecisionTreeClassifier()
+  init(maxDepth: Int?) { tree.maxDepth = maxDepth }
+  static var hyperparameters: [Hyperparameter<ExtraTreeLike>] { [] }
+  var hyperparameterTable: [Hyperparameter<ExtraTreeLike>] {
+    tree.hyperparameterTable.map { row in
+      let read = row.read, write = row.write
+      return Hyperparameter(name: row.name, expected: row.expected, read: { read($0.tree) }) {
+        (outer, value) throws(HyperparameterRejection) in try write(&outer.tree, value)
+      }
+    }
+  }
+  func fit(_ x: Matrix, _ y: [Int]) throws -> DecisionTreeClassifier.Model { try tree.fit(x, y) }
 }

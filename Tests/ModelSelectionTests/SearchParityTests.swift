@@ -64,6 +64,7 @@ import Testing
     #expect(allClose(model.results.meanTestScores("accuracy"), expected.mean_test_score, relative: 1e-12))
     #expect(model.results.ranks("accuracy") == expected.rank_test_score)
     #expect(model.bestIndex == expected.best_index)
-    #expect(model.best?.final.base is SVC.Model == (model.bestParameters["model.estimator"] == "svc"))
+    #expect(model.bestParameters["model.estimator"] == "logistic")
+    #expect(model.best?.final.base is LogisticRegression.Model)
   }
 }

@@ -187,11 +187,21 @@ public protocol Tunable: Sendable {
   /// The name a pipeline gives this step unless told otherwise (scikit-learn's `make_pipeline`
   /// uses the lower-cased class name); it prefixes the step's hyperparameters (`"svc.c"`).
   static var stepName: String { get }
+
+  /// The types of this value and of its parts, such as
+  /// `Pipeline[standardscaler: StandardScaler, model: EstimatorChoice[svc: SVC, logistic: LogisticRegression]]`.
+  /// With ``parameters`` it identifies a configuration: a search journal records both, so a
+  /// journal written for other parts (a different estimator behind the same step name) is refused.
+  /// Plain types use their name; composites and type-erasing wrappers describe their parts.
+  var structureDescription: String { get }
 }
 
 extension Tunable {
   /// The static table.
   public var hyperparameterTable: [Hyperparameter<Self>] { Self.hyperparameters }
+
+  /// The type's name (``estimatorName``).
+  public var structureDescription: String { Self.estimatorName }
 
   /// The lower-cased type name, as scikit-learn's `make_pipeline` names steps.
   public static var stepName: String { estimatorName.lowercased() }

@@ -101,6 +101,9 @@ public struct SearchCV<Base: Estimator, Strategy: SearchStrategy>: Estimator {
     return estimator.hyperparameterTable.map { $0.lifted(prefix: "estimator", through: path) }
   }
 
+  /// `SearchCV[<strategy kind>, <estimator structure>]`.
+  public var structureDescription: String { "SearchCV[\(Strategy.self), \(estimator.structureDescription)]" }
+
   /// Runs the search, then refits the chosen candidate on all of `x`, `y`.
   ///
   /// Throws when every trial failed (listing the reasons), when refitting fails (refit errors
@@ -255,7 +258,9 @@ extension SearchCV where Strategy == GridSearch {
 
 extension SearchCV where Strategy == RandomSearch {
   /// A random search over a list of spaces (scikit-learn's `param_distributions` as a list of
-  /// dicts): each draw first picks a space uniformly, then samples it.
+  /// dicts). When every space is finite, the candidates of all spaces are pooled and drawn without
+  /// replacement (so a space with more candidates is drawn more often), as scikit-learn does;
+  /// otherwise each draw first picks a space uniformly, then samples it.
   public init(
     _ estimator: Base, spaces: [[String: Distribution]], iterations: Int = 10, cv: (any Splitter)? = nil,
     scoring: [Scorer] = [], refit: Refit? = nil, errorScore: ErrorScore = .value(.nan), returnTrainScore: Bool = false,

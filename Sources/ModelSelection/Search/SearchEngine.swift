@@ -126,7 +126,7 @@ public final class SearchSession<E: Estimator> {
     }
     let folds = try makeFolds(cv, count: x.rowCount, y: y, groups: nil)
     let fingerprint = SearchFingerprint(
-      estimator: E.estimatorName, estimatorParameters: "\(estimator.parameters.sorted { $0.key < $1.key })",
+      estimator: estimator.structureDescription, estimatorParameters: "\(estimator.parameters.sorted { $0.key < $1.key })",
       strategy: strategyName, scorers: scorers.map(\.name), folds: foldChecksum(folds), data: dataChecksum(x, y))
     self.init(
       estimator: estimator, x: x, y: y, folds: folds, scorers: scorers, errorScore: errorScore,
