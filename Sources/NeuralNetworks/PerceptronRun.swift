@@ -93,7 +93,7 @@ struct PerceptronRun: Sendable {
   ) throws(LearnError) {
     earlyStopping = settings.solver != .lbfgs && settings.earlyStopping
     if settings.solver == .lbfgs {
-      trainLBFGS(settings, x: x, task: task, budget: budget)
+      try trainLBFGS(settings, x: x, task: task, budget: budget)
     } else {
       try trainStochastic(settings, x: x, task: task, budget: budget)
     }
@@ -113,22 +113,32 @@ struct PerceptronRun: Sendable {
 
   private mutating func trainLBFGS<C: PerceptronConfiguration>(
     _ settings: C, x: Matrix, task: PerceptronTask, budget: Int
-  ) {
+  ) throws(LearnError) {
     let n = x.rowCount
     let workspace = Workspace(layout: layout, capacity: n, hidden: activation, output: output,
                               parallelism: settings.parallelism, training: true)
     let count = layout.parameterCount
     let alpha = settings.alpha
-    let outcome = x.withUnsafeBufferPointer { px in
-      task.targets.withUnsafeBufferPointer { pt in
-        minimizeLBFGS(from: parameters, maxIterations: budget, maxEvaluations: settings.maxFun,
-                      gradientTolerance: settings.tolerance) { p, g in
-          let value = workspace.lossAndGradient(p, input: px.baseAddress!, target: pt.baseAddress!,
-                                                rows: n, alpha: alpha)
-          g.update(from: workspace.gradient, count: count)
-          return value
+    let outcome: LBFGS.Result
+    do {
+      outcome = try x.withUnsafeBufferPointer { px throws(LearnError) in
+        try task.targets.withUnsafeBufferPointer { pt throws(LearnError) in
+          // The objective reads the trial weights and writes the gradient in place: no copies.
+          try LBFGS.minimize(from: parameters, maxIterations: budget, gradientTolerance: settings.tolerance,
+                             maxEvaluations: settings.maxFun) { w, g in
+            let value = w.withUnsafeBufferPointer { pw in
+              workspace.lossAndGradient(pw.baseAddress!, input: px.baseAddress!, target: pt.baseAddress!,
+                                        rows: n, alpha: alpha)
+            }
+            g.withUnsafeMutableBufferPointer { pg in pg.baseAddress!.update(from: workspace.gradient, count: count) }
+            return value
+          }
         }
       }
+    } catch .invalidArgument(name: "objective", _) {
+      // The loss or its gradient is not finite at the start weights: `train` reports the divergence.
+      loss = .nan
+      return
     }
     parameters = outcome.x
     loss = outcome.value

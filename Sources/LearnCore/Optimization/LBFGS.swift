@@ -1,15 +1,18 @@
 // Limited-memory BFGS without bounds, following scipy's L-BFGS-B (Byrd, Lu, Nocedal & Zhu 1995;
 // Morales & Nocedal 2011) on an unconstrained problem closely enough that scikit-learn's solutions
 // are reproduced: same first step, same memory handling, same Moré–Thuente line search constants,
-// same stopping tests in the same order.
+// same stopping tests in the same order. It is the one L-BFGS of the package: `LogisticRegression`
+// (LinearModels) and the MLP's `lbfgs` solver (NeuralNetworks) both run it.
 //
 // Without bounds, L-BFGS-B's generalized Cauchy point is skipped once the memory holds a pair, and
 // its subspace minimisation over all (free) variables is the quasi-Newton step −H·g of the compact
 // L-BFGS matrix. We compute that step with the two-loop recursion, which gives the same direction
 // (up to rounding) for the same pairs and the same scaling θ = yᵀy / sᵀy.
+//
+// Nothing is allocated per iteration: the pairs live in two preallocated `memory × n` rings, and the
+// trial point and gradient are swapped with the iterate on acceptance. Large problems (an MLP's
+// tens of thousands of weights) pay only the O(m·n) vector work and the objective.
 
-import Foundation
-import LearnCore
 import LinearAlgebra
 
 /// A limited-memory BFGS minimiser for smooth unconstrained problems (scipy's
@@ -22,16 +25,18 @@ import LinearAlgebra
 /// iteration (and any restart) steps along `−g`; the very first trial step is `1 / ‖g‖₂`, later
 /// ones start at 1.
 ///
-/// **Stopping rules**, tested after every accepted step, in this order:
-/// 1. `max |gᵢ| ≤ gradientTolerance` (scipy `gtol`; also tested at the start point): converged;
-/// 2. `(f_old − f) ≤ relativeReductionTolerance · max(|f_old|, |f|, 1)` (scipy `ftol`): converged;
-/// 3. `iterations ≥ maxIterations` (scipy `maxiter`): not converged;
-/// 4. more than `maxEvaluations` objective evaluations (scipy `maxfun`): not converged.
+/// **Stopping rules**, tested after every accepted step in scipy's order (its Python wrapper checks
+/// the limits on each new iterate before L-BFGS-B's own convergence tests run):
+/// 1. `iterations ≥ maxIterations` (scipy `maxiter`): not converged;
+/// 2. more than `maxEvaluations` objective evaluations (scipy `maxfun`): not converged;
+/// 3. `max |gᵢ| ≤ gradientTolerance` (scipy `gtol`; also tested at the start point): converged;
+/// 4. `(f_old − f) ≤ relativeReductionTolerance · max(|f_old|, |f|, 1)` (scipy `ftol`): converged.
 ///
+/// So a run whose last allowed step also meets a tolerance is reported as not converged, as scipy
+/// (and scikit-learn's `ConvergenceWarning`) reports it; the iterate is the same either way.
 /// scikit-learn's `LogisticRegression(solver="lbfgs")` passes `gtol = tol`, `ftol = 64·ε`,
-/// `maxiter = max_iter` and `maxls = 50`. scipy tests the iteration limit before the convergence
-/// tests; here the convergence tests come first, so a run whose last allowed step also meets the
-/// tolerance is reported as converged (the iterate is the same).
+/// `maxiter = max_iter` and `maxls = 50`; its `MLPClassifier`/`MLPRegressor(solver="lbfgs")` pass
+/// `gtol = tol`, `maxiter = max_iter`, `maxfun = max_fun` and scipy's other defaults.
 ///
 /// A pair whose curvature `sᵀy ≤ ε·(−gᵀs)` is not stored. When the line search fails (no step
 /// within `maxLineSearchSteps` evaluations, or `d` is not a descent direction), the iterate is kept,
@@ -165,12 +170,12 @@ public enum LBFGS {
       swap(&x, &xTrial)
       swap(&g, &gTrial)  // gTrial now holds the previous gradient
       f = trialValue
+      if iterations >= maxIterations { return finish(.iterationLimit, iterations) }
+      if evaluations > maxEvaluations { return finish(.evaluationLimit, iterations) }
       if maxAbs(g) <= gradientTolerance { return finish(.gradientTolerance, iterations) }
       if previousValue - f <= relativeReductionTolerance * Swift.max(abs(previousValue), abs(f), 1) {
         return finish(.relativeReduction, iterations)
       }
-      if iterations >= maxIterations { return finish(.iterationLimit, iterations) }
-      if evaluations > maxEvaluations { return finish(.evaluationLimit, iterations) }
       state.update(newGradient: g, oldGradient: gTrial, step: step, slope: trialSlope, slope0: slope0)
     }
   }

@@ -1,9 +1,8 @@
-import LearnCore
 import LearnTestSupport
 import LinearAlgebra
 import Testing
 
-@testable import LinearModels
+@testable import LearnCore
 
 @Suite struct LBFGSTests {
   struct Run: Decodable {
