@@ -251,7 +251,6 @@ struct Sleepy: Estimator {
 
 /// A search killed with SIGKILL in a child process, then resumed on its journal.
 @Suite struct SearchKillTests {
-  static let journal = FileManager.default.temporaryDirectory.appendingPathComponent("learn-sigkill-test-journal.jsonl").path
   static let grid: [String: [ParameterValue]] = ["strategy": ["stratified", "uniform"], "seed": [1, 2, 3, 4, 5, 6, 7, 8]]
 
   static func search(journal: String?, onTrial: (@Sendable (TrialRecord) -> Void)? = nil) throws -> GridSearchCV<DummyClassifier> {
@@ -260,22 +259,25 @@ struct Sleepy: Estimator {
   }
 
   @Test func aKilledSearchResumesFromItsJournal() async throws {
-    try? FileManager.default.removeItem(atPath: Self.journal)
-    defer { try? FileManager.default.removeItem(atPath: Self.journal) }
+    // A path of this run's own, passed to the child: runs in parallel (CI beside a developer's
+    // `swift test`) must not share a journal.
+    let journal = FileManager.default.temporaryDirectory
+      .appendingPathComponent("learn-sigkill-test-\(UUID().uuidString).jsonl").path
+    defer { try? FileManager.default.removeItem(atPath: journal) }
     // The child runs the search and kills itself with SIGKILL after its fifth finished trial.
-    await #expect(processExitsWith: .signal(SIGKILL)) {
+    await #expect(processExitsWith: .signal(SIGKILL)) { [journal = journal as String] in
       let iris = try Datasets.iris()
-      _ = try SearchKillTests.search(journal: SearchKillTests.journal) { record in
+      _ = try SearchKillTests.search(journal: journal) { record in
         if record.index == 4 { kill(getpid(), SIGKILL) }
       }.fit(iris.x, iris.y)
     }
-    let written = try String(contentsOfFile: Self.journal, encoding: .utf8).split(separator: "\n")
+    let written = try String(contentsOfFile: journal, encoding: .utf8).split(separator: "\n")
     #expect(written.count == 6, "the header and the five trials finished before the kill")
     let decoder = JSONDecoder()
     let journaled = try written.dropFirst().map { try decoder.decode(TrialRecord.self, from: Data($0.utf8)) }
 
     let iris = try Datasets.iris()
-    let resumed = try Self.search(journal: Self.journal).fit(iris.x, iris.y)
+    let resumed = try Self.search(journal: journal).fit(iris.x, iris.y)
     let uninterrupted = try Self.search(journal: nil).fit(iris.x, iris.y)
     func withoutTimes(_ trials: [TrialRecord]) -> [TrialRecord] {
       trials.map { var t = $0; t.fitTimes = []; t.scoreTimes = []; return t }
