@@ -10,7 +10,7 @@ import LinearAlgebra
 /// stopped by the duality gap (at most `tolerance·‖y − ȳ‖²`, checked whenever a pass's largest
 /// weight change is below `tolerance` relative to the largest weight), with gap-safe screening of
 /// features. Not converging within ``maxIterations`` is reported by the model, not thrown.
-public struct ElasticNet: Estimator, Sendable {
+public struct ElasticNet: Estimator, CoordinateDescentConfiguration, Sendable {
   /// How coordinates are visited (scikit-learn `selection`).
   public enum Selection: String, CaseIterable, Sendable {
     /// In order, every pass (the default).
@@ -71,34 +71,74 @@ public struct ElasticNet: Estimator, Sendable {
 
   /// The hyperparameter table: `alpha` in [0, ∞), `l1Ratio` in [0, 1], `fitIntercept`,
   /// `precompute`, `maxIterations` ≥ 1, `tolerance` in [0, ∞), `positive`, `seed`, `selection`.
-  public static let hyperparameters: [Hyperparameter<ElasticNet>] = [
-    .double("alpha", \.alpha, .nonNegative),
-    .double("l1Ratio", \.l1Ratio, .unitInterval),
-    .bool("fitIntercept", \.fitIntercept),
-    .choice("precompute", \.precompute),
-    .int("maxIterations", \.maxIterations, 1...Int.max),
-    .double("tolerance", \.tolerance, .nonNegative),
-    .bool("positive", \.positive),
-    .seed("seed", \.seed),
-    .choice("selection", \.selection),
-  ]
+  public static let hyperparameters: [Hyperparameter<ElasticNet>] =
+    coordinateDescentRows(mixing: [.double("l1Ratio", \.l1Ratio, .unitInterval)])
 
   /// Fits the weights by coordinate descent from zero. Throws on empty input, a NaN or infinity in
   /// `x` or `y`, mismatched lengths, or an out-of-range hyperparameter.
   public func fit(_ x: Matrix, _ y: [Double]) throws(LearnError) -> Model {
+    try coordinateDescentFit(x, y)
+  }
+
+  /// A fitted ``ElasticNet`` (or ``Lasso``).
+  public struct Model: RegressorModel, IterativeModel {
+    /// One weight per feature (scikit-learn `coef_`).
+    public let coefficients: [Double]
+    /// The intercept (scikit-learn `intercept_`); 0 without `fitIntercept`.
+    public let intercept: Double
+    /// The duality gap at the end, divided by the number of samples as scikit-learn reports it
+    /// (scikit-learn `dual_gap_`).
+    public let dualGap: Double
+    /// Whether the gap met the tolerance within ``ElasticNet/maxIterations`` passes.
+    public let converged: Bool
+    /// Passes over the features (scikit-learn `n_iter_`); 0 when the zero start already met the tolerance.
+    public let iterations: Int
+    /// Number of features seen in training (scikit-learn `n_features_in_`).
+    public let featureCount: Int
+
+    /// `x · coefficients + intercept`, one value per row.
+    public func predict(_ x: Matrix) throws(LearnError) -> [Double] {
+      try Validation.checkFeatureCount(x, expected: featureCount)
+      return LeastSquaresSupport.linearPrediction(x, coefficients: coefficients, intercept: intercept)
+    }
+  }
+}
+
+/// The hyperparameters ``ElasticNet`` and ``Lasso`` share, so one table and one fit serve both.
+protocol CoordinateDescentConfiguration: Tunable {
+  var alpha: Double { get set }
+  /// The L1 share of the penalty: ElasticNet's hyperparameter, always 1 for the lasso.
+  var l1Ratio: Double { get }
+  var fitIntercept: Bool { get set }
+  var precompute: ElasticNet.Precompute { get set }
+  var maxIterations: Int { get set }
+  var tolerance: Double { get set }
+  var positive: Bool { get set }
+  var seed: UInt64 { get set }
+  var selection: ElasticNet.Selection { get set }
+}
+
+extension CoordinateDescentConfiguration {
+  /// The table in scikit-learn's order: `alpha`, then `mixing` (ElasticNet's `l1Ratio` row), then
+  /// `fitIntercept`, `precompute`, `maxIterations`, `tolerance`, `positive`, `seed`, `selection`.
+  static func coordinateDescentRows(mixing: [Hyperparameter<Self>] = []) -> [Hyperparameter<Self>] {
+    [.double("alpha", \Self.alpha, .nonNegative)] + mixing + [
+      .bool("fitIntercept", \Self.fitIntercept),
+      .choice("precompute", \Self.precompute),
+      .int("maxIterations", \Self.maxIterations, 1...Int.max),
+      .double("tolerance", \Self.tolerance, .nonNegative),
+      .bool("positive", \Self.positive),
+      .seed("seed", \Self.seed),
+      .choice("selection", \Self.selection),
+    ]
+  }
+
+  /// The shared fit of ``ElasticNet`` and ``Lasso``: validates the hyperparameters and the input,
+  /// then runs coordinate descent from zero.
+  func coordinateDescentFit(_ x: Matrix, _ y: [Double]) throws(LearnError) -> ElasticNet.Model {
     try validateHyperparameters()
     try Validation.checkSamples(x, y)
     try Validation.checkFiniteTargets(y)
-    return try ElasticNet.coordinateDescentFit(
-      x, y, alpha: alpha, l1Ratio: l1Ratio, fitIntercept: fitIntercept, precompute: precompute,
-      maxIterations: maxIterations, tolerance: tolerance, positive: positive, seed: seed, selection: selection)
-  }
-
-  /// The shared fit of ``ElasticNet`` and ``Lasso`` (inputs already validated).
-  static func coordinateDescentFit(
-    _ x: Matrix, _ y: [Double], alpha: Double, l1Ratio: Double, fitIntercept: Bool, precompute: Precompute,
-    maxIterations: Int, tolerance: Double, positive: Bool, seed: UInt64, selection: Selection
-  ) throws(LearnError) -> Model {
     let n = x.rowCount, p = x.columnCount
     let means = fitIntercept ? x.columnMeans() : [Double](repeating: 0, count: p)
     let yMean = fitIntercept ? y.reduce(0, +) / Double(n) : 0
@@ -153,30 +193,7 @@ public struct ElasticNet: Estimator, Sendable {
       throw .invalidArgument(
         name: "x", reason: "coordinate descent produced non-finite weights; the input may hold very large values and need scaling")
     }
-    return Model(coefficients: w, intercept: intercept, dualGap: outcome.gap / Double(n),
-                 converged: outcome.converged, iterations: outcome.iterations, featureCount: p)
-  }
-
-  /// A fitted ``ElasticNet`` (or ``Lasso``).
-  public struct Model: RegressorModel, IterativeModel {
-    /// One weight per feature (scikit-learn `coef_`).
-    public let coefficients: [Double]
-    /// The intercept (scikit-learn `intercept_`); 0 without `fitIntercept`.
-    public let intercept: Double
-    /// The duality gap at the end, divided by the number of samples as scikit-learn reports it
-    /// (scikit-learn `dual_gap_`).
-    public let dualGap: Double
-    /// Whether the gap met the tolerance within ``ElasticNet/maxIterations`` passes.
-    public let converged: Bool
-    /// Passes over the features (scikit-learn `n_iter_`); 0 when the zero start already met the tolerance.
-    public let iterations: Int
-    /// Number of features seen in training (scikit-learn `n_features_in_`).
-    public let featureCount: Int
-
-    /// `x · coefficients + intercept`, one value per row.
-    public func predict(_ x: Matrix) throws(LearnError) -> [Double] {
-      try Validation.checkFeatureCount(x, expected: featureCount)
-      return LeastSquaresSupport.linearPrediction(x, coefficients: coefficients, intercept: intercept)
-    }
+    return ElasticNet.Model(coefficients: w, intercept: intercept, dualGap: outcome.gap / Double(n),
+                            converged: outcome.converged, iterations: outcome.iterations, featureCount: p)
   }
 }

@@ -7,7 +7,7 @@ import LinearAlgebra
 ///     1/(2n)·‖y − X·w − b‖² + alpha·‖w‖₁
 ///
 /// It is ``ElasticNet`` with `l1Ratio = 1`: the same solver, stopping rule and fitted ``Model``.
-public struct Lasso: Estimator, Sendable {
+public struct Lasso: Estimator, CoordinateDescentConfiguration, Sendable {
   /// The fitted model: the same as ``ElasticNet``'s.
   public typealias Model = ElasticNet.Model
   /// Cyclic or random coordinate order (see ``ElasticNet/Selection``).
@@ -51,25 +51,14 @@ public struct Lasso: Estimator, Sendable {
 
   /// The hyperparameter table: `alpha` in [0, ∞), `fitIntercept`, `precompute`, `maxIterations` ≥ 1,
   /// `tolerance` in [0, ∞), `positive`, `seed`, `selection`.
-  public static let hyperparameters: [Hyperparameter<Lasso>] = [
-    .double("alpha", \.alpha, .nonNegative),
-    .bool("fitIntercept", \.fitIntercept),
-    .choice("precompute", \.precompute),
-    .int("maxIterations", \.maxIterations, 1...Int.max),
-    .double("tolerance", \.tolerance, .nonNegative),
-    .bool("positive", \.positive),
-    .seed("seed", \.seed),
-    .choice("selection", \.selection),
-  ]
+  public static let hyperparameters: [Hyperparameter<Lasso>] = coordinateDescentRows()
+
+  /// The L1 share of the penalty: always 1.
+  var l1Ratio: Double { 1 }
 
   /// Fits the weights by coordinate descent from zero. Throws on empty input, a NaN or infinity in
   /// `x` or `y`, mismatched lengths, or an out-of-range hyperparameter.
   public func fit(_ x: Matrix, _ y: [Double]) throws(LearnError) -> Model {
-    try validateHyperparameters()
-    try Validation.checkSamples(x, y)
-    try Validation.checkFiniteTargets(y)
-    return try ElasticNet.coordinateDescentFit(
-      x, y, alpha: alpha, l1Ratio: 1, fitIntercept: fitIntercept, precompute: precompute,
-      maxIterations: maxIterations, tolerance: tolerance, positive: positive, seed: seed, selection: selection)
+    try coordinateDescentFit(x, y)
   }
 }

@@ -225,6 +225,91 @@ func sgdExpit(_ x: Double) -> Double {
   1 / (1 + exp(-x))
 }
 
+/// The hyperparameters ``SGDClassifier`` and ``SGDRegressor`` share, so one table, one check, one
+/// conversion to the engine's settings and one continuation rule serve both.
+protocol SGDConfiguration: Tunable {
+  /// The estimator's own `Loss` enumeration.
+  associatedtype Loss: RawRepresentable & CaseIterable & Sendable where Loss.RawValue == String
+  var loss: Loss { get set }
+  var penalty: SGDPenalty { get set }
+  var alpha: Double { get set }
+  var l1Ratio: Double { get set }
+  var fitIntercept: Bool { get set }
+  var maxIterations: Int { get set }
+  var tolerance: Double? { get set }
+  var shuffle: Bool { get set }
+  var epsilon: Double { get set }
+  var seed: UInt64 { get set }
+  var learningRate: SGDLearningRate { get set }
+  var eta0: Double { get set }
+  var powerT: Double { get set }
+  var earlyStopping: Bool { get set }
+  var validationFraction: Double { get set }
+  var nIterNoChange: Int { get set }
+  var average: Int { get set }
+  /// The engine's loss function for ``loss`` (with ``epsilon`` where the loss has one).
+  var lossFunction: SGDLossFunction { get }
+}
+
+extension SGDConfiguration {
+  /// The rows both tables start with, `loss` to `nIterNoChange`, in scikit-learn's order.
+  static var sharedRows: [Hyperparameter<Self>] {
+    [
+      .choice("loss", \Self.loss),
+      .choice("penalty", \Self.penalty),
+      .double("alpha", \Self.alpha, .nonNegative),
+      .double("l1Ratio", \Self.l1Ratio, .unitInterval),
+      .bool("fitIntercept", \Self.fitIntercept),
+      .int("maxIterations", \Self.maxIterations, 1...Int.max),
+      .optionalDouble("tolerance", \Self.tolerance, .nonNegative),
+      .bool("shuffle", \Self.shuffle),
+      .double("epsilon", \Self.epsilon, .nonNegative),
+      .seed("seed", \Self.seed),
+      .choice("learningRate", \Self.learningRate),
+      .double("eta0", \Self.eta0, .positive),
+      .double("powerT", \Self.powerT, .nonNegative),
+      .bool("earlyStopping", \Self.earlyStopping),
+      .double("validationFraction", \Self.validationFraction,
+              RealDomain(lower: 0, upper: 1, lowerClosed: false, upperClosed: false)),
+      .int("nIterNoChange", \Self.nIterNoChange, 1...Int.max),
+    ]
+  }
+
+  /// The `average` row, which both tables end with.
+  static var averageRow: Hyperparameter<Self> { .int("average", \Self.average, 0...Int.max) }
+
+  /// The engine's settings for this estimator.
+  var settings: SGDSettings { SGDSettings(self) }
+
+  /// The table's checks, then the one that relates two hyperparameters.
+  func validate() throws(LearnError) {
+    try validateHyperparameters()
+    if learningRate == .optimal && alpha == 0 {
+      throw .invalidHyperparameter(name: "alpha", estimator: Self.estimatorName,
+                                   expected: "a float in (0, inf) when learningRate is \"optimal\"", got: "0.0")
+    }
+  }
+
+  /// The checks a continuation adds to a fit's: the model's feature count and a budget of at least 0.
+  func checkContinuation(_ x: Matrix, featureCount: Int, budget: Int) throws(LearnError) {
+    try Validation.checkFeatureCount(x, expected: featureCount)
+    guard budget >= 0 else { throw .invalidArgument(name: "budget", reason: "must be at least 0, got \(budget)") }
+  }
+
+  /// `states` ready to continue under these hyperparameters: unchanged when they shape training as
+  /// `previous` did (all but `maxIterations` equal), else with the stopping rule (and the `eta` of
+  /// the `constant` and `adaptive` schedules) restarted, as the new objective is not comparable.
+  func resuming(_ states: [SGDState], trainedBy previous: Self) -> [SGDState] {
+    var mine = parameters, theirs = previous.parameters
+    mine["maxIterations"] = nil
+    theirs["maxIterations"] = nil
+    guard mine != theirs else { return states }
+    var states = states
+    for i in states.indices { states[i].resetStopping(eta0: eta0, learningRate: learningRate) }
+    return states
+  }
+}
+
 /// The hyperparameters the engine reads, resolved from an estimator.
 struct SGDSettings: Sendable {
   var loss: SGDLossFunction
@@ -243,27 +328,26 @@ struct SGDSettings: Sendable {
   var nIterNoChange: Int
   var average: Int
 
-  init(loss: SGDLossFunction, penalty: SGDPenalty, alpha: Double, l1Ratio: Double, fitIntercept: Bool,
-       tolerance: Double?, shuffle: Bool, seed: UInt64, learningRate: SGDLearningRate, eta0: Double,
-       powerT: Double, earlyStopping: Bool, nIterNoChange: Int, average: Int) {
-    self.loss = loss
-    self.penalty = penalty
-    self.alpha = alpha
+  /// The settings of `estimator`.
+  init(_ estimator: some SGDConfiguration) {
+    loss = estimator.lossFunction
+    penalty = estimator.penalty
+    alpha = estimator.alpha
     switch penalty {
-    case .l2: self.l1Ratio = 0
-    case .l1: self.l1Ratio = 1
-    case .elasticnet, .none: self.l1Ratio = l1Ratio
+    case .l2: l1Ratio = 0
+    case .l1: l1Ratio = 1
+    case .elasticnet, .none: l1Ratio = estimator.l1Ratio
     }
-    self.fitIntercept = fitIntercept
-    self.tolerance = tolerance
-    self.shuffle = shuffle
-    self.seed = seed
-    self.learningRate = learningRate
-    self.eta0 = eta0
-    self.powerT = powerT
-    self.earlyStopping = earlyStopping
-    self.nIterNoChange = nIterNoChange
-    self.average = average
+    fitIntercept = estimator.fitIntercept
+    tolerance = estimator.tolerance
+    shuffle = estimator.shuffle
+    seed = estimator.seed
+    learningRate = estimator.learningRate
+    eta0 = estimator.eta0
+    powerT = estimator.powerT
+    earlyStopping = estimator.earlyStopping
+    nIterNoChange = estimator.nIterNoChange
+    average = estimator.average
   }
 
   /// `t0` of the `optimal` schedule: the first step equals Bottou's `typw / max(1, −loss′(−typw))`

@@ -9,7 +9,7 @@ import LinearAlgebra
 /// Training can be continued epoch by epoch (``continued(_:on:_:budget:)``), which is how Hyperband
 /// rungs and population-based training build on an earlier model. Scale the features first
 /// (`Pipeline(StandardScaler(), SGDClassifier())`): the default schedule assumes unit variance.
-public struct SGDClassifier: IncrementallyTrainable, Sendable {
+public struct SGDClassifier: IncrementallyTrainable, SGDConfiguration, Sendable {
   /// The loss minimised (scikit-learn's `loss`).
   public enum Loss: String, CaseIterable, Sendable {
     /// `max(0, 1 − y·p)`: a linear SVM (the default).
@@ -103,27 +103,8 @@ public struct SGDClassifier: IncrementallyTrainable, Sendable {
   }
 
   /// The hyperparameter table, with scikit-learn's valid ranges.
-  public static let hyperparameters: [Hyperparameter<SGDClassifier>] = [
-    .choice("loss", \.loss),
-    .choice("penalty", \.penalty),
-    .double("alpha", \.alpha, .nonNegative),
-    .double("l1Ratio", \.l1Ratio, .unitInterval),
-    .bool("fitIntercept", \.fitIntercept),
-    .int("maxIterations", \.maxIterations, 1...Int.max),
-    .optionalDouble("tolerance", \.tolerance, .nonNegative),
-    .bool("shuffle", \.shuffle),
-    .double("epsilon", \.epsilon, .nonNegative),
-    .seed("seed", \.seed),
-    .choice("learningRate", \.learningRate),
-    .double("eta0", \.eta0, .positive),
-    .double("powerT", \.powerT, .nonNegative),
-    .bool("earlyStopping", \.earlyStopping),
-    .double("validationFraction", \.validationFraction,
-            RealDomain(lower: 0, upper: 1, lowerClosed: false, upperClosed: false)),
-    .int("nIterNoChange", \.nIterNoChange, 1...Int.max),
-    sgdClassWeightHyperparameter("classWeight", \.classWeight),
-    .int("average", \.average, 0...Int.max),
-  ]
+  public static let hyperparameters: [Hyperparameter<SGDClassifier>] =
+    sharedRows + [sgdClassWeightHyperparameter("classWeight", \.classWeight), averageRow]
 
   /// Trains one binary problem per class (one in all for two classes) for up to ``maxIterations``
   /// epochs. Throws on invalid hyperparameters, bad input or a single class.
@@ -148,8 +129,7 @@ public struct SGDClassifier: IncrementallyTrainable, Sendable {
   public func continued(_ model: Model, on x: Matrix, _ y: [Int], budget: Int) throws(LearnError) -> Model {
     try validate()
     try Validation.checkSamples(x, y)
-    try Validation.checkFeatureCount(x, expected: model.featureCount)
-    guard budget >= 0 else { throw .invalidArgument(name: "budget", reason: "must be at least 0, got \(budget)") }
+    try checkContinuation(x, featureCount: model.featureCount, budget: budget)
     let position = Dictionary(uniqueKeysWithValues: model.classes.enumerated().map { ($1, $0) })
     var indices: [Int] = []
     indices.reserveCapacity(y.count)
@@ -160,11 +140,8 @@ public struct SGDClassifier: IncrementallyTrainable, Sendable {
       indices.append(index)
     }
     let weights = try classWeights(for: model.classes, y)
-    var states = model.states
-    if Self.trainingParameters(of: model.estimator) != Self.trainingParameters(of: self) {
-      for i in states.indices { states[i].resetStopping(eta0: eta0, learningRate: learningRate) }
-    }
-    return try train(states, classes: model.classes, indices: indices, weights: weights, x: x, epochs: budget)
+    return try train(resuming(model.states, trainedBy: model.estimator), classes: model.classes, indices: indices,
+                     weights: weights, x: x, epochs: budget)
   }
 
   /// The class weights of `classes` given labels `y` that may miss some of them (continuing on a
@@ -183,40 +160,19 @@ public struct SGDClassifier: IncrementallyTrainable, Sendable {
     }
   }
 
-  /// The hyperparameters that shape training (all but `maxIterations`).
-  private static func trainingParameters(of estimator: SGDClassifier) -> ParameterSet {
-    var parameters = estimator.parameters
-    parameters["maxIterations"] = nil
-    return parameters
-  }
-
-  /// The checks that relate two hyperparameters.
-  private func validate() throws(LearnError) {
-    try validateHyperparameters()
-    if learningRate == .optimal && alpha == 0 {
-      throw .invalidHyperparameter(name: "alpha", estimator: Self.estimatorName,
-                                   expected: "a float in (0, inf) when learningRate is \"optimal\"", got: "0.0")
-    }
-  }
-
-  /// The engine's settings for this estimator.
-  var settings: SGDSettings {
-    let function: SGDLossFunction
+  /// The engine's loss function for ``loss``.
+  var lossFunction: SGDLossFunction {
     switch loss {
-    case .hinge: function = .hinge(threshold: 1)
-    case .logLoss: function = .logistic
-    case .modifiedHuber: function = .modifiedHuber
-    case .squaredHinge: function = .squaredHinge(threshold: 1)
-    case .perceptron: function = .hinge(threshold: 0)
-    case .squaredError: function = .squaredError
-    case .huber: function = .huber(delta: epsilon)
-    case .epsilonInsensitive: function = .epsilonInsensitive(epsilon: epsilon)
-    case .squaredEpsilonInsensitive: function = .squaredEpsilonInsensitive(epsilon: epsilon)
+    case .hinge: .hinge(threshold: 1)
+    case .logLoss: .logistic
+    case .modifiedHuber: .modifiedHuber
+    case .squaredHinge: .squaredHinge(threshold: 1)
+    case .perceptron: .hinge(threshold: 0)
+    case .squaredError: .squaredError
+    case .huber: .huber(delta: epsilon)
+    case .epsilonInsensitive: .epsilonInsensitive(epsilon: epsilon)
+    case .squaredEpsilonInsensitive: .squaredEpsilonInsensitive(epsilon: epsilon)
     }
-    return SGDSettings(
-      loss: function, penalty: penalty, alpha: alpha, l1Ratio: l1Ratio, fitIntercept: fitIntercept,
-      tolerance: tolerance, shuffle: shuffle, seed: seed, learningRate: learningRate, eta0: eta0, powerT: powerT,
-      earlyStopping: earlyStopping, nIterNoChange: nIterNoChange, average: average)
   }
 
   /// Runs every binary problem for up to `epochs` epochs from `states`.

@@ -7,7 +7,7 @@ import LinearAlgebra
 /// Training can be continued epoch by epoch (``continued(_:on:_:budget:)``), which is how Hyperband
 /// rungs and population-based training build on an earlier model. Scale the features first
 /// (`Pipeline(StandardScaler(), SGDRegressor())`).
-public struct SGDRegressor: IncrementallyTrainable, Sendable {
+public struct SGDRegressor: IncrementallyTrainable, SGDConfiguration, Sendable {
   /// The loss minimised (scikit-learn's `loss`).
   public enum Loss: String, CaseIterable, Sendable {
     /// `(p − y)²/2`: ordinary least squares (the default).
@@ -87,26 +87,7 @@ public struct SGDRegressor: IncrementallyTrainable, Sendable {
   }
 
   /// The hyperparameter table, with scikit-learn's valid ranges.
-  public static let hyperparameters: [Hyperparameter<SGDRegressor>] = [
-    .choice("loss", \.loss),
-    .choice("penalty", \.penalty),
-    .double("alpha", \.alpha, .nonNegative),
-    .double("l1Ratio", \.l1Ratio, .unitInterval),
-    .bool("fitIntercept", \.fitIntercept),
-    .int("maxIterations", \.maxIterations, 1...Int.max),
-    .optionalDouble("tolerance", \.tolerance, .nonNegative),
-    .bool("shuffle", \.shuffle),
-    .double("epsilon", \.epsilon, .nonNegative),
-    .seed("seed", \.seed),
-    .choice("learningRate", \.learningRate),
-    .double("eta0", \.eta0, .positive),
-    .double("powerT", \.powerT, .nonNegative),
-    .bool("earlyStopping", \.earlyStopping),
-    .double("validationFraction", \.validationFraction,
-            RealDomain(lower: 0, upper: 1, lowerClosed: false, upperClosed: false)),
-    .int("nIterNoChange", \.nIterNoChange, 1...Int.max),
-    .int("average", \.average, 0...Int.max),
-  ]
+  public static let hyperparameters: [Hyperparameter<SGDRegressor>] = sharedRows + [averageRow]
 
   /// Trains for up to ``maxIterations`` epochs. Throws on invalid hyperparameters or bad input.
   public func fit(_ x: Matrix, _ y: [Double]) throws(LearnError) -> Model {
@@ -127,46 +108,21 @@ public struct SGDRegressor: IncrementallyTrainable, Sendable {
     try validate()
     try Validation.checkSamples(x, y)
     try Validation.checkFiniteTargets(y)
-    try Validation.checkFeatureCount(x, expected: model.featureCount)
-    guard budget >= 0 else { throw .invalidArgument(name: "budget", reason: "must be at least 0, got \(budget)") }
-    var state = model.state
-    if Self.trainingParameters(of: model.estimator) != Self.trainingParameters(of: self) {
-      state.resetStopping(eta0: eta0, learningRate: learningRate)
-    }
-    return try train(state, x: x, y: y, epochs: budget)
+    try checkContinuation(x, featureCount: model.featureCount, budget: budget)
+    return try train(resuming([model.state], trainedBy: model.estimator)[0], x: x, y: y, epochs: budget)
   }
 
-  /// The hyperparameters that shape training (all but `maxIterations`).
-  private static func trainingParameters(of estimator: SGDRegressor) -> ParameterSet {
-    var parameters = estimator.parameters
-    parameters["maxIterations"] = nil
-    return parameters
-  }
-
-  /// The checks that relate two hyperparameters.
-  private func validate() throws(LearnError) {
-    try validateHyperparameters()
-    if learningRate == .optimal && alpha == 0 {
-      throw .invalidHyperparameter(name: "alpha", estimator: Self.estimatorName,
-                                   expected: "a float in (0, inf) when learningRate is \"optimal\"", got: "0.0")
-    }
-  }
-
-  /// The engine's settings for this estimator.
-  var settings: SGDSettings {
-    let function: SGDLossFunction
+  /// The engine's loss function for ``loss``.
+  var lossFunction: SGDLossFunction {
     switch loss {
-    case .squaredError: function = .squaredError
-    case .huber: function = .huber(delta: epsilon)
-    case .epsilonInsensitive: function = .epsilonInsensitive(epsilon: epsilon)
-    case .squaredEpsilonInsensitive: function = .squaredEpsilonInsensitive(epsilon: epsilon)
+    case .squaredError: .squaredError
+    case .huber: .huber(delta: epsilon)
+    case .epsilonInsensitive: .epsilonInsensitive(epsilon: epsilon)
+    case .squaredEpsilonInsensitive: .squaredEpsilonInsensitive(epsilon: epsilon)
     }
-    return SGDSettings(
-      loss: function, penalty: penalty, alpha: alpha, l1Ratio: l1Ratio, fitIntercept: fitIntercept,
-      tolerance: tolerance, shuffle: shuffle, seed: seed, learningRate: learningRate, eta0: eta0, powerT: powerT,
-      earlyStopping: earlyStopping, nIterNoChange: nIterNoChange, average: average)
   }
 
+  /// Runs the regression for up to `epochs` epochs from `state`.
   private func train(_ state: SGDState, x: Matrix, y: [Double], epochs: Int) throws(LearnError) -> Model {
     let split = earlyStopping
       ? try SGDSplit.shuffled(x.rowCount, fraction: validationFraction, seed: seed) : SGDSplit.all(x.rowCount)

@@ -139,9 +139,7 @@ public struct MLPClassifier: IncrementallyTrainable, PerceptronConfiguration, Se
   public func continued(_ model: Model, on x: Matrix, _ y: [Int], budget: Int) throws(LearnError) -> Model {
     try validateHyperparameters()
     try Validation.checkSamples(x, y)
-    guard x.columnCount == model.featureCount else {
-      throw .shapeMismatch("x has \(x.columnCount) features but the model was fitted with \(model.featureCount)")
-    }
+    try checkContinuedFeatures(x, fittedWith: model.featureCount)
     let position = Dictionary(uniqueKeysWithValues: model.classes.enumerated().map { ($1, $0) })
     var indices: [Int] = []
     indices.reserveCapacity(y.count)
@@ -194,7 +192,7 @@ public struct MLPClassifier: IncrementallyTrainable, PerceptronConfiguration, Se
 
     /// The layers the model predicts with (scikit-learn `coefs_` and `intercepts_`): the last
     /// weights, or with early stopping the best validation weights.
-    public var layers: [MLPLayer] { run.layout.layers(run.predictingParameters) }
+    public var layers: [MLPLayer] { run.predictingLayers }
     /// Each layer's `fanIn × fanOut` weights (scikit-learn `coefs_`).
     public var coefficients: [Matrix] { layers.map(\.coefficients) }
     /// Each layer's biases (scikit-learn `intercepts_`).
@@ -210,11 +208,11 @@ public struct MLPClassifier: IncrementallyTrainable, PerceptronConfiguration, Se
     /// The last training loss (scikit-learn `loss_`): the last epoch's mean, or the full-batch loss for `lbfgs`.
     public var loss: Double { run.loss }
     /// The lowest epoch loss (scikit-learn `best_loss_`); nil with early stopping and for `lbfgs`.
-    public var bestLoss: Double? { run.earlyStopping || run.lossCurve.isEmpty ? nil : run.bestLoss }
+    public var bestLoss: Double? { run.reportedBestLoss }
     /// Validation accuracy after each epoch with early stopping (scikit-learn `validation_scores_`), else nil.
-    public var validationScores: [Double]? { run.earlyStopping ? run.validationScores : nil }
+    public var validationScores: [Double]? { run.reportedValidationScores }
     /// The best validation accuracy with early stopping (scikit-learn `best_validation_score_`), else nil.
-    public var bestValidationScore: Double? { run.earlyStopping ? run.bestValidationScore : nil }
+    public var bestValidationScore: Double? { run.reportedBestValidationScore }
     /// Whether the stopping rule (or `lbfgs`'s tolerance) ended training before the budget ran out.
     public var converged: Bool { run.stopped }
     /// Epochs (`sgd`, `adam`) or iterations (`lbfgs`) trained so far, over all continuations
@@ -226,7 +224,7 @@ public struct MLPClassifier: IncrementallyTrainable, PerceptronConfiguration, Se
     /// Class probabilities, one column per entry of ``classes`` (scikit-learn `predict_proba`).
     public func predictProbabilities(_ x: Matrix) throws(LearnError) -> Matrix {
       try Validation.checkFeatureCount(x, expected: featureCount)
-      let out = outputs(x)
+      let out = run.outputs(x)
       guard out.columnCount == 1 else { return out }
       return Matrix(rowCount: x.rowCount, columnCount: 2) { i, j in j == 1 ? out[i, 0] : 1 - out[i, 0] }
     }
@@ -235,18 +233,12 @@ public struct MLPClassifier: IncrementallyTrainable, PerceptronConfiguration, Se
     /// `LabelBinarizer` decodes).
     public func predict(_ x: Matrix) throws(LearnError) -> [Int] {
       try Validation.checkFeatureCount(x, expected: featureCount)
-      let out = outputs(x)
+      let out = run.outputs(x)
       let width = out.columnCount
       return out.withUnsafeBufferPointer { p in
         (0..<x.rowCount).map { classes[decodeClass(p.baseAddress! + $0 * width, outputs: width)] }
       }
-    }
-
-    private func outputs(_ x: Matrix) -> Matrix {
-      networkOutputs(layout: run.layout, parameters: run.predictingParameters, hidden: run.activation,
-                     output: run.output, x: x)
-    }
-  }
+    }  }
 }
 
 /// The class index of one output row: `p > 0.5` for one logistic output, else the first largest.

@@ -129,9 +129,7 @@ public struct MLPRegressor: IncrementallyTrainable, PerceptronConfiguration, Sen
     try validateHyperparameters()
     try Validation.checkSamples(x, y)
     try Validation.checkFiniteTargets(y)
-    guard x.columnCount == model.featureCount else {
-      throw .shapeMismatch("x has \(x.columnCount) features but the model was fitted with \(model.featureCount)")
-    }
+    try checkContinuedFeatures(x, fittedWith: model.featureCount)
     let run = try continuedRun(model.run, x: x, task: Self.task(y), budget: budget)
     return Model(featureCount: model.featureCount, run: run)
   }
@@ -167,7 +165,7 @@ public struct MLPRegressor: IncrementallyTrainable, PerceptronConfiguration, Sen
 
     /// The layers the model predicts with (scikit-learn `coefs_` and `intercepts_`): the last
     /// weights, or with early stopping the best validation weights.
-    public var layers: [MLPLayer] { run.layout.layers(run.predictingParameters) }
+    public var layers: [MLPLayer] { run.predictingLayers }
     /// Each layer's `fanIn × fanOut` weights (scikit-learn `coefs_`).
     public var coefficients: [Matrix] { layers.map(\.coefficients) }
     /// Each layer's biases (scikit-learn `intercepts_`).
@@ -183,11 +181,11 @@ public struct MLPRegressor: IncrementallyTrainable, PerceptronConfiguration, Sen
     /// The last training loss (scikit-learn `loss_`): the last epoch's mean, or the full-batch loss for `lbfgs`.
     public var loss: Double { run.loss }
     /// The lowest epoch loss (scikit-learn `best_loss_`); nil with early stopping and for `lbfgs`.
-    public var bestLoss: Double? { run.earlyStopping || run.lossCurve.isEmpty ? nil : run.bestLoss }
+    public var bestLoss: Double? { run.reportedBestLoss }
     /// Validation R² after each epoch with early stopping (scikit-learn `validation_scores_`), else nil.
-    public var validationScores: [Double]? { run.earlyStopping ? run.validationScores : nil }
+    public var validationScores: [Double]? { run.reportedValidationScores }
     /// The best validation R² with early stopping (scikit-learn `best_validation_score_`), else nil.
-    public var bestValidationScore: Double? { run.earlyStopping ? run.bestValidationScore : nil }
+    public var bestValidationScore: Double? { run.reportedBestValidationScore }
     /// Whether the stopping rule (or `lbfgs`'s tolerance) ended training before the budget ran out.
     public var converged: Bool { run.stopped }
     /// Epochs (`sgd`, `adam`) or iterations (`lbfgs`) trained so far, over all continuations
@@ -199,12 +197,6 @@ public struct MLPRegressor: IncrementallyTrainable, PerceptronConfiguration, Sen
     /// The predicted value of each row.
     public func predict(_ x: Matrix) throws(LearnError) -> [Double] {
       try Validation.checkFeatureCount(x, expected: featureCount)
-      return outputs(x).elements
-    }
-
-    private func outputs(_ x: Matrix) -> Matrix {
-      networkOutputs(layout: run.layout, parameters: run.predictingParameters, hidden: run.activation,
-                     output: run.output, x: x)
-    }
-  }
+      return run.outputs(x).elements
+    }  }
 }

@@ -82,6 +82,13 @@ extension PerceptronConfiguration {
     return values
   }
 
+  /// Throws unless `x` has the `featureCount` columns a model being continued was fitted with.
+  func checkContinuedFeatures(_ x: Matrix, fittedWith featureCount: Int) throws(LearnError) {
+    guard x.columnCount == featureCount else {
+      throw .shapeMismatch("x has \(x.columnCount) features but the model was fitted with \(featureCount)")
+    }
+  }
+
   /// The batch size for `n` training rows: `min(200, n)` when automatic, else clipped to `1 ... n`.
   func effectiveBatchSize(_ n: Int) -> Int {
     Swift.max(1, Swift.min(batchSize ?? 200, n))
@@ -139,5 +146,26 @@ extension PerceptronConfiguration {
     run.trainedWith = defining
     try run.train(self, x: x, task: task, budget: budget)
     return run
+  }
+}
+
+/// What the fitted models of ``MLPClassifier`` and ``MLPRegressor`` report, as scikit-learn reports it.
+extension PerceptronRun {
+  /// The layers the model predicts with: the last weights, or with early stopping the best
+  /// validation weights.
+  var predictingLayers: [MLPLayer] { layout.layers(predictingParameters) }
+
+  /// scikit-learn's `best_loss_`: the lowest epoch loss; nil with early stopping and for `lbfgs`.
+  var reportedBestLoss: Double? { earlyStopping || lossCurve.isEmpty ? nil : bestLoss }
+
+  /// scikit-learn's `validation_scores_`: the validation score of each epoch with early stopping, else nil.
+  var reportedValidationScores: [Double]? { earlyStopping ? validationScores : nil }
+
+  /// scikit-learn's `best_validation_score_`: the best validation score with early stopping, else nil.
+  var reportedBestValidationScore: Double? { earlyStopping ? bestValidationScore : nil }
+
+  /// The output layer's values for each row of `x`, with the predicting weights.
+  func outputs(_ x: Matrix) -> Matrix {
+    networkOutputs(layout: layout, parameters: predictingParameters, hidden: activation, output: output, x: x)
   }
 }

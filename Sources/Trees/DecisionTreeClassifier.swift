@@ -67,21 +67,8 @@ public struct DecisionTreeClassifier: Estimator, Sendable {
   /// The hyperparameter table: `criterion`, `splitter`, `maxDepth` (≥ 1 or none), `minSamplesSplit`,
   /// `minSamplesLeaf`, `minWeightFractionLeaf`, `maxFeatures`, `maxLeafNodes` (≥ 2 or none),
   /// `minImpurityDecrease`, `ccpAlpha`, `classWeight`, `seed`.
-  public static let hyperparameters: [Hyperparameter<DecisionTreeClassifier>] = [
-    .choice("criterion", \.criterion),
-    .choice("splitter", \.splitter),
-    .optionalInt("maxDepth", \.maxDepth, 1...Int.max),
-    .sampleCount("minSamplesSplit", \.minSamplesSplit, minimumCount: 2, fractions: RealDomain(lower: 0, upper: 1, lowerClosed: false)),
-    .sampleCount("minSamplesLeaf", \.minSamplesLeaf, minimumCount: 1,
-                 fractions: RealDomain(lower: 0, upper: 1, lowerClosed: false, upperClosed: false)),
-    .double("minWeightFractionLeaf", \.minWeightFractionLeaf, .closed(0...0.5)),
-    .maxFeatures("maxFeatures", \.maxFeatures),
-    .optionalInt("maxLeafNodes", \.maxLeafNodes, 2...Int.max),
-    .double("minImpurityDecrease", \.minImpurityDecrease, .nonNegative),
-    .double("ccpAlpha", \.ccpAlpha, .nonNegative),
-    .classWeight("classWeight", \.classWeight),
-    .seed("seed", \.seed),
-  ]
+  public static let hyperparameters: [Hyperparameter<DecisionTreeClassifier>] =
+    decisionTreeRows(classWeight: \.classWeight)
 
   /// Fits the tree to `x` and labels `y`.
   public func fit(_ x: Matrix, _ y: [Int]) throws(LearnError) -> Model {
@@ -107,17 +94,7 @@ public struct DecisionTreeClassifier: Estimator, Sendable {
   public func costComplexityPruningPath(_ x: Matrix, _ y: [Int], sampleWeights: [Double]? = nil)
     throws(LearnError) -> (alphas: [Double], impurities: [Double])
   {
-    var unpruned = self
-    unpruned.ccpAlpha = 0
-    return try unpruned.fit(x, y, sampleWeights: sampleWeights).tree.pruningPath()
-  }
-
-  func settings(rows: Int, features: Int) throws(LearnError) -> GrowthSettings {
-    try growthSettings(
-      criterion: criterion == .gini ? .gini : .entropy, splitter: splitter, maxDepth: maxDepth,
-      minSamplesSplit: minSamplesSplit, minSamplesLeaf: minSamplesLeaf, minWeightFractionLeaf: minWeightFractionLeaf,
-      maxFeatures: maxFeatures, maxLeafNodes: maxLeafNodes, minImpurityDecrease: minImpurityDecrease,
-      ccpAlpha: ccpAlpha, rows: rows, features: features, estimator: Self.estimatorName)
+    try unpruned.fit(x, y, sampleWeights: sampleWeights).tree.pruningPath()
   }
 
   /// A fitted ``DecisionTreeClassifier``.
@@ -168,3 +145,5 @@ public struct DecisionTreeClassifier: Estimator, Sendable {
     }
   }
 }
+
+extension DecisionTreeClassifier: DecisionTreeHyperparameters {}

@@ -51,20 +51,7 @@ public struct DecisionTreeRegressor: Estimator, Sendable {
   }
 
   /// The hyperparameter table: the classifier's without `classWeight`, with the regression criteria.
-  public static let hyperparameters: [Hyperparameter<DecisionTreeRegressor>] = [
-    .choice("criterion", \.criterion),
-    .choice("splitter", \.splitter),
-    .optionalInt("maxDepth", \.maxDepth, 1...Int.max),
-    .sampleCount("minSamplesSplit", \.minSamplesSplit, minimumCount: 2, fractions: RealDomain(lower: 0, upper: 1, lowerClosed: false)),
-    .sampleCount("minSamplesLeaf", \.minSamplesLeaf, minimumCount: 1,
-                 fractions: RealDomain(lower: 0, upper: 1, lowerClosed: false, upperClosed: false)),
-    .double("minWeightFractionLeaf", \.minWeightFractionLeaf, .closed(0...0.5)),
-    .maxFeatures("maxFeatures", \.maxFeatures),
-    .optionalInt("maxLeafNodes", \.maxLeafNodes, 2...Int.max),
-    .double("minImpurityDecrease", \.minImpurityDecrease, .nonNegative),
-    .double("ccpAlpha", \.ccpAlpha, .nonNegative),
-    .seed("seed", \.seed),
-  ]
+  public static let hyperparameters: [Hyperparameter<DecisionTreeRegressor>] = decisionTreeRows()
 
   /// Fits the tree to `x` and targets `y`.
   public func fit(_ x: Matrix, _ y: [Double]) throws(LearnError) -> Model {
@@ -87,17 +74,7 @@ public struct DecisionTreeRegressor: Estimator, Sendable {
   public func costComplexityPruningPath(_ x: Matrix, _ y: [Double], sampleWeights: [Double]? = nil)
     throws(LearnError) -> (alphas: [Double], impurities: [Double])
   {
-    var unpruned = self
-    unpruned.ccpAlpha = 0
-    return try unpruned.fit(x, y, sampleWeights: sampleWeights).tree.pruningPath()
-  }
-
-  func settings(rows: Int, features: Int) throws(LearnError) -> GrowthSettings {
-    try growthSettings(
-      criterion: criterion == .squaredError ? .squaredError : .absoluteError, splitter: splitter, maxDepth: maxDepth,
-      minSamplesSplit: minSamplesSplit, minSamplesLeaf: minSamplesLeaf, minWeightFractionLeaf: minWeightFractionLeaf,
-      maxFeatures: maxFeatures, maxLeafNodes: maxLeafNodes, minImpurityDecrease: minImpurityDecrease,
-      ccpAlpha: ccpAlpha, rows: rows, features: features, estimator: Self.estimatorName)
+    try unpruned.fit(x, y, sampleWeights: sampleWeights).tree.pruningPath()
   }
 
   /// A fitted ``DecisionTreeRegressor``.
@@ -131,3 +108,5 @@ public struct DecisionTreeRegressor: Estimator, Sendable {
     }
   }
 }
+
+extension DecisionTreeRegressor: DecisionTreeHyperparameters {}

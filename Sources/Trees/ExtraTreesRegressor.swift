@@ -70,23 +70,7 @@ public struct ExtraTreesRegressor: IncrementallyTrainable, Sendable {
 
   /// The hyperparameter table: `nEstimators` (≥ 1), the tree hyperparameters, `bootstrap`,
   /// `oobScore`, `maxSamples`, `ccpAlpha`, `seed`.
-  public static let hyperparameters: [Hyperparameter<ExtraTreesRegressor>] = [
-    .int("nEstimators", \.nEstimators, 1...Int.max),
-    .choice("criterion", \.criterion),
-    .optionalInt("maxDepth", \.maxDepth, 1...Int.max),
-    .sampleCount("minSamplesSplit", \.minSamplesSplit, minimumCount: 2, fractions: RealDomain(lower: 0, upper: 1, lowerClosed: false)),
-    .sampleCount("minSamplesLeaf", \.minSamplesLeaf, minimumCount: 1,
-                 fractions: RealDomain(lower: 0, upper: 1, lowerClosed: false, upperClosed: false)),
-    .double("minWeightFractionLeaf", \.minWeightFractionLeaf, .closed(0...0.5)),
-    .maxFeatures("maxFeatures", \.maxFeatures),
-    .optionalInt("maxLeafNodes", \.maxLeafNodes, 2...Int.max),
-    .double("minImpurityDecrease", \.minImpurityDecrease, .nonNegative),
-    .bool("bootstrap", \.bootstrap),
-    .bool("oobScore", \.oobScore),
-    .optionalSampleCount("maxSamples", \.maxSamples),
-    .double("ccpAlpha", \.ccpAlpha, .nonNegative),
-    .seed("seed", \.seed),
-  ]
+  public static let hyperparameters: [Hyperparameter<ExtraTreesRegressor>] = forestRows()
 
   /// The fitted model: a ``ForestRegressorModel``.
   public typealias Model = ForestRegressorModel
@@ -101,9 +85,7 @@ public struct ExtraTreesRegressor: IncrementallyTrainable, Sendable {
   /// invalid hyperparameters (including `oobScore` or `maxSamples` without bootstrap), invalid
   /// input as ``DecisionTreeRegressor`` does, and `maxFeatures` above the feature count.
   public func fit(_ x: Matrix, _ y: [Double], sampleWeights: [Double]?) throws(LearnError) -> Model {
-    try validateHyperparameters()
-    return try fitRegressionForest(x, y, sampleWeights: sampleWeights, settings: settings, options: options,
-                       count: nEstimators, existing: nil, estimator: Self.estimatorName)
+    try fitRegressionForest(x, y, sampleWeights: sampleWeights, continuing: nil)
   }
 
   /// Adds `budget` trees to `model` (trees `model.trees.count ..< model.trees.count + budget`,
@@ -111,21 +93,11 @@ public struct ExtraTreesRegressor: IncrementallyTrainable, Sendable {
   /// hyperparameters; the out-of-bag score, if asked for, is recomputed over all trees. With the
   /// same seed and data, fitting `a` trees and continuing with `b` equals fitting `a + b`.
   public func continued(_ model: Model, on x: Matrix, _ y: [Double], budget: Int) throws(LearnError) -> Model {
-    try validateHyperparameters()
-    guard budget >= 0 else { throw .invalidArgument(name: "budget", reason: "must be at least 0, got \(budget)") }
-    return try fitRegressionForest(x, y, sampleWeights: nil, settings: settings, options: options,
-                       count: budget, existing: model, estimator: Self.estimatorName)
+    try fitRegressionForest(x, y, sampleWeights: nil, continuing: (model, budget))
   }
+}
 
-  var options: ForestOptions {
-    ForestOptions(bootstrap: bootstrap, maxSamples: maxSamples, oobScore: oobScore, seed: seed, parallelism: parallelism)
-  }
-
-  func settings(rows: Int, features: Int) throws(LearnError) -> GrowthSettings {
-    try growthSettings(
-      criterion: criterion == .squaredError ? .squaredError : .absoluteError, splitter: .random, maxDepth: maxDepth,
-      minSamplesSplit: minSamplesSplit, minSamplesLeaf: minSamplesLeaf, minWeightFractionLeaf: minWeightFractionLeaf,
-      maxFeatures: maxFeatures, maxLeafNodes: maxLeafNodes, minImpurityDecrease: minImpurityDecrease,
-      ccpAlpha: ccpAlpha, rows: rows, features: features, estimator: Self.estimatorName)
-  }
+extension ExtraTreesRegressor: ForestHyperparameters {
+  /// Every tree draws one random threshold per examined feature (extremely randomised trees).
+  var splitStrategy: SplitStrategy { .random }
 }

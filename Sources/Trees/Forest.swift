@@ -270,68 +270,84 @@ private func leafIndices(_ trees: [Tree], _ x: Matrix, featureCount: Int) throws
 
 // MARK: - Fitting
 
-/// Fits (or, given `existing`, continues) a classification forest: trees `existing.trees.count ..<
-/// existing.trees.count + count`.
-func fitClassificationForest(
-  _ x: Matrix, _ y: [Int], sampleWeights: [Double]?, classWeight: ClassWeight, settings: (Int, Int) throws(LearnError) -> GrowthSettings,
-  options: ForestOptions, count: Int, existing: ForestClassifierModel?, estimator: String
-) throws(LearnError) -> ForestClassifierModel {
-  try options.validate(estimator: estimator)
-  let prepared = try PreparedClassification(x, y, classWeight: classWeight, sampleWeights: sampleWeights,
-                                            parallelism: options.parallelism)
-  if let existing {
-    try Validation.checkFeatureCount(x, expected: existing.featureCount)
-    guard prepared.encoding.classes == existing.classes else {
-      throw .invalidArgument(name: "y", reason: "continuing needs the model's classes \(existing.classes); y has \(prepared.encoding.classes)")
-    }
-  }
-  let growth = try settings(x.rowCount, x.columnCount)
-  let first = existing?.trees.count ?? 0
-  let k = prepared.encoding.classes.count
-  let targets = GrowthTargets.classes(prepared.labels, classCount: k)
-  let newTrees = growForestTrees(prepared.data, targets, weights: prepared.weights, settings: growth, options: options,
-                                 indices: first ..< first + count)
-  let trees = (existing?.trees ?? []) + newTrees
-  let seeds = (existing?.treeSeeds ?? []) + (first ..< first + count).map(options.treeSeed)
-  var oobScore: Double? = nil
-  var oobDecision: Matrix? = nil
-  if options.oobScore {
-    let rows = try SinglePrecisionRows(x, featureCount: x.columnCount)
-    let averages = outOfBagAverages(trees, seeds: seeds, rows, featureCount: x.columnCount, valueCount: k,
-                                    weights: prepared.weights, options: options)
-    let decision = try! Matrix(rowCount: x.rowCount, columnCount: k, elements: averages)
-    let predicted = averages.withUnsafeBufferPointer { p in (0..<x.rowCount).map { argmax(p.baseAddress! + $0 * k, k) } }
-    oobScore = try accuracy(prepared.encoding.indices, predicted)
-    oobDecision = decision
-  }
-  return ForestClassifierModel(trees: trees, treeSeeds: seeds, classes: prepared.encoding.classes,
-                               featureCount: x.columnCount, oobScore: oobScore, oobDecisionFunction: oobDecision,
-                               parallelism: options.parallelism)
+/// `existing` trees and their seeds followed by `count` new trees grown on `data`, with the next
+/// indices (`existing.trees.count ..< existing.trees.count + count`) and their seeds.
+func extendedForest(
+  _ existing: (trees: [Tree], seeds: [UInt64]), _ data: TrainingSet, _ targets: GrowthTargets, weights: [Double]?,
+  settings: GrowthSettings, options: ForestOptions, count: Int
+) -> (trees: [Tree], seeds: [UInt64]) {
+  let first = existing.trees.count
+  let indices = first ..< first + count
+  let newTrees = growForestTrees(data, targets, weights: weights, settings: settings, options: options, indices: indices)
+  return (existing.trees + newTrees, existing.seeds + indices.map(options.treeSeed))
 }
 
-/// Fits (or continues) a regression forest.
-func fitRegressionForest(
-  _ x: Matrix, _ y: [Double], sampleWeights: [Double]?, settings: (Int, Int) throws(LearnError) -> GrowthSettings,
-  options: ForestOptions, count: Int, existing: ForestRegressorModel?, estimator: String
-) throws(LearnError) -> ForestRegressorModel {
-  try options.validate(estimator: estimator)
-  let prepared = try PreparedRegression(x, y, sampleWeights: sampleWeights, parallelism: options.parallelism)
-  if let existing { try Validation.checkFeatureCount(x, expected: existing.featureCount) }
-  let growth = try settings(x.rowCount, x.columnCount)
-  let first = existing?.trees.count ?? 0
-  let newTrees = growForestTrees(prepared.data, .values(y), weights: prepared.weights, settings: growth,
-                                 options: options, indices: first ..< first + count)
-  let trees = (existing?.trees ?? []) + newTrees
-  let seeds = (existing?.treeSeeds ?? []) + (first ..< first + count).map(options.treeSeed)
-  var oobScore: Double? = nil
-  var oobPrediction: [Double]? = nil
-  if options.oobScore {
-    let rows = try SinglePrecisionRows(x, featureCount: x.columnCount)
-    let averages = outOfBagAverages(trees, seeds: seeds, rows, featureCount: x.columnCount, valueCount: 1,
-                                    weights: prepared.weights, options: options)
-    oobScore = try r2Score(y, averages)
-    oobPrediction = averages
+extension ForestHyperparameters {
+  /// Fits a classification forest of `nEstimators` trees, or, `continuing` a model, adds `budget`
+  /// trees to it (trees `model.trees.count ..< model.trees.count + budget`). Throws for invalid
+  /// hyperparameters, a negative budget, invalid input, and classes other than the model's.
+  func fitClassificationForest(
+    _ x: Matrix, _ y: [Int], sampleWeights: [Double]?, classWeight: ClassWeight,
+    continuing: (model: ForestClassifierModel, budget: Int)?
+  ) throws(LearnError) -> ForestClassifierModel {
+    let count = try treeCount(budget: continuing?.budget)
+    let options = self.options
+    try options.validate(estimator: Self.estimatorName)
+    let prepared = try PreparedClassification(x, y, classWeight: classWeight, sampleWeights: sampleWeights,
+                                              parallelism: options.parallelism)
+    let existing = continuing?.model
+    if let existing {
+      try Validation.checkFeatureCount(x, expected: existing.featureCount)
+      guard prepared.encoding.classes == existing.classes else {
+        throw .invalidArgument(name: "y", reason: "continuing needs the model's classes \(existing.classes); y has \(prepared.encoding.classes)")
+      }
+    }
+    let growth = try settings(rows: x.rowCount, features: x.columnCount)
+    let k = prepared.encoding.classes.count
+    let (trees, seeds) = extendedForest(
+      (existing?.trees ?? [], existing?.treeSeeds ?? []), prepared.data, .classes(prepared.labels, classCount: k),
+      weights: prepared.weights, settings: growth, options: options, count: count)
+    var oobScore: Double? = nil
+    var oobDecision: Matrix? = nil
+    if options.oobScore {
+      let rows = try SinglePrecisionRows(x, featureCount: x.columnCount)
+      let averages = outOfBagAverages(trees, seeds: seeds, rows, featureCount: x.columnCount, valueCount: k,
+                                      weights: prepared.weights, options: options)
+      let decision = try! Matrix(rowCount: x.rowCount, columnCount: k, elements: averages)
+      let predicted = averages.withUnsafeBufferPointer { p in (0..<x.rowCount).map { argmax(p.baseAddress! + $0 * k, k) } }
+      oobScore = try accuracy(prepared.encoding.indices, predicted)
+      oobDecision = decision
+    }
+    return ForestClassifierModel(trees: trees, treeSeeds: seeds, classes: prepared.encoding.classes,
+                                 featureCount: x.columnCount, oobScore: oobScore, oobDecisionFunction: oobDecision,
+                                 parallelism: options.parallelism)
   }
-  return ForestRegressorModel(trees: trees, treeSeeds: seeds, featureCount: x.columnCount, oobScore: oobScore,
-                              oobPrediction: oobPrediction, parallelism: options.parallelism)
+
+  /// Fits a regression forest of `nEstimators` trees, or, `continuing` a model, adds `budget`
+  /// trees to it. Throws for invalid hyperparameters, a negative budget and invalid input.
+  func fitRegressionForest(
+    _ x: Matrix, _ y: [Double], sampleWeights: [Double]?, continuing: (model: ForestRegressorModel, budget: Int)?
+  ) throws(LearnError) -> ForestRegressorModel {
+    let count = try treeCount(budget: continuing?.budget)
+    let options = self.options
+    try options.validate(estimator: Self.estimatorName)
+    let prepared = try PreparedRegression(x, y, sampleWeights: sampleWeights, parallelism: options.parallelism)
+    let existing = continuing?.model
+    if let existing { try Validation.checkFeatureCount(x, expected: existing.featureCount) }
+    let growth = try settings(rows: x.rowCount, features: x.columnCount)
+    let (trees, seeds) = extendedForest(
+      (existing?.trees ?? [], existing?.treeSeeds ?? []), prepared.data, .values(y),
+      weights: prepared.weights, settings: growth, options: options, count: count)
+    var oobScore: Double? = nil
+    var oobPrediction: [Double]? = nil
+    if options.oobScore {
+      let rows = try SinglePrecisionRows(x, featureCount: x.columnCount)
+      let averages = outOfBagAverages(trees, seeds: seeds, rows, featureCount: x.columnCount, valueCount: 1,
+                                      weights: prepared.weights, options: options)
+      oobScore = try r2Score(y, averages)
+      oobPrediction = averages
+    }
+    return ForestRegressorModel(trees: trees, treeSeeds: seeds, featureCount: x.columnCount, oobScore: oobScore,
+                                oobPrediction: oobPrediction, parallelism: options.parallelism)
+  }
 }

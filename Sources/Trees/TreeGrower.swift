@@ -108,32 +108,22 @@ final class TreeGrower {
   var generator: Xoshiro256StarStar
 
   // Per-row data (indexed by row).
-  let labels: UnsafeMutablePointer<Int32>
-  let target: UnsafeMutablePointer<Double>
-  let weight: UnsafeMutablePointer<Double>
-  let weightedTarget: UnsafeMutablePointer<Double>
-  let targetRank: UnsafeMutablePointer<Int32>
+  let labels, targetRank: UnsafeMutablePointer<Int32>
+  let target, weight, weightedTarget: UnsafeMutablePointer<Double>
 
   // Work buffers.
   let sampleTotal: Int
-  let samples: UnsafeMutablePointer<Int32>
-  let keys: UnsafeMutablePointer<UInt32>
-  let spareKeys: UnsafeMutablePointer<UInt32>
-  let spareSamples: UnsafeMutablePointer<Int32>
+  let samples, spareSamples: UnsafeMutablePointer<Int32>
+  let keys, spareKeys: UnsafeMutablePointer<UInt32>
   let radixCounts: UnsafeMutablePointer<Int>
-  let sumTotal: UnsafeMutablePointer<Double>
-  let sumLeft: UnsafeMutablePointer<Double>
+  let sumTotal, sumLeft: UnsafeMutablePointer<Double>
   let histogramCapacity: Int
   let histogram: UnsafeMutablePointer<Double>
   let histogramCount: UnsafeMutablePointer<Int32>
-  let features: UnsafeMutablePointer<Int>
-  let constantFeatures: UnsafeMutablePointer<Int>
+  let features, constantFeatures: UnsafeMutablePointer<Int>
   let knownConstant: UnsafeMutablePointer<Bool>
-  let sortedTarget: UnsafeMutablePointer<Double>
-  let fenwickWeight: UnsafeMutablePointer<Double>
-  let fenwickWeightedTarget: UnsafeMutablePointer<Double>
-  let leftError: UnsafeMutablePointer<Double>
-  let rightError: UnsafeMutablePointer<Double>
+  // Sized for the absolute error criterion (one entry for the others).
+  let sortedTarget, fenwickWeight, fenwickWeightedTarget, leftError, rightError: UnsafeMutablePointer<Double>
 
   // The current node.
   var weightedNode = 0.0
@@ -537,20 +527,22 @@ final class TreeGrower {
   /// with the right sums taken as total minus left.
   @inline(__always)
   private func classProxy(_ wL: Double, _ wR: Double) -> Double {
-    let k = classCount
-    if criterion == .gini {
-      var squaresLeft = 0.0, squaresRight = 0.0
-      for c in 0..<k {
-        let l = sumLeft[c], r = sumTotal[c] - l
-        squaresLeft += l * l
-        squaresRight += r * r
-      }
-      let giniLeft = 1.0 - squaresLeft / (wL * wL)
-      let giniRight = 1.0 - squaresRight / (wR * wR)
-      return -wR * giniRight - wL * giniLeft
+    let (impurityLeft, impurityRight) = childClassImpurities(wL, wR)
+    return -wR * impurityRight - wL * impurityLeft
+  }
+
+  /// The Gini impurities or entropies of the left child (``sumLeft``, weight `wL`) and the right
+  /// child (total minus left, weight `wR`).
+  @inline(__always)
+  private func childClassImpurities(_ wL: Double, _ wR: Double) -> (Double, Double) {
+    guard criterion == .gini else { return childEntropies(wL, wR) }
+    var squaresLeft = 0.0, squaresRight = 0.0
+    for c in 0..<classCount {
+      let l = sumLeft[c], r = sumTotal[c] - l
+      squaresLeft += l * l
+      squaresRight += r * r
     }
-    let (entropyLeft, entropyRight) = childEntropies(wL, wR)
-    return -wR * entropyRight - wL * entropyLeft
+    return (1.0 - squaresLeft / (wL * wL), 1.0 - squaresRight / (wR * wR))
   }
 
   @inline(__always)
@@ -1013,19 +1005,7 @@ final class TreeGrower {
           p -= 1
         }
       }
-      let wR = weightedNode - wL
-      if criterion == .gini {
-        var squaresLeft = 0.0, squaresRight = 0.0
-        for c in 0..<k {
-          let l = sumLeft[c], r = sumTotal[c] - l
-          squaresLeft += l * l
-          squaresRight += r * r
-        }
-        impurityLeft = 1.0 - squaresLeft / (wL * wL)
-        impurityRight = 1.0 - squaresRight / (wR * wR)
-      } else {
-        (impurityLeft, impurityRight) = childEntropies(wL, wR)
-      }
+      (impurityLeft, impurityRight) = childClassImpurities(wL, weightedNode - wL)
     case .squaredError:
       var sumL = 0.0
       if pos - start <= end - pos {

@@ -2,32 +2,6 @@ import Foundation
 import LearnCore
 import LinearAlgebra
 
-/// The hyperparameters shared by every tree and forest, resolved for `rows × features` data
-/// (scikit-learn's `BaseDecisionTree._fit`): fractions become counts (`ceil`), `minSamplesSplit` is
-/// raised to `2 · minSamplesLeaf`, and `maxFeatures` is checked against the feature count.
-func growthSettings(
-  criterion: CriterionKind, splitter: SplitStrategy, maxDepth: Int?, minSamplesSplit: SampleCount,
-  minSamplesLeaf: SampleCount, minWeightFractionLeaf: Double, maxFeatures: MaxFeatures, maxLeafNodes: Int?,
-  minImpurityDecrease: Double, ccpAlpha: Double, rows: Int, features: Int, estimator: String
-) throws(LearnError) -> GrowthSettings {
-  let leaf: Int
-  switch minSamplesLeaf {
-  case .count(let k): leaf = k
-  case .fraction(let f): leaf = Int((f * Double(rows)).rounded(.up))
-  }
-  var split: Int
-  switch minSamplesSplit {
-  case .count(let k): split = k
-  case .fraction(let f): split = Swift.max(2, Int((f * Double(rows)).rounded(.up)))
-  }
-  split = Swift.max(split, 2 * leaf)
-  return GrowthSettings(
-    criterion: criterion, splitter: splitter, maxDepth: maxDepth ?? Int.max, minSamplesSplit: split,
-    minSamplesLeaf: leaf, minWeightFractionLeaf: minWeightFractionLeaf,
-    maxFeatures: try maxFeatures.resolved(featureCount: features, estimator: estimator), maxLeafNodes: maxLeafNodes,
-    minImpurityDecrease: minImpurityDecrease, ccpAlpha: ccpAlpha)
-}
-
 /// Checks user-supplied sample weights: one per row, finite, non-negative, not all zero.
 func checkSampleWeights(_ weights: [Double]?, rows: Int) throws(LearnError) {
   guard let weights else { return }
