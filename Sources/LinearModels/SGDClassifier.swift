@@ -130,15 +130,7 @@ public struct SGDClassifier: IncrementallyTrainable, SGDConfiguration, Sendable 
     try validate()
     try Validation.checkSamples(x, y)
     try checkContinuation(x, featureCount: model.featureCount, budget: budget)
-    let position = Dictionary(uniqueKeysWithValues: model.classes.enumerated().map { ($1, $0) })
-    var indices: [Int] = []
-    indices.reserveCapacity(y.count)
-    for label in y {
-      guard let index = position[label] else {
-        throw .invalidArgument(name: "y", reason: "label \(label) is not among the model's classes \(model.classes)")
-      }
-      indices.append(index)
-    }
+    let indices = try ClassEncoding(y, classes: model.classes).indices
     let weights = try classWeights(for: model.classes, y)
     return try train(resuming(model.states, trainedBy: model.estimator), classes: model.classes, indices: indices,
                      weights: weights, x: x, epochs: budget)

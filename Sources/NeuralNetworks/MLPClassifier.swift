@@ -140,15 +140,7 @@ public struct MLPClassifier: IncrementallyTrainable, PerceptronConfiguration, Se
     try validateHyperparameters()
     try Validation.checkSamples(x, y)
     try checkContinuedFeatures(x, fittedWith: model.featureCount)
-    let position = Dictionary(uniqueKeysWithValues: model.classes.enumerated().map { ($1, $0) })
-    var indices: [Int] = []
-    indices.reserveCapacity(y.count)
-    for label in y {
-      guard let index = position[label] else {
-        throw .invalidArgument(name: "y", reason: "label \(label) is not among the model's classes \(model.classes)")
-      }
-      indices.append(index)
-    }
+    let indices = try ClassEncoding(y, classes: model.classes).indices
     let task = Self.task(classes: model.classes.count, indices: indices)
     let run = try continuedRun(model.run, x: x, task: task.task, budget: budget)
     return Model(classes: model.classes, featureCount: model.featureCount, run: run)

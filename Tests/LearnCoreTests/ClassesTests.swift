@@ -20,4 +20,16 @@ import Testing
     #expect(throws: LearnError.self) { try ClassWeight.custom([2: 1]).weights(for: encoding) }
     #expect(throws: LearnError.self) { try ClassWeight.custom([1: -1]).weights(for: encoding) }
   }
+
+  @Test func encodingAgainstKnownClassesNamesAnUnknownLabel() throws {
+    let encoding = try ClassEncoding([7, 3, 7], classes: [3, 5, 7])
+    #expect(encoding.classes == [3, 5, 7] && encoding.indices == [2, 0, 2])
+    #expect(encoding.counts == [1, 0, 2])
+    do {
+      _ = try ClassEncoding([3, 4], classes: [3, 5, 7])
+      Issue.record("an unknown label was accepted")
+    } catch {
+      #expect(error == .invalidArgument(name: "y", reason: "label 4 is not among the model's classes [3, 5, 7]"))
+    }
+  }
 }

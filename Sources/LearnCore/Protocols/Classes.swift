@@ -19,6 +19,23 @@ public struct ClassEncoding: Sendable, Hashable {
     self.indices = y.map { position[$0]! }
   }
 
+  /// Encodes `y` against the `classes` a model was trained on (continued training, where a batch
+  /// may miss some classes); throws ``LearnError/invalidArgument(name:reason:)`` naming the first
+  /// label that is not among them.
+  public init(_ y: [Int], classes: [Int]) throws(LearnError) {
+    let position = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
+    var indices: [Int] = []
+    indices.reserveCapacity(y.count)
+    for label in y {
+      guard let index = position[label] else {
+        throw .invalidArgument(name: "y", reason: "label \(label) is not among the model's classes \(classes)")
+      }
+      indices.append(index)
+    }
+    self.classes = classes
+    self.indices = indices
+  }
+
   /// How many samples each class has, in ``classes`` order.
   public var counts: [Int] {
     var counts = [Int](repeating: 0, count: classes.count)
