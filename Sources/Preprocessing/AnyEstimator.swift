@@ -9,6 +9,7 @@ public struct AnyEstimator<Target: Sendable>: Estimator {
   public private(set) var base: any Estimator<Target>
   private let fitBase: @Sendable (any Estimator<Target>, Matrix, [Target]) throws -> AnyModel<Target>
   private let rows: @Sendable (any Estimator<Target>) -> [Hyperparameter<AnyEstimator>]
+  private let continueBase: (@Sendable (any Estimator<Target>, AnyModel<Target>, Matrix, [Target], Int) throws -> AnyModel<Target>)?
 
   private init<E: Estimator>(wrapping estimator: E, wrap: @escaping @Sendable (E.Fitted) -> AnyModel<Target>)
   where E.Target == Target {
@@ -18,6 +19,7 @@ public struct AnyEstimator<Target: Sendable>: Estimator {
     }
     base = estimator
     fitBase = { base, x, y in wrap(try (base as! E).fit(x, y)) }
+    continueBase = (estimator as? any IncrementallyTrainable).map { Self.continuation($0, wrap: wrap) }
     rows = { base in
       (base as! E).hyperparameterTable.map { row in
         let read = row.read, write = row.write
@@ -51,11 +53,38 @@ public struct AnyEstimator<Target: Sendable>: Estimator {
     try fitBase(base, x, y)
   }
 
+  /// Continued training for a wrapped `I` (the same type as `E`, known here to be incremental).
+  private static func continuation<I: IncrementallyTrainable, Fitted>(
+    _ incremental: I, wrap: @escaping @Sendable (Fitted) -> AnyModel<Target>
+  ) -> @Sendable (any Estimator<Target>, AnyModel<Target>, Matrix, [Target], Int) throws -> AnyModel<Target> {
+    { base, model, x, y, budget in
+      guard let fitted = model.base as? I.Fitted, let targets = y as? [I.Target] else {
+        throw LearnError.invalidArgument(
+          name: "model", reason: "the model to continue was fitted by \(model.typeName), not by \(I.estimatorName)")
+      }
+      return wrap(try (base as! I).continued(fitted, on: x, targets, budget: budget) as! Fitted)
+    }
+  }
+
   private static func stepName<E: Estimator>(of base: E) -> String { E.stepName }
   private static func typeName<E: Estimator>(of base: E) -> String { E.estimatorName }
 }
 
 extension AnyEstimator: InstanceStepNaming {}
+
+extension AnyEstimator: IncrementallyTrainable {
+  /// Whether the wrapped estimator is ``LearnCore/IncrementallyTrainable``.
+  public var canContinueTraining: Bool { continueBase != nil }
+
+  /// Continues `model` with the wrapped estimator; throws when the wrapped estimator cannot
+  /// continue training or `model` is not one of its models.
+  public func continued(_ model: AnyModel<Target>, on x: Matrix, _ y: [Target], budget: Int) throws -> AnyModel<Target> {
+    guard let continueBase else {
+      throw LearnError.invalidArgument(name: "estimator", reason: "\(typeName) cannot continue training")
+    }
+    return try continueBase(base, model, x, y, budget)
+  }
+}
 
 extension AnyEstimator where Target == Int {
   /// Wraps a classifier (an `AnyEstimator` is not wrapped twice).

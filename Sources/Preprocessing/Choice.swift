@@ -71,6 +71,19 @@ public struct EstimatorChoice<Target: Sendable>: Estimator {
   }
 }
 
+extension EstimatorChoice: IncrementallyTrainable {
+  /// Whether the chosen alternative can continue training.
+  public var canContinueTraining: Bool { chosenEstimator.canContinueTraining }
+
+  /// Continues `model` with the chosen alternative (Hyperband rungs and PBT steps over a choice of
+  /// incremental models, such as `MLPClassifier` and `SGDClassifier`); throws when the chosen
+  /// alternative cannot continue or `model` is not one of its models.
+  public func continued(_ model: AnyModel<Target>, on x: Matrix, _ y: [Target], budget: Int) throws -> AnyModel<Target> {
+    try validateHyperparameters()
+    return try chosenEstimator.continued(model, on: x, y, budget: budget)
+  }
+}
+
 /// One of several named transformers, chosen by a hyperparameter (scikit-learn's
 /// `{"scaler": [StandardScaler(), MinMaxScaler(), "passthrough"]}`); ``Passthrough`` stands for
 /// "no transformation". The hyperparameter `transformer` names the chosen alternative; each

@@ -163,6 +163,9 @@ extension PipelineModel: DecisionFunctionModel where FinalModel: DecisionFunctio
 extension PipelineModel: RegressorModel where FinalModel: RegressorModel {}
 
 extension Pipeline: IncrementallyTrainable where Final: IncrementallyTrainable {
+  /// Whether the final estimator can continue training.
+  public var canContinueTraining: Bool { final.canContinueTraining }
+
   /// Continues the final model on `x` transformed by the already-fitted transformations (they are
   /// not refitted, so Hyperband rungs and PBT steps see the same features throughout).
   public func continued(_ model: PipelineModel<Final.Fitted>, on x: Matrix, _ y: [Target], budget: Int) throws

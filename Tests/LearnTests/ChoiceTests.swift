@@ -175,3 +175,36 @@ struct ExtraTreeLike: Estimator {
   }
   func fit(_ x: Matrix, _ y: [Int]) throws -> DecisionTreeClassifier.Model { try tree.fit(x, y) }
 }
+
+/// Continued training through a choice: Hyperband rungs and PBT steps over incremental models.
+@Suite struct ChoiceContinuationTests {
+  @Test func aChoiceContinuesLikeItsChosenAlternative() throws {
+    let iris = try Datasets.iris()
+    let sgd = SGDClassifier(maxIterations: 3, tolerance: nil, seed: 2)
+    let choice = try EstimatorChoice<Int>(["svc": AnyEstimator(SVC()), "sgd": AnyEstimator(sgd)], chosen: "sgd")
+    #expect(choice.canContinueTraining)
+    let model = try choice.fit(iris.x, iris.y)
+    let continued = try choice.continued(model, on: iris.x, iris.y, budget: 4)
+    let direct = try sgd.continued(sgd.fit(iris.x, iris.y), on: iris.x, iris.y, budget: 4)
+    #expect(try continued.decisionFunction(iris.x) == direct.decisionFunction(iris.x))
+    let pipeline = Pipeline(StandardScaler(), choice)
+    #expect(pipeline.canContinueTraining)
+    #expect(try !pipeline.setting(["model.estimator": "svc"]).canContinueTraining)
+  }
+
+  @Test func anAlternativeThatCannotContinueSaysSo() throws {
+    let iris = try Datasets.iris()
+    let choice = try EstimatorChoice<Int>(["svc": AnyEstimator(SVC()), "sgd": AnyEstimator(SGDClassifier())])
+    #expect(!choice.canContinueTraining)
+    let svc = try choice.fit(iris.x, iris.y)
+    #expect(throws: LearnError.self) { try choice.continued(svc, on: iris.x, iris.y, budget: 1) }
+    // A model of another alternative is refused by name.
+    let sgdChoice = try choice.setting(["estimator": "sgd"])
+    do {
+      _ = try sgdChoice.continued(svc, on: iris.x, iris.y, budget: 1)
+      Issue.record("an SVC model was continued as an SGD model")
+    } catch {
+      #expect("\(error)".contains("SVC"))
+    }
+  }
+}

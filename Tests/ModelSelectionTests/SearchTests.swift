@@ -307,3 +307,61 @@ struct Sleepy: Estimator {
     #expect(told.index == 12 && session.results.count == 13)
   }
 }
+
+/// Multi-fidelity evaluation: `.samples` and `.units` budgets and continued trials, the engine
+/// calls successive halving, Hyperband and PBT build on.
+@Suite struct BudgetTests {
+  static func session(retain: Bool = false) throws -> SearchSession<RandomForestClassifier> {
+    let iris = try Datasets.iris()
+    return try SearchSession(RandomForestClassifier(nEstimators: 3, parallelism: .serial), x: iris.x, y: iris.y,
+                             cv: StratifiedKFold(splits: 3), retainFoldModels: retain, parallelism: .threads(2),
+                             budgetParameter: "nEstimators", seed: 5)
+  }
+
+  @Test func unitsSetTheBudgetParameterAndAreRecorded() throws {
+    let session = try Self.session(retain: true)
+    let trial = try session.evaluate([Candidate(["maxDepth": 2], budget: .units(4))])[0]
+    #expect(trial.budget == 4 && trial.parameters == ["maxDepth": 2])
+    #expect(session.foldModels(of: 0)?.map(\.trees.count) == [4, 4, 4])
+  }
+
+  @Test func samplesBudgetsFitNestedSubsetsOfEachFold() throws {
+    let session = try Self.session(retain: true)
+    let trials = try session.evaluate([Candidate([:], budget: .samples(20)), Candidate([:], budget: .samples(60))])
+    #expect(trials.map(\.budget) == [20, 60])
+    // Every tree is grown on a bootstrap sample of its fold's subsample: 20 and 60 draws.
+    let small = try #require(session.foldModels(of: 0)), large = try #require(session.foldModels(of: 1))
+    #expect(small.allSatisfy { $0.trees.allSatisfy { $0.weightedSampleCount[0] == 20 } })
+    #expect(large.allSatisfy { $0.trees.allSatisfy { $0.weightedSampleCount[0] == 60 } })
+  }
+
+  @Test func aContinuedTrialTrainsUpToItsBudgetAndEqualsAFreshFit() throws {
+    let session = try Self.session()
+    _ = try session.evaluate([Candidate(["maxDepth": 3], budget: .units(5))])
+    let continued = try session.evaluate([Candidate(["maxDepth": 3], budget: .units(12), continuing: 0)])[0]
+    #expect(continued.tags["continuing"] == 0 && continued.budget == 12)
+    let fresh = try Self.session().evaluate([Candidate(["maxDepth": 3], budget: .units(12))])[0]
+    // The forest of 5 continued to 12 trees is the forest of 12: the same scores.
+    #expect(continued.testScores == fresh.testScores)
+    #expect(session.foldModels(of: 1)?.map(\.trees.count) == [12, 12, 12])
+  }
+
+  @Test func continuingAnEstimatorThatCannotContinueFailsTheTrialWithTheReason() throws {
+    let iris = try Datasets.iris()
+    let choice = try EstimatorChoice<Int>(["svc": AnyEstimator(SVC()), "forest": AnyEstimator(RandomForestClassifier(nEstimators: 3))])
+    let session = try SearchSession(choice, x: iris.x, y: iris.y, cv: StratifiedKFold(splits: 3), retainFoldModels: true,
+                                    budgetParameter: "forest.nEstimators")
+    let first = try session.evaluate([
+      Candidate(["estimator": "svc"], budget: .units(2)), Candidate(["estimator": "forest"], budget: .units(2)),
+    ])
+    #expect(first.allSatisfy { $0.status == .complete })
+    let next = try session.evaluate([
+      Candidate(["estimator": "svc"], budget: .units(4), continuing: 0),
+      Candidate(["estimator": "forest"], budget: .units(4), continuing: 1),
+    ])
+    guard case .failed(let reason) = next[0].status else { Issue.record("continuing an SVC did not fail"); return }
+    #expect(reason.contains("cannot continue training"))
+    #expect(next[1].status == .complete)
+    #expect((session.foldModels(of: 3)?.first?.base as? ForestClassifierModel)?.trees.count == 4)
+  }
+}

@@ -27,6 +27,16 @@ public protocol IncrementallyTrainable: Estimator {
   /// Continues training `model` on `x`, `y` for `budget` more units (epochs, trees, iterations),
   /// using this estimator's current hyperparameters for the continuation.
   func continued(_ model: Fitted, on x: Matrix, _ y: [Target], budget: Int) throws -> Fitted
+
+  /// Whether ``continued(_:on:_:budget:)`` works for this configuration: `true` unless the type
+  /// wraps estimators chosen at run time (an ``IncrementallyTrainable`` choice whose chosen
+  /// alternative, an SVC say, cannot continue). Searches check it before continuing a trial.
+  var canContinueTraining: Bool { get }
+}
+
+extension IncrementallyTrainable {
+  /// `true`: a type that declares continued training has it.
+  public var canContinueTraining: Bool { true }
 }
 
 /// A fitted classifier: predicts integer class labels and scores by accuracy.

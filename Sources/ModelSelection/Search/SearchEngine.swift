@@ -252,6 +252,7 @@ public final class SearchSession<E: Estimator> {
     // Configure every candidate before fan-out; a bad parameter fails the candidate, not the search.
     var configured: [Result<E, any Error>] = []
     var parents: [[E.Fitted]?] = []
+    var continuedUnits: [Int] = []
     for offset in indices {
       let candidate = batch[offset]
       configured.append(Result {
@@ -265,13 +266,21 @@ public final class SearchSession<E: Estimator> {
       // A parent restored from the journal has no models: the candidate is then fitted afresh
       // at its full budget (through budgetParameter), which gives the same model for estimators
       // whose continuation equals longer training.
-      parents.append(candidate.continuing.flatMap { foldModels[$0] })
+      let parentModels = candidate.continuing.flatMap { foldModels[$0] }
+      parents.append(parentModels)
+      // A budget is the total after continuing: the parent's models train for the difference.
+      let total = candidate.budget?.amount ?? 0
+      let parentBudget = parentModels == nil ? 0 : candidate.continuing.flatMap { history[$0].budget } ?? 0
+      continuedUnits.append(Swift.max(0, total - parentBudget))
     }
     let candidates = indices.map { batch[$0] }
-    let estimators = configured, parentModels = parents
+    let estimators = configured, parentModels = parents, unitsToTrain = continuedUnits
     let subsampleSeed = seed
     let jobs = candidates.count * folds.count
-    let keepModels = retainFoldModels || E.self is any IncrementallyTrainable.Type
+    // Models are kept for a later continuation only when the candidate's configuration can continue.
+    let keepModels = configured.map { estimator in
+      retainFoldModels || ((try? estimator.get()) as? any IncrementallyTrainable)?.canContinueTraining == true
+    }
     let outcomes = Parallel.mapResults(jobs, parallelism: parallelism) { job -> FoldOutcome<E.Fitted> in
       let (c, k) = job.quotientAndRemainder(dividingBy: folds.count)
       let estimator = try estimators[c].get()
@@ -283,7 +292,7 @@ public final class SearchSession<E: Estimator> {
         train = Array(train.prefix(Swift.max(1, Swift.min(n, train.count)))).sorted()
       }
       let parent = parentModels[c]?[k]
-      let units = candidates[c].budget?.amount ?? 0
+      let units = unitsToTrain[c]
       let rows = train
       return try withTimeout(timeout) {
         try evaluateFold(estimator, x, y, train: rows, test: folds[k].test, scorers: scorers,
@@ -329,7 +338,7 @@ public final class SearchSession<E: Estimator> {
       if failure == nil, let bad = test.first(where: { $0.value.contains { !$0.isFinite } }) {
         failure = "the \(bad.key) score is not finite (\(bad.value))"
       }
-      if keepModels, failure == nil, models.count == folds.count { foldModels[index] = models }
+      if keepModels[c], failure == nil, models.count == folds.count { foldModels[index] = models }
       if let firstError { errors[index] = firstError }
       var tags = candidate.tags
       if let parent = candidate.continuing { tags["continuing"] = .int(parent) }
@@ -350,7 +359,7 @@ func evaluateFold<E: Estimator>(
   let xTrain = x.rows(at: train), yTrain = train.map { y[$0] }
   let (model, fitTime) = try timed { () throws -> E.Fitted in try inOriginalRows(train) {
     if let parent {
-      guard let incremental = estimator as? any IncrementallyTrainable else {
+      guard let incremental = estimator as? any IncrementallyTrainable, incremental.canContinueTraining else {
         throw LearnError.invalidArgument(name: "continuing", reason: "\(E.estimatorName) cannot continue training")
       }
       return try continueTraining(incremental, parent, xTrain, yTrain, units: units) as! E.Fitted
