@@ -125,6 +125,15 @@ struct Sleepy: Estimator {
     #expect(throws: LearnError.self) { try RandomSearch(["c": .int(3, 1)]) }
   }
 
+  @Test func badGridsAreRefusedWhenBuilt() throws {
+    #expect(throws: LearnError.self) { try GridSearch(grids: []) }
+    #expect(throws: LearnError.self) { try GridSearch(["c": []]) }
+    #expect(throws: LearnError.self) { try GridSearch(["c": [1, 1]]) }
+    let values = (0..<1001).map { ParameterValue.int($0) }
+    #expect(throws: LearnError.self) { try GridSearch(["a": values, "b": values]) }
+    _ = try GridSearch(["a": values, "b": Array(values.prefix(999))])  // 999,999: allowed
+  }
+
   @Test func spaceEncodingRoundTrips() throws {
     let space = try SearchSpace(["lr": .logUniform(1e-3, 1e-1), "layers": .choice([[32], [64, 64]]), "depth": .int(1, 8), "u": .uniform(-1, 1)])
     var generator = Xoshiro256StarStar(seed: 2)

@@ -15,16 +15,32 @@ public struct GridSearch: SearchStrategy, Hashable {
   /// The grids; candidates come grid by grid, each in `ParameterGrid` order.
   public var grids: [SearchSpace]
 
+  /// The most candidates a grid search enumerates (one million).
+  public static let maximumCandidates = 1_000_000
+
   /// A search over one grid: `["c": [1, 10], "gamma": [0.01, 0.1]]`.
   public init(_ grid: [String: [ParameterValue]]) throws(LearnError) {
-    grids = [try SearchSpace(grid: grid)]
+    try self.init(grids: [grid])
   }
 
-  /// A search over several grids (scikit-learn's list of dicts, for conditional spaces).
+  /// A search over several grids (scikit-learn's list of dicts, for conditional spaces). Throws
+  /// when there is no grid, a grid is invalid, or the grids hold more than
+  /// ``maximumCandidates`` combinations (use a random search there).
   public init(grids: [[String: [ParameterValue]]]) throws(LearnError) {
     guard !grids.isEmpty else { throw .emptyInput("a grid search needs at least one grid") }
     var spaces: [SearchSpace] = []
-    for grid in grids { spaces.append(try SearchSpace(grid: grid)) }
+    var total = 0
+    for (index, grid) in grids.enumerated() {
+      let space = try SearchSpace(grid: grid)
+      let count = grid.values.reduce(1) { $0.multipliedReportingOverflow(by: $1.count).overflow ? Int.max : $0 * $1.count }
+      total = total.addingReportingOverflow(count).overflow ? Int.max : total + count
+      guard total <= Self.maximumCandidates else {
+        throw .invalidArgument(
+          name: "grids", reason: "grid \(index) brings the search to more than \(Self.maximumCandidates) candidates; "
+            + "use a random search for a space this large")
+      }
+      spaces.append(space)
+    }
     self.grids = spaces
   }
 
@@ -46,7 +62,8 @@ public struct GridSearch: SearchStrategy, Hashable {
 /// (scikit-learn's `RandomizedSearchCV`). When every dimension is finite, candidates are drawn
 /// without replacement (no configuration twice), and at most as many as exist.
 public struct RandomSearch: SearchStrategy, Hashable {
-  /// The spaces; each draw first picks one uniformly.
+  /// The spaces. When every one is finite their candidates are pooled and drawn without
+  /// replacement; otherwise each draw first picks a space uniformly.
   public var spaces: [SearchSpace]
   /// Number of candidates (scikit-learn's `n_iter`, default 10).
   public var iterations: Int
