@@ -10,6 +10,7 @@ public struct AnyEstimator<Target: Sendable>: Estimator {
   private let fitBase: @Sendable (any Estimator<Target>, Matrix, [Target]) throws -> AnyModel<Target>
   private let rows: @Sendable (any Estimator<Target>) -> [Hyperparameter<AnyEstimator>]
   private let continueBase: (@Sendable (any Estimator<Target>, AnyModel<Target>, Matrix, [Target], Int) throws -> AnyModel<Target>)?
+  private let continuesFrom: (@Sendable (any Estimator<Target>, AnyModel<Target>) -> Bool)?
 
   private init<E: Estimator>(wrapping estimator: E, wrap: @escaping @Sendable (E.Fitted) -> AnyModel<Target>)
   where E.Target == Target {
@@ -19,7 +20,9 @@ public struct AnyEstimator<Target: Sendable>: Estimator {
     }
     base = estimator
     fitBase = { base, x, y in wrap(try (base as! E).fit(x, y)) }
-    continueBase = (estimator as? any IncrementallyTrainable).map { Self.continuation($0, wrap: wrap) }
+    let incremental = estimator as? any IncrementallyTrainable
+    continueBase = incremental.map { Self.continuation($0, wrap: wrap) }
+    continuesFrom = incremental.map { Self.acceptance($0) }
     rows = { base in
       (base as! E).hyperparameterTable.map { row in
         let read = row.read, write = row.write
@@ -58,11 +61,20 @@ public struct AnyEstimator<Target: Sendable>: Estimator {
     _ incremental: I, wrap: @escaping @Sendable (Fitted) -> AnyModel<Target>
   ) -> @Sendable (any Estimator<Target>, AnyModel<Target>, Matrix, [Target], Int) throws -> AnyModel<Target> {
     { base, model, x, y, budget in
-      guard let fitted = model.base as? I.Fitted, let targets = y as? [I.Target] else {
+      // A wrapped wrapper (a choice) fits to an AnyModel itself; a plain estimator to its own model.
+      guard let fitted = (model as? I.Fitted) ?? (model.base as? I.Fitted), let targets = y as? [I.Target] else {
         throw LearnError.invalidArgument(
           name: "model", reason: "the model to continue was fitted by \(model.typeName), not by \(I.estimatorName)")
       }
       return wrap(try (base as! I).continued(fitted, on: x, targets, budget: budget) as! Fitted)
+    }
+  }
+
+  /// Whether the wrapped `I` can continue `model`.
+  private static func acceptance<I: IncrementallyTrainable>(_ incremental: I) -> @Sendable (any Estimator<Target>, AnyModel<Target>) -> Bool {
+    { base, model in
+      guard let fitted = (model as? I.Fitted) ?? (model.base as? I.Fitted) else { return false }
+      return (base as! I).canContinue(from: fitted)
     }
   }
 
@@ -73,8 +85,12 @@ public struct AnyEstimator<Target: Sendable>: Estimator {
 extension AnyEstimator: InstanceStepNaming {}
 
 extension AnyEstimator: IncrementallyTrainable {
-  /// Whether the wrapped estimator is ``LearnCore/IncrementallyTrainable``.
-  public var canContinueTraining: Bool { continueBase != nil }
+  /// Whether the wrapped estimator is ``LearnCore/IncrementallyTrainable`` and, when it wraps a
+  /// choice, can continue in its current configuration.
+  public var canContinueTraining: Bool { (base as? any IncrementallyTrainable)?.canContinueTraining ?? false }
+
+  /// Whether the wrapped estimator can continue `model` (one of its own models).
+  public func canContinue(from model: AnyModel<Target>) -> Bool { continuesFrom?(base, model) ?? false }
 
   /// Continues `model` with the wrapped estimator; throws when the wrapped estimator cannot
   /// continue training or `model` is not one of its models.

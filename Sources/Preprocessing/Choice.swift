@@ -75,6 +75,9 @@ extension EstimatorChoice: IncrementallyTrainable {
   /// Whether the chosen alternative can continue training.
   public var canContinueTraining: Bool { chosenEstimator.canContinueTraining }
 
+  /// Whether the chosen alternative can continue `model` (a model it fitted).
+  public func canContinue(from model: AnyModel<Target>) -> Bool { chosenEstimator.canContinue(from: model) }
+
   /// Continues `model` with the chosen alternative (Hyperband rungs and PBT steps over a choice of
   /// incremental models, such as `MLPClassifier` and `SGDClassifier`); throws when the chosen
   /// alternative cannot continue or `model` is not one of its models.

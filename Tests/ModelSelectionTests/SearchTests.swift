@@ -131,6 +131,10 @@ struct Sleepy: Estimator {
     #expect(throws: LearnError.self) { try GridSearch(["c": [1, 1]]) }
     let values = (0..<1001).map { ParameterValue.int($0) }
     #expect(throws: LearnError.self) { try GridSearch(["a": values, "b": values]) }
+    // 1001^7 overflows Int: the count saturates instead of wrapping.
+    let huge = Dictionary(uniqueKeysWithValues: (0..<7).map { ("p\($0)", values) })
+    #expect(throws: LearnError.self) { try GridSearch(huge) }
+    #expect(throws: LearnError.self) { try GridSearch(grids: [["a": values], ["a": values, "b": values]]) }
     _ = try GridSearch(["a": values, "b": Array(values.prefix(999))])  // 999,999: allowed
   }
 
@@ -334,7 +338,7 @@ struct Sleepy: Estimator {
     #expect(session.foldModels(of: 0)?.map(\.trees.count) == [4, 4, 4])
   }
 
-  @Test func samplesBudgetsFitNestedSubsetsOfEachFold() throws {
+  @Test func samplesBudgetsFitSubsetsOfEachFold() throws {
     let session = try Self.session(retain: true)
     let trials = try session.evaluate([Candidate([:], budget: .samples(20)), Candidate([:], budget: .samples(60))])
     #expect(trials.map(\.budget) == [20, 60])
@@ -355,22 +359,42 @@ struct Sleepy: Estimator {
     #expect(session.foldModels(of: 1)?.map(\.trees.count) == [12, 12, 12])
   }
 
-  @Test func continuingAnEstimatorThatCannotContinueFailsTheTrialWithTheReason() throws {
+  @Test func aCandidateThatCannotContinueItsParentIsFittedAfresh() throws {
     let iris = try Datasets.iris()
-    let choice = try EstimatorChoice<Int>(["svc": AnyEstimator(SVC()), "forest": AnyEstimator(RandomForestClassifier(nEstimators: 3))])
-    let session = try SearchSession(choice, x: iris.x, y: iris.y, cv: StratifiedKFold(splits: 3), retainFoldModels: true,
-                                    budgetParameter: "forest.nEstimators")
-    let first = try session.evaluate([
-      Candidate(["estimator": "svc"], budget: .units(2)), Candidate(["estimator": "forest"], budget: .units(2)),
+    let choice = try EstimatorChoice<Int>([
+      "svc": AnyEstimator(SVC()), "forest": AnyEstimator(RandomForestClassifier(nEstimators: 3, parallelism: .serial)),
     ])
-    #expect(first.allSatisfy { $0.status == .complete })
-    let next = try session.evaluate([
-      Candidate(["estimator": "svc"], budget: .units(4), continuing: 0),
-      Candidate(["estimator": "forest"], budget: .units(4), continuing: 1),
-    ])
-    guard case .failed(let reason) = next[0].status else { Issue.record("continuing an SVC did not fail"); return }
-    #expect(reason.contains("cannot continue training"))
-    #expect(next[1].status == .complete)
-    #expect((session.foldModels(of: 3)?.first?.base as? ForestClassifierModel)?.trees.count == 4)
+    for retain in [false, true] {
+      let session = try SearchSession(choice, x: iris.x, y: iris.y, cv: StratifiedKFold(splits: 3), retainFoldModels: retain,
+                                      budgetParameter: "forest.nEstimators")
+      let first = try session.evaluate([
+        Candidate(["estimator": "svc"], budget: .units(2)), Candidate(["estimator": "forest"], budget: .units(2)),
+      ])
+      #expect(first.allSatisfy { $0.status == .complete })
+      // An SVC cannot continue: its models are kept only when asked for.
+      #expect((session.foldModels(of: 0) != nil) == retain)
+      let next = try session.evaluate([
+        Candidate(["estimator": "svc"], budget: .units(4), continuing: 0),     // cannot continue: afresh
+        Candidate(["estimator": "forest"], budget: .units(4), continuing: 1),  // continues 2 trees to 4
+        Candidate(["estimator": "forest"], budget: .units(5), continuing: 0),  // switched from an SVC: afresh
+        Candidate(["estimator": "svc"], budget: .units(5), continuing: 1),     // switched from a forest: afresh
+      ])
+      #expect(next.allSatisfy { $0.status == .complete })
+      #expect(next[0].testScores == first[0].testScores, "the SVC refitted afresh scores as before")
+      #expect(next[3].testScores == first[0].testScores)
+      let forests = try #require(session.foldModels(of: 3)).compactMap { $0.base as? ForestClassifierModel }
+      #expect(forests.map(\.trees.count) == [4, 4, 4])
+      let switched = try #require(session.foldModels(of: 4)).compactMap { $0.base as? ForestClassifierModel }
+      #expect(switched.map(\.trees.count) == [5, 5, 5])
+    }
   }
+
+  @Test func aSamplesBudgetIsNeverContinuedAsUnits() throws {
+    let session = try Self.session(retain: true)
+    _ = try session.evaluate([Candidate([:], budget: .samples(20))])
+    _ = try session.evaluate([Candidate([:], budget: .samples(60), continuing: 0)])
+    let models = try #require(session.foldModels(of: 1))
+    #expect(models.allSatisfy { $0.trees.count == 3 && $0.trees.allSatisfy { $0.weightedSampleCount[0] == 60 } })
+  }
+
 }

@@ -32,11 +32,19 @@ public protocol IncrementallyTrainable: Estimator {
   /// wraps estimators chosen at run time (an ``IncrementallyTrainable`` choice whose chosen
   /// alternative, an SVC say, cannot continue). Searches check it before continuing a trial.
   var canContinueTraining: Bool { get }
+
+  /// Whether this configuration can continue `model` in particular: ``canContinueTraining``,
+  /// and for a choice also that `model` came from the chosen alternative. Searches fit a
+  /// candidate afresh when it cannot continue its parent's models.
+  func canContinue(from model: Fitted) -> Bool
 }
 
 extension IncrementallyTrainable {
   /// `true`: a type that declares continued training has it.
   public var canContinueTraining: Bool { true }
+
+  /// ``canContinueTraining``: a plain estimator continues any of its own models.
+  public func canContinue(from model: Fitted) -> Bool { canContinueTraining }
 }
 
 /// A fitted classifier: predicts integer class labels and scores by accuracy.

@@ -96,8 +96,11 @@ public final class SearchSession<E: Estimator> {
   let progress: SearchProgress
   let seed: UInt64
   let started = DispatchTime.now().uptimeNanoseconds
-  /// Fold models of trials that may be continued (kept only for incrementally trainable estimators).
+  /// Fold models of trials that may be continued (kept for configurations that can continue
+  /// training, and for every trial with `retainFoldModels`).
   var foldModels: [Int: [E.Fitted]] = [:]
+  /// The budget each kept trial's models were trained to.
+  var foldModelBudgets: [Int: Budget?] = [:]
   /// Records read from the journal, by trial index, replayed instead of re-run.
   var replay: [Int: TrialRecord]
 
@@ -109,7 +112,7 @@ public final class SearchSession<E: Estimator> {
   ///   - cv: the splitter; `nil` means stratified 5-fold for classifiers, 5-fold otherwise.
   ///   - scoring: the scorers; empty means accuracy for classifiers, R² for regressors.
   ///   - retainFoldModels: keep every trial's fitted fold models (``foldModels(of:)``); they are
-  ///     always kept for incrementally trainable estimators, which strategies may continue.
+  ///     always kept for configurations that can continue training, which strategies may continue.
   ///   - journal: a file to append finished trials to and to resume from; refused when it was
   ///     written by a different search.
   ///   - strategyName: identifies the proposing strategy in the journal's fingerprint.
@@ -255,23 +258,28 @@ public final class SearchSession<E: Estimator> {
     var continuedUnits: [Int] = []
     for offset in indices {
       let candidate = batch[offset]
+      let plain = Result { () throws -> E in try estimator.setting(candidate.parameters) }
+      // A budget is the total after continuing, so the parent's models train for the difference.
+      // That needs kept models, unit budgets on both sides (the child's at least the parent's)
+      // and a configuration that can continue those models (a choice that switched alternatives
+      // cannot). Otherwise the candidate is fitted afresh at its full budget, which gives the same
+      // model for estimators whose continuation equals longer training; so does a parent replayed
+      // from the journal, which has no models.
+      var continuation: (models: [E.Fitted], units: Int)?
+      if let parent = candidate.continuing, let models = foldModels[parent], let first = models.first,
+         case .units(let before)? = foldModelBudgets[parent], case .units(let total)? = candidate.budget, total >= before,
+         let estimator = try? plain.get(), Self.canContinue(estimator, from: first) {
+        continuation = (models, total - before)
+      }
       configured.append(Result {
         var parameters = candidate.parameters
-        let hasParent = candidate.continuing.flatMap { foldModels[$0] } != nil
-        if case .units(let n) = candidate.budget, !hasParent, let name = budgetParameter {
+        if case .units(let n) = candidate.budget, continuation == nil, let name = budgetParameter {
           parameters[name] = .int(n)
         }
         return try estimator.setting(parameters)
       })
-      // A parent restored from the journal has no models: the candidate is then fitted afresh
-      // at its full budget (through budgetParameter), which gives the same model for estimators
-      // whose continuation equals longer training.
-      let parentModels = candidate.continuing.flatMap { foldModels[$0] }
-      parents.append(parentModels)
-      // A budget is the total after continuing: the parent's models train for the difference.
-      let total = candidate.budget?.amount ?? 0
-      let parentBudget = parentModels == nil ? 0 : candidate.continuing.flatMap { history[$0].budget } ?? 0
-      continuedUnits.append(Swift.max(0, total - parentBudget))
+      parents.append(continuation?.models)
+      continuedUnits.append(continuation?.units ?? 0)
     }
     let candidates = indices.map { batch[$0] }
     let estimators = configured, parentModels = parents, unitsToTrain = continuedUnits
@@ -338,7 +346,10 @@ public final class SearchSession<E: Estimator> {
       if failure == nil, let bad = test.first(where: { $0.value.contains { !$0.isFinite } }) {
         failure = "the \(bad.key) score is not finite (\(bad.value))"
       }
-      if keepModels[c], failure == nil, models.count == folds.count { foldModels[index] = models }
+      if keepModels[c], failure == nil, models.count == folds.count {
+        foldModels[index] = models
+        foldModelBudgets[index] = candidate.budget
+      }
       if let firstError { errors[index] = firstError }
       var tags = candidate.tags
       if let parent = candidate.continuing { tags["continuing"] = .int(parent) }
@@ -370,6 +381,20 @@ func evaluateFold<E: Estimator>(
   let (testScores, scoreTime) = try timed { try inOriginalRows(test) { try scorers.map { try $0.score(model, xTest, yTest) } } }
   let trainScores = scoreTrain ? try scorers.map { try $0.score(model, xTrain, yTrain) } : []
   return FoldOutcome(test: testScores, train: trainScores, fitTime: fitTime, scoreTime: scoreTime, model: model)
+}
+
+extension SearchSession {
+  /// Whether `estimator` can continue `model`: it is incrementally trainable, and (for a choice)
+  /// the model came from its chosen alternative.
+  static func canContinue(_ estimator: E, from model: E.Fitted) -> Bool {
+    guard let incremental = estimator as? any IncrementallyTrainable else { return false }
+    return accepts(incremental, model)
+  }
+
+  private static func accepts<T: IncrementallyTrainable>(_ estimator: T, _ model: Any) -> Bool {
+    guard let fitted = model as? T.Fitted else { return false }
+    return estimator.canContinue(from: fitted)
+  }
 }
 
 /// `estimator.continued(parent, …)` for an estimator known only as incrementally trainable.

@@ -12,8 +12,9 @@ public protocol SearchStrategy: Sendable, CustomStringConvertible {
 /// Every combination of a grid, or of a list of grids (scikit-learn's `GridSearchCV` and
 /// `ParameterGrid`): one batch, in scikit-learn's candidate order.
 public struct GridSearch: SearchStrategy, Hashable {
-  /// The grids; candidates come grid by grid, each in `ParameterGrid` order.
-  public var grids: [SearchSpace]
+  /// The grids; candidates come grid by grid, each in `ParameterGrid` order. Set by the
+  /// initialisers, which check their size.
+  public private(set) var grids: [SearchSpace]
 
   /// The most candidates a grid search enumerates (one million).
   public static let maximumCandidates = 1_000_000
@@ -62,8 +63,9 @@ public struct GridSearch: SearchStrategy, Hashable {
 /// (scikit-learn's `RandomizedSearchCV`). When every dimension is finite, candidates are drawn
 /// without replacement (no configuration twice), and at most as many as exist.
 public struct RandomSearch: SearchStrategy, Hashable {
-  /// The spaces. When every one is finite their candidates are pooled and drawn without
-  /// replacement; otherwise each draw first picks a space uniformly.
+  /// The spaces. When every one is finite (and holds at most ``GridSearch/maximumCandidates``
+  /// combinations) their candidates are pooled and drawn without replacement; otherwise each draw
+  /// first picks a space uniformly.
   public var spaces: [SearchSpace]
   /// Number of candidates (scikit-learn's `n_iter`, default 10).
   public var iterations: Int
@@ -93,7 +95,8 @@ public struct RandomSearch: SearchStrategy, Hashable {
   /// The candidates this search evaluates, in order: a pure function of the seed.
   public var candidates: [ParameterSet] {
     var generator = Xoshiro256StarStar(seed: seed)
-    if spaces.allSatisfy(\.isFinite), let all = Optional(spaces.flatMap { $0.allCandidates() ?? [] }), !all.isEmpty {
+    let enumerated = spaces.map { $0.allCandidates(limit: GridSearch.maximumCandidates) }
+    if enumerated.allSatisfy({ $0 != nil }), case let all = enumerated.flatMap({ $0! }), !all.isEmpty {
       // Sampling without replacement from the finite set, as scikit-learn does for all-list grids.
       let distinct = Array(Set(all)).sorted { canonical($0) < canonical($1) }
       return generator.sample(Swift.min(iterations, distinct.count), from: distinct.count).map { distinct[$0] }
