@@ -208,3 +208,21 @@ struct ExtraTreeLike: Estimator {
     }
   }
 }
+
+/// The Pipelines guide's example of whole estimators as a step's values, as written there.
+@Suite struct ChoiceGuideTests {
+  @Test func theGuideExampleRuns() throws {
+    let (train, _) = try trainTestSplit(try Datasets.iris(), testFraction: 0.25, stratified: true, seed: 0)
+    let pipeline = Pipeline(
+      TransformerChoice(AnyTransformer(StandardScaler()), AnyTransformer(MinMaxScaler()), AnyTransformer(Passthrough())),
+      try EstimatorChoice(["svc": AnyEstimator(SVC()), "logistic": AnyEstimator(LogisticRegression())]))
+    let search = try GridSearchCV(pipeline, grids: [
+      ["transform.transformer": ["standardscaler", "passthrough"], "model.estimator": ["svc"], "model.svc.c": [1, 10]],
+      ["transform.transformer": ["standardscaler"], "model.estimator": ["logistic"], "model.logistic.c": [0.1, 1]],
+    ])
+    let best = try search.fit(train.x, train.y)
+    #expect(best.results.count == 6)
+    #expect(["svc", "logistic"].contains(best.bestParameters["model.estimator"]!.description.trimmingCharacters(in: ["\""])))
+    #expect(best.results.columns.contains("param_model.estimator"))
+  }
+}
