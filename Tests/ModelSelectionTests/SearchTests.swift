@@ -331,6 +331,17 @@ struct Sleepy: Estimator {
                              budgetParameter: "nEstimators", seed: 5)
   }
 
+  @Test func gridAndRandomSearchesKeepNoModelsTheyWillNotContinue() throws {
+    let iris = try Datasets.iris()
+    let forest = RandomForestClassifier(nEstimators: 3, parallelism: .serial)
+    let session = try SearchSession(forest, x: iris.x, y: iris.y, cv: StratifiedKFold(splits: 3))
+    _ = try session.evaluate([Candidate(["maxDepth": 2])])
+    #expect(session.foldModels(of: 0) != nil, "an ask/tell loop may continue: models kept")
+    let grid = try SearchSession(forest, x: iris.x, y: iris.y, cv: StratifiedKFold(splits: 3))
+    try GridSearch(["maxDepth": [2, 3]]).run(grid)
+    #expect(grid.history.count == 2 && grid.foldModels(of: 0) == nil && grid.foldModels(of: 1) == nil)
+  }
+
   @Test func unitsSetTheBudgetParameterAndAreRecorded() throws {
     let session = try Self.session(retain: true)
     let trial = try session.evaluate([Candidate(["maxDepth": 2], budget: .units(4))])[0]

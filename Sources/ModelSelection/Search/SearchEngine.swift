@@ -83,6 +83,11 @@ public final class SearchSession<E: Estimator> {
   public private(set) var errors: [Int: any Error] = [:]
   /// How many trials the strategy expects in all, when it knows (for progress display).
   public var expectedTrials: Int?
+  /// Whether the strategy may continue trials (`Candidate.continuing`), so the fold models of
+  /// configurations that can continue training are kept. Strategies that never continue (grid and
+  /// random search) set it to `false`, and a search over forests then holds no forests but the one
+  /// being scored. `retainFoldModels` keeps every trial's models regardless.
+  public var mayContinueTrials = true
 
   let x: Matrix
   let y: [E.Target]
@@ -286,8 +291,10 @@ public final class SearchSession<E: Estimator> {
     let subsampleSeed = seed
     let jobs = candidates.count * folds.count
     // Models are kept for a later continuation only when the candidate's configuration can continue.
+    let keepForContinuation = mayContinueTrials
     let keepModels = configured.map { estimator in
-      retainFoldModels || ((try? estimator.get()) as? any IncrementallyTrainable)?.canContinueTraining == true
+      retainFoldModels
+        || (keepForContinuation && ((try? estimator.get()) as? any IncrementallyTrainable)?.canContinueTraining == true)
     }
     let outcomes = Parallel.mapResults(jobs, parallelism: parallelism) { job -> FoldOutcome<E.Fitted> in
       let (c, k) = job.quotientAndRemainder(dividingBy: folds.count)

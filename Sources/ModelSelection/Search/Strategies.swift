@@ -52,6 +52,7 @@ public struct GridSearch: SearchStrategy, Hashable {
   public func run<E: Estimator>(_ session: SearchSession<E>) throws {
     let all = candidates
     session.expectedTrials = session.stop.maxTrials.map { Swift.min($0, all.count) } ?? all.count
+    session.mayContinueTrials = false
     try session.evaluate(all.map { Candidate($0) })
   }
 
@@ -117,6 +118,7 @@ public struct RandomSearch: SearchStrategy, Hashable {
   public func run<E: Estimator>(_ session: SearchSession<E>) throws {
     let all = candidates
     session.expectedTrials = session.stop.maxTrials.map { Swift.min($0, all.count) } ?? all.count
+    session.mayContinueTrials = false
     let size = batchSize ?? all.count
     var start = 0
     while start < all.count {
