@@ -98,14 +98,13 @@ public struct OneHotEncoder: Transformer {
     /// gives an all-zero block.
     public func transform(_ x: Matrix) throws(LearnError) -> Matrix {
       try PreprocessingSupport.checkTransformInput(x, expected: featureCount)
-      if handleUnknown == .error, let unknown = PreprocessingSupport.firstUnknown(x, index) {
-        throw PreprocessingSupport.unknownCategoryError(column: unknown.column, values: unknown.values,
-                                                        during: "transform")
-      }
       var result = Matrix(rowCount: x.rowCount, columnCount: outputFeatureCount)
       for i in 0..<x.rowCount {
         for j in 0..<featureCount {
-          guard var k = index[j][x[i, j]] else { continue }
+          guard var k = index[j][x[i, j]] else {
+            if handleUnknown == .error { throw PreprocessingSupport.unknownCategoryError(in: x, index) }
+            continue
+          }
           if let d = droppedIndices[j] {
             if k == d { continue }
             if k > d { k -= 1 }

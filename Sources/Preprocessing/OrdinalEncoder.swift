@@ -83,14 +83,18 @@ public struct OrdinalEncoder: Transformer {
     /// become ``unknownValue`` (`useEncodedValue`).
     public func transform(_ x: Matrix) throws(LearnError) -> Matrix {
       try PreprocessingSupport.checkTransformInput(x, expected: featureCount)
-      if handleUnknown == .error, let unknown = PreprocessingSupport.firstUnknown(x, index) {
-        throw PreprocessingSupport.unknownCategoryError(column: unknown.column, values: unknown.values,
-                                                        during: "transform")
-      }
       let fallback = Double(unknownValue ?? 0)
       var result = x
       for i in 0..<x.rowCount {
-        for j in 0..<featureCount { result[i, j] = index[j][x[i, j]].map(Double.init) ?? fallback }
+        for j in 0..<featureCount {
+          if let code = index[j][x[i, j]] {
+            result[i, j] = Double(code)
+          } else if handleUnknown == .error {
+            throw PreprocessingSupport.unknownCategoryError(in: x, index)
+          } else {
+            result[i, j] = fallback
+          }
+        }
       }
       return result
     }

@@ -136,6 +136,13 @@ enum PreprocessingSupport {
     return nil
   }
 
+  /// The unknown-category error for `x`, built from ``firstUnknown(_:_:)`` once a lookup has
+  /// missed: encoders look each value up once and pay for the full scan only on that error path.
+  static func unknownCategoryError(in x: Matrix, _ index: [[Double: Int]]) -> LearnError {
+    let unknown = firstUnknown(x, index)!
+    return unknownCategoryError(column: unknown.column, values: unknown.values, during: "transform")
+  }
+
   /// The `.invalidArgument` error scikit-learn raises for unknown categories ("Found unknown
   /// categories [7.0] in column 1 during transform").
   static func unknownCategoryError(column: Int, values: [Double], during phase: String) -> LearnError {
