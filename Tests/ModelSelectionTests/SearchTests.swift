@@ -2,6 +2,7 @@ import Foundation
 import Learn
 @testable import ModelSelection
 import LearnTestSupport
+import Synchronization
 import Testing
 
 /// A plain JSON scalar, for reading scikit-learn's parameter dictionaries.
@@ -408,4 +409,38 @@ struct Sleepy: Estimator {
     #expect(models.allSatisfy { $0.trees.count == 3 && $0.trees.allSatisfy { $0.weightedSampleCount[0] == 60 } })
   }
 
+}
+
+/// What `verbose` prints on standard error, observed in a child process.
+@Suite struct SearchProgressTests {
+  @Test func verboseLevelsPrintScikitLearnsLinesOnStandardError() async throws {
+    let result = try await #require(processExitsWith: .success, observing: [\.standardErrorContent]) {
+      let iris = try Datasets.iris()
+      for level in 1...3 {
+        FileHandle.standardError.write("level \(level)\n".data(using: .utf8)!)
+        _ = try GridSearchCV(DummyClassifier(), grid: ["strategy": ["prior", "uniform"]], cv: KFold(splits: 3),
+                             parallelism: .serial, progress: SearchProgress(verbose: level)).fit(iris.x, iris.y)
+      }
+    }
+    let text = String(decoding: result.standardErrorContent, as: UTF8.self)
+    let levels: [String] = Array(text.components(separatedBy: "level ").dropFirst())
+    try #require(levels.count == 3)
+    for output in levels {
+      #expect(output.contains("Fitting 3 folds for each of 2 candidates (DummyClassifier)"))
+      #expect(output.contains("2 trials in") && output.contains("(0 failed)"))
+    }
+    #expect(!levels[0].contains("[trial"), "level 1 prints no per-trial lines (and no bar off a terminal)")
+    #expect(levels[1].contains("[trial 0] accuracy=") && levels[1].contains("[trial 1] accuracy="))
+    #expect(!levels[1].contains("strategy="))
+    #expect(levels[2].contains("[trial 1] accuracy=") && levels[2].contains("strategy=\"uniform\"") && levels[2].contains("folds="))
+  }
+
+  @Test func onTrialSeesEveryTrialInOrder() throws {
+    let iris = try Datasets.iris()
+    let seen = Mutex<[Int]>([])
+    _ = try GridSearchCV(DummyClassifier(), grid: ["strategy": ["prior", "uniform", "most_frequent"]], cv: KFold(splits: 3),
+                         progress: SearchProgress(onTrial: { record in seen.withLock { $0.append(record.index) } }))
+      .fit(iris.x, iris.y)
+    #expect(seen.withLock { $0 } == [0, 1, 2])
+  }
 }

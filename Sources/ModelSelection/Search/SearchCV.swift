@@ -114,7 +114,6 @@ public struct SearchCV<Base: Estimator, Strategy: SearchStrategy>: Estimator {
       retainFoldModels: retainFoldModels, parallelism: parallelism, stop: stop, budgetParameter: budgetParameter,
       journal: journal, strategyName: strategy.description, progress: progress, seed: seed)
     let scorers = session.scorers
-    progress.start(session)
     do {
       try strategy.run(session)
     } catch is SearchStopped {}

@@ -88,6 +88,16 @@ public final class SearchSession<E: Estimator> {
   /// random search) set it to `false`, and a search over forests then holds no forests but the one
   /// being scored. `retainFoldModels` keeps every trial's models regardless.
   public var mayContinueTrials = true
+  /// Whether the progress header has been printed (at the first trial, once the strategy has set
+  /// ``expectedTrials``).
+  private var announced = false
+
+  /// Prints the progress header once, before the first trial.
+  private func announce() {
+    guard !announced else { return }
+    announced = true
+    progress.start(self)
+  }
 
   let x: Matrix
   let y: [E.Target]
@@ -198,6 +208,7 @@ public final class SearchSession<E: Estimator> {
   @discardableResult
   public func evaluate(_ candidates: [Candidate]) throws -> [TrialRecord] {
     if shouldStop { throw SearchStopped() }
+    announce()
     var batch = candidates
     if let limit = stop.maxTrials { batch = Array(batch.prefix(Swift.max(0, limit - history.count))) }
     let chunk = Swift.max(2, (8 * parallelism.threadCount + folds.count - 1) / folds.count)
@@ -243,6 +254,7 @@ public final class SearchSession<E: Estimator> {
     _ parameters: ParameterSet, testScores: [String: [Double]], status: TrialStatus = .complete,
     tags: [String: ParameterValue] = [:]
   ) throws -> TrialRecord {
+    announce()
     let record = TrialRecord(
       index: history.count, parameters: parameters, tags: tags, status: status, testScores: testScores,
       fitTimes: [], scoreTimes: [])
