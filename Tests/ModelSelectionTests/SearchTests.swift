@@ -218,7 +218,7 @@ struct Sleepy: Estimator {
   @Test func refitOptionsAndStopConditions() throws {
     let diabetes = try Datasets.diabetes()
     let grid: [String: [ParameterValue]] = ["strategy": ["quantile"], "quantile": [0.2, 0.4, 0.5, 0.6, 0.8]]
-    let none = try GridSearchCV(DummyRegressor(), grid: grid, cv: KFold(splits: 3), refit: Refit.none).fit(diabetes.x, diabetes.y)
+    let none = try GridSearchCV(DummyRegressor(), grid: grid, cv: KFold(splits: 3), refit: .off).fit(diabetes.x, diabetes.y)
     #expect(none.best == nil && none.bestIndex != nil)
     #expect(throws: LearnError.self) { try none.predict(diabetes.x) }
     let chosen = try GridSearchCV(DummyRegressor(), grid: grid, cv: KFold(splits: 3), refit: .select { _ in 4 }).fit(diabetes.x, diabetes.y)
@@ -442,5 +442,31 @@ struct Sleepy: Estimator {
                          progress: SearchProgress(onTrial: { record in seen.withLock { $0.append(record.index) } }))
       .fit(iris.x, iris.y)
     #expect(seen.withLock { $0 } == [0, 1, 2])
+  }
+}
+
+/// Non-finite scores are failures that go through `errorScore`, so they can never rank first.
+@Suite struct NonFiniteScoreTests {
+  /// +inf for the "uniform" strategy, the accuracy otherwise.
+  static let odd = Scorer.custom(name: "odd") { (model: DummyClassifier.Model, x: Matrix, y: [Int]) in
+    model.strategy == .uniform ? Double.infinity : try accuracy(y, model.predict(x))
+  }
+
+  @Test func anInfiniteScoreFailsTheTrialAndTakesTheErrorScore() throws {
+    let iris = try Datasets.iris()
+    let grid: [String: [ParameterValue]] = ["strategy": ["prior", "uniform"]]
+    let model = try GridSearchCV(DummyClassifier(), grid: grid, cv: StratifiedKFold(splits: 3), scoring: [Self.odd])
+      .fit(iris.x, iris.y)
+    guard case .failed(let reason) = model.results.trials[1].status else { Issue.record("+inf was accepted"); return }
+    #expect(reason.contains("not finite"))
+    #expect(model.results.trials[1].testScores["odd"]!.allSatisfy { $0.isNaN })
+    #expect(model.results.ranks("odd") == [1, 2] && model.bestIndex == 0)
+    let zero = try GridSearchCV(DummyClassifier(), grid: grid, cv: StratifiedKFold(splits: 3), scoring: [Self.odd],
+                                errorScore: .value(0)).fit(iris.x, iris.y)
+    #expect(zero.results.trials[1].testScores["odd"] == [0, 0, 0])
+    #expect(throws: LearnError.self) {
+      try GridSearchCV(DummyClassifier(), grid: grid, cv: StratifiedKFold(splits: 3), scoring: [Self.odd], errorScore: .raise)
+        .fit(iris.x, iris.y)
+    }
   }
 }

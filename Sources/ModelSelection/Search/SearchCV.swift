@@ -8,8 +8,9 @@ public enum Refit: Sendable {
   case metric(String)
   /// Refit the trial this function picks from the results (scikit-learn's callable `refit`).
   case select(@Sendable (SearchResults) throws -> Int)
-  /// Keep no final model: the search only reports its results (`refit=False`).
-  case none
+  /// Keep no final model: the search only reports its results (`refit=False`). (Named `off`
+  /// rather than `none`, which in an optional `Refit?` argument would mean "the default".)
+  case off
 
   /// The simplest model within one standard error of the best: among trials whose mean score is
   /// at least `best − std(best)/√folds`, the one `simplicity` ranks lowest (for example the
@@ -145,14 +146,14 @@ public struct SearchCV<Base: Estimator, Strategy: SearchStrategy>: Estimator {
         throw LearnError.invalidArgument(name: "refit", reason: "the refit function chose trial \(index) of \(results.count)")
       }
       best = index
-    case .none:
+    case .off:
       best = results.bestIndex(scorers[0].name)
     }
     var model: Base.Fitted?
     var bestParameters: ParameterSet = [:]
     if let best {
       bestParameters = results.trials[best].parameters
-      if case .none = choice {} else {
+      if case .off = choice {} else {
         var parameters = bestParameters
         if let name = budgetParameter, let units = results.trials[best].budget { parameters[name] = .int(units) }
         model = try estimator.setting(parameters).fit(x, y)
@@ -173,7 +174,7 @@ public struct SearchCV<Base: Estimator, Strategy: SearchStrategy>: Estimator {
 /// A fitted search: the results table and, unless refit was off, the best candidate refitted on
 /// all the data, through which it predicts.
 public struct SearchModel<Base: Estimator>: Predictor {
-  /// The refitted best model (`nil` with `refit: .none`).
+  /// The refitted best model (`nil` with `refit: .off`).
   public let best: Base.Fitted?
   /// The chosen trial (scikit-learn's `best_index_`).
   public let bestIndex: Int?
@@ -195,7 +196,7 @@ public struct SearchModel<Base: Estimator>: Predictor {
   /// The refitted model, or an error saying refit was off.
   public func refitted() throws -> Base.Fitted {
     guard let best else {
-      throw LearnError.invalidArgument(name: "refit", reason: "the search was run with refit: .none, so it has no model to predict with")
+      throw LearnError.invalidArgument(name: "refit", reason: "the search was run with refit: .off, so it has no model to predict with")
     }
     return best
   }

@@ -362,8 +362,15 @@ public final class SearchSession<E: Estimator> {
         }
       }
       // A complete trial whose scores are not finite failed too (never a silent NaN).
-      if failure == nil, let bad = test.first(where: { $0.value.contains { !$0.isFinite } }) {
-        failure = "the \(bad.key) score is not finite (\(bad.value))"
+      // Its scores become the errorScore, as a failed fit's do, so it ranks as failed trials do.
+      if failure == nil, let bad = test.sorted(by: { $0.key < $1.key }).first(where: { $0.value.contains { !$0.isFinite } }) {
+        let reason = "the \(bad.key) score is not finite (\(bad.value))"
+        guard case .value(let value) = errorScore else {
+          throw LearnError.invalidArgument(name: "scoring", reason: "trial \(index): " + reason)
+        }
+        failure = reason
+        for name in test.keys { test[name] = test[name]!.map { _ in value } }
+        for name in trainScores.keys { trainScores[name] = trainScores[name]!.map { _ in value } }
       }
       if keepModels[c], failure == nil, models.count == folds.count {
         foldModels[index] = models

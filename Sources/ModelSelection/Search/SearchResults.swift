@@ -97,7 +97,8 @@ public struct SearchResults: Sendable, Hashable {
   public func meanTestScores(_ metric: String) -> [Double] { trials.map { $0.meanTestScore(metric) } }
 
   /// Ranks by mean test score of `metric`, as scikit-learn computes them: 1 is best, ties share
-  /// the smallest rank, failed trials (NaN) tie with the worst; all failed → all rank 1.
+  /// the smallest rank, NaN means (failed trials) rank below every finite one, tied with each
+  /// other; all failed → all rank 1.
   public func ranks(_ metric: String) -> [Int] {
     let means = meanTestScores(metric)
     guard means.contains(where: { !$0.isNaN }) else { return means.map { _ in 1 } }
