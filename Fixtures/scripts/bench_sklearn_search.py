@@ -1,7 +1,9 @@
 """The search family of bench_sklearn.py: searches timed as estimators (search + refit)."""
 
 from scipy.stats import randint
+import numpy as np
 from sklearn.ensemble import RandomForestClassifier
+from sklearn.linear_model import Ridge
 from sklearn.model_selection import GridSearchCV, RandomizedSearchCV
 from sklearn.svm import SVC
 
@@ -23,5 +25,10 @@ BENCHMARKS = [
     (f"RandomizedSearchCV(RF,20x5,n_jobs={workers},same draws)", "digits",
      (lambda workers=workers: RandomizedSearchCV(RandomForestClassifier(n_jobs=1), SPACE, n_iter=20, cv=5,
                                                  n_jobs=workers, random_state=0)), True)
+    for workers in (1, 2)
+] + [
+    # Engine overhead: 200 cheap candidates x 5 folds.
+    (f"GridSearchCV(Ridge,200x5,n_jobs={workers})", "diabetes",
+     (lambda workers=workers: GridSearchCV(Ridge(), {"alpha": np.logspace(-4, 4, 200)}, cv=5, n_jobs=workers)), False)
     for workers in (1, 2)
 ]

@@ -1,3 +1,4 @@
+import Foundation
 import Learn
 
 /// The random-forest space of the search benchmark (scikit-learn: `n_estimators` randint(10, 201),
@@ -45,4 +46,13 @@ let searchBenchmarks: [EstimatorBenchmark] = [1, 2].map { workers in
     try! GridSearchCV(
       RandomForestClassifier(parallelism: .serial), grids: sklearnForestDraws, cv: StratifiedKFold(splits: 5),
       parallelism: .threads(workers)))
+} + [1, 2].map { workers in
+  // Engine overhead: 200 cheap candidates (Ridge's alpha on a log grid) × 5 folds, where the cost
+  // of running a search (configuring, fanning out, scoring, ranking) dominates the fits.
+  regressorBenchmark(
+    "search", "GridSearchCV(Ridge,200x5,n_jobs=\(workers))", on: "diabetes",
+    try! GridSearchCV(Ridge(), grid: ["alpha": ridgeAlphas], cv: KFold(splits: 5), parallelism: .threads(workers)))
 }
+
+/// 200 values of Ridge's alpha, log-spaced from 1e-4 to 1e4 (numpy's `logspace(-4, 4, 200)`).
+let ridgeAlphas: [ParameterValue] = (0..<200).map { .double(pow(10, -4 + 8 * Double($0) / 199)) }
