@@ -18,8 +18,6 @@ struct CoordinateDescentResult {
   var coefficients: [Double]
   /// The last duality gap computed (of the unscaled problem above).
   var gap: Double
-  /// The tolerance the gap was compared with: `tolerance · ‖y‖²`.
-  var scaledTolerance: Double
   /// Passes over the coordinates (scikit-learn's `n_iter_`): 0 when the start already met the tolerance.
   var iterations: Int
   /// Whether the gap met the tolerance.
@@ -127,7 +125,6 @@ enum CoordinateDescent {
 
     let screening = l1 != 0
     let scaledTolerance = tolerance * system.targetNormSquared
-    let updateTolerance = tolerance
     var generator = Xoshiro256StarStar(seed: seed)
 
     // The duality gap (scikit-learn's gap_enet / gap_enet_gram) and the dual norm of XᵀR − l2·w.
@@ -195,7 +192,7 @@ enum CoordinateDescent {
 
     func result(_ gap: Double, _ iterations: Int, _ converged: Bool) -> CoordinateDescentResult {
       CoordinateDescentResult(coefficients: Array(UnsafeBufferPointer(start: w, count: p)), gap: gap,
-                              scaledTolerance: scaledTolerance, iterations: iterations, converged: converged)
+                              iterations: iterations, converged: converged)
     }
 
     var (gap, dualNorm) = dualityGap()
@@ -221,7 +218,7 @@ enum CoordinateDescent {
         largestUpdate = Swift.max(largestUpdate, abs(new - old))
         largestWeight = Swift.max(largestWeight, abs(new))
       }
-      if largestWeight == 0 || largestUpdate / largestWeight <= updateTolerance || iteration == maxIterations - 1 {
+      if largestWeight == 0 || largestUpdate / largestWeight <= tolerance || iteration == maxIterations - 1 {
         (gap, dualNorm) = dualityGap()
         if gap <= scaledTolerance { return result(gap, iteration + 1, true) }
         if screening { screen(gap: gap, dualNorm: dualNorm, first: false) }

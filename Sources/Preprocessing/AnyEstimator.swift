@@ -23,17 +23,7 @@ public struct AnyEstimator<Target: Sendable>: Estimator {
     let incremental = estimator as? any IncrementallyTrainable
     continueBase = incremental.map { Self.continuation($0, wrap: wrap) }
     continuesFrom = incremental.map { Self.acceptance($0) }
-    rows = { base in
-      (base as! E).hyperparameterTable.map { row in
-        let read = row.read, write = row.write
-        return Hyperparameter<AnyEstimator>(name: row.name, expected: row.expected, read: { read($0.base as! E) }) {
-          (wrapper, value) throws(HyperparameterRejection) in
-          var inner = wrapper.base as! E
-          try write(&inner, value)
-          wrapper.base = inner
-        }
-      }
-    }
+    rows = { base in (base as! E).hyperparameterTable.map { $0.reached(get: { $0.base as! E }, set: { $0.base = $1 }) } }
   }
 
   /// No rows of its own: see ``hyperparameterTable``.
@@ -61,8 +51,7 @@ public struct AnyEstimator<Target: Sendable>: Estimator {
     _ incremental: I, wrap: @escaping @Sendable (Fitted) -> AnyModel<Target>
   ) -> @Sendable (any Estimator<Target>, AnyModel<Target>, Matrix, [Target], Int) throws -> AnyModel<Target> {
     { base, model, x, y, budget in
-      // A wrapped wrapper (a choice) fits to an AnyModel itself; a plain estimator to its own model.
-      guard let fitted = (model as? I.Fitted) ?? (model.base as? I.Fitted), let targets = y as? [I.Target] else {
+      guard let fitted: I.Fitted = unwrapped(model), let targets = y as? [I.Target] else {
         throw LearnError.invalidArgument(
           name: "model", reason: "the model to continue was fitted by \(model.typeName), not by \(I.estimatorName)")
       }
@@ -73,9 +62,15 @@ public struct AnyEstimator<Target: Sendable>: Estimator {
   /// Whether the wrapped `I` can continue `model`.
   private static func acceptance<I: IncrementallyTrainable>(_ incremental: I) -> @Sendable (any Estimator<Target>, AnyModel<Target>) -> Bool {
     { base, model in
-      guard let fitted = (model as? I.Fitted) ?? (model.base as? I.Fitted) else { return false }
+      guard let fitted: I.Fitted = unwrapped(model) else { return false }
       return (base as! I).canContinue(from: fitted)
     }
+  }
+
+  /// `model` as a `Fitted`: itself when the wrapped estimator is a wrapper too (a choice fits to an
+  /// `AnyModel`), else the model it wraps.
+  private static func unwrapped<Fitted>(_ model: AnyModel<Target>) -> Fitted? {
+    (model as? Fitted) ?? (model.base as? Fitted)
   }
 
   private static func stepName<E: Estimator>(of base: E) -> String { E.stepName }

@@ -37,16 +37,7 @@ public struct AnyTransformer: Transformer {
   }
 
   private static func rows<T: Transformer>(of base: T) -> [Hyperparameter<AnyTransformer>] {
-    base.hyperparameterTable.map { row in
-      let read = row.read, write = row.write
-      return Hyperparameter<AnyTransformer>(name: row.name, expected: row.expected, read: { wrapper in
-        read(wrapper.base as! T)
-      }) { (wrapper, value) throws(HyperparameterRejection) in
-        var inner = wrapper.base as! T
-        try write(&inner, value)
-        wrapper.base = inner
-      }
-    }
+    base.hyperparameterTable.map { $0.reached(get: { $0.base as! T }, set: { $0.base = $1 }) }
   }
 
   private static func stepName<T: Transformer>(of base: T) -> String { T.stepName }

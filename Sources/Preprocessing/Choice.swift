@@ -186,14 +186,7 @@ enum Alternatives {
   /// and `chosen` is one of them.
   static func validate(names: [String], chosen: String, selector: String) throws(LearnError) {
     guard !names.isEmpty else { throw .invalidArgument(name: "alternatives", reason: "a choice needs at least one alternative") }
-    for (index, name) in names.enumerated() {
-      guard !name.isEmpty, !name.contains(".") else {
-        throw .invalidArgument(name: "alternatives", reason: "alternative \(index) has the name '\(name)'; names must be non-empty and have no '.'")
-      }
-      guard names.firstIndex(of: name) == index else {
-        throw .invalidArgument(name: "alternatives", reason: "two alternatives are named '\(name)'; names must be unique")
-      }
-    }
+    try validatePrefixNames(names, argument: "alternatives", noun: "alternative")
     guard names.contains(chosen) else {
       throw .invalidArgument(name: selector, reason: "'\(chosen)' is not an alternative; expected \(describe(names))")
     }

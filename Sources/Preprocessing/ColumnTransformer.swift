@@ -56,14 +56,7 @@ public struct ColumnTransformer: Transformer {
 
   /// A column transformer; throws when part names repeat, are empty or contain a dot.
   public init(_ parts: [Part], remainder: Remainder = .drop) throws(LearnError) {
-    for (index, part) in parts.enumerated() {
-      guard !part.name.isEmpty, !part.name.contains(".") else {
-        throw .invalidArgument(name: "parts", reason: "part \(index) has the name '\(part.name)'; names must be non-empty and have no '.'")
-      }
-      guard parts.firstIndex(where: { $0.name == part.name }) == index else {
-        throw .invalidArgument(name: "parts", reason: "two parts are named '\(part.name)'; part names must be unique")
-      }
-    }
+    try validatePrefixNames(parts.map(\.name), argument: "parts", noun: "part")
     self.parts = parts
     self.remainder = remainder
   }

@@ -36,15 +36,7 @@ public struct Pipeline<Final: Estimator>: Estimator {
   /// A pipeline from named steps; throws when two steps share a name or a name is empty or has a
   /// dot (the prefix separator).
   public init(steps: [PipelineStep], final: Final, finalName: String = Final.stepName) throws(LearnError) {
-    let names = steps.map(\.name) + [finalName]
-    for (index, name) in names.enumerated() {
-      guard !name.isEmpty, !name.contains(".") else {
-        throw .invalidArgument(name: "steps", reason: "step \(index) has the name '\(name)'; names must be non-empty and have no '.'")
-      }
-      guard names.firstIndex(of: name) == index else {
-        throw .invalidArgument(name: "steps", reason: "two steps are named '\(name)'; step names must be unique")
-      }
-    }
+    try validatePrefixNames(steps.map(\.name) + [finalName], argument: "steps", noun: "step")
     self.steps = steps
     self.final = final
     self.finalName = finalName
@@ -175,6 +167,19 @@ extension Pipeline: IncrementallyTrainable where Final: IncrementallyTrainable {
     -> PipelineModel<Final.Fitted>
   {
     PipelineModel(transforms: model.transforms, final: try final.continued(model.final, on: model.transform(x), y, budget: budget))
+  }
+}
+
+/// Throws unless every name is non-empty, free of `.` and unique: the rule for the names of
+/// pipeline steps, column-transformer parts and choice alternatives, which prefix hyperparameters.
+func validatePrefixNames(_ names: [String], argument: String, noun: String) throws(LearnError) {
+  for (index, name) in names.enumerated() {
+    guard !name.isEmpty, !name.contains(".") else {
+      throw .invalidArgument(name: argument, reason: "\(noun) \(index) has the name '\(name)'; names must be non-empty and have no '.'")
+    }
+    guard names.firstIndex(of: name) == index else {
+      throw .invalidArgument(name: argument, reason: "two \(noun)s are named '\(name)'; \(noun) names must be unique")
+    }
   }
 }
 

@@ -348,8 +348,12 @@ public struct SVC: Estimator, Sendable {
       if shape == .ovo { return values }
       let pairs = classPairs
       var result = Matrix(rowCount: x.rowCount, columnCount: k)
+      var votes = [Double](repeating: 0, count: k), confidence = [Double](repeating: 0, count: k)
       for i in 0..<x.rowCount {
-        var votes = [Double](repeating: 0, count: k), confidence = [Double](repeating: 0, count: k)
+        for a in 0..<k {
+          votes[a] = 0
+          confidence[a] = 0
+        }
         for (q, (a, b)) in pairs.enumerated() {
           let value = values[i, q]
           confidence[a] += value
@@ -375,15 +379,19 @@ public struct SVC: Estimator, Sendable {
       }
       let values = try pairwiseDecisionValues(x)
       let pairs = classPairs
-      return (0..<x.rowCount).map { i in
-        var votes = [Int](repeating: 0, count: k)
+      var votes = [Int](repeating: 0, count: k)
+      var labels: [Int] = []
+      labels.reserveCapacity(x.rowCount)
+      for i in 0..<x.rowCount {
+        for a in 0..<k { votes[a] = 0 }
         for (q, (a, b)) in pairs.enumerated() {
           if values[i, q] > 0 { votes[a] += 1 } else { votes[b] += 1 }
         }
         var best = 0
         for a in 1..<k where votes[a] > votes[best] { best = a }
-        return classes[best]
+        labels.append(classes[best])
       }
+      return labels
     }
 
     /// Class probabilities, one column per class: each pair's Platt sigmoid (clipped to

@@ -147,9 +147,9 @@ public struct SVR: Estimator, Sendable {
       let parts = (try? Parallel.map(blocks, parallelism: blocks > 1 ? parallelism : .serial) { b -> [Double] in
         let rows = (b * block)..<Swift.min(x.rowCount, (b + 1) * block)
         let kernelValues = kernelFunction.matrix(x.rows(at: rows), supportVectors)
-        var values = [Double](repeating: 0, count: rows.count)
-        try? gemv(kernelValues, dualCoefficients, into: &values)
-        return values.map { $0 + intercept }
+        var values = [Double](repeating: intercept, count: rows.count)
+        try? gemv(kernelValues, dualCoefficients, beta: 1, into: &values)
+        return values
       }) ?? []
       return parts.flatMap { $0 }
     }

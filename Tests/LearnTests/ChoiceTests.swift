@@ -166,12 +166,7 @@ struct ExtraTreeLike: Estimator {
   init(maxDepth: Int?) { tree.maxDepth = maxDepth }
   static var hyperparameters: [Hyperparameter<ExtraTreeLike>] { [] }
   var hyperparameterTable: [Hyperparameter<ExtraTreeLike>] {
-    tree.hyperparameterTable.map { row in
-      let read = row.read, write = row.write
-      return Hyperparameter(name: row.name, expected: row.expected, read: { read($0.tree) }) {
-        (outer, value) throws(HyperparameterRejection) in try write(&outer.tree, value)
-      }
-    }
+    tree.hyperparameterTable.map { $0.reached(get: { $0.tree }, set: { $0.tree = $1 }) }
   }
   func fit(_ x: Matrix, _ y: [Int]) throws -> DecisionTreeClassifier.Model { try tree.fit(x, y) }
 }

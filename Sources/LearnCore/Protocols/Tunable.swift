@@ -156,6 +156,21 @@ public struct Hyperparameter<Model>: Sendable {
       try write(&outer[keyPath: path], value)
     }
   }
+
+  /// The same hyperparameter under the same name, reached through an enclosing type that holds a
+  /// `Model` it can only get and set as a whole: how type-erasing wrappers (`AnyTransformer`,
+  /// `AnyEstimator`) expose the wrapped value's rows.
+  public func reached<Outer>(
+    get: @escaping @Sendable (Outer) -> Model, set: @escaping @Sendable (inout Outer, Model) -> Void
+  ) -> Hyperparameter<Outer> {
+    let read = self.read, write = self.write
+    return Hyperparameter<Outer>(name: name, expected: expected, read: { read(get($0)) }) {
+      (outer, value) throws(HyperparameterRejection) in
+      var inner = get(outer)
+      try write(&inner, value)
+      set(&outer, inner)
+    }
+  }
 }
 
 /// A rejected hyperparameter value; ``Tunable/setting(_:)`` turns it into

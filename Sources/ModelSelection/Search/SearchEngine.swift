@@ -143,13 +143,14 @@ public final class SearchSession<E: Estimator> {
       throw LearnError.invalidArgument(name: "scoring", reason: "scorer names must be unique, got \(scorers.map(\.name))")
     }
     let folds = try makeFolds(cv, count: x.rowCount, y: y, groups: nil)
-    let fingerprint = SearchFingerprint(
+    // The fingerprint hashes every value of x: only built when there is a journal to check.
+    let fingerprint = { SearchFingerprint(
       estimator: estimator.structureDescription, estimatorParameters: "\(estimator.parameters.sorted { $0.key < $1.key })",
-      strategy: strategyName, scorers: scorers.map(\.name), folds: foldChecksum(folds), data: dataChecksum(x, y))
+      strategy: strategyName, scorers: scorers.map(\.name), folds: foldChecksum(folds), data: dataChecksum(x, y)) }
     self.init(
       estimator: estimator, x: x, y: y, folds: folds, scorers: scorers, errorScore: errorScore,
       returnTrainScore: returnTrainScore, retainFoldModels: retainFoldModels, parallelism: parallelism, stop: stop,
-      budgetParameter: budgetParameter, journal: try journal.map { try SearchJournal(path: $0, fingerprint: fingerprint) },
+      budgetParameter: budgetParameter, journal: try journal.map { try SearchJournal(path: $0, fingerprint: fingerprint()) },
       progress: progress, seed: seed)
   }
 
@@ -289,11 +290,11 @@ public final class SearchSession<E: Estimator> {
         continuation = (models, total - before)
       }
       configured.append(Result {
-        var parameters = candidate.parameters
+        let configured = try plain.get()
         if case .units(let n) = candidate.budget, continuation == nil, let name = budgetParameter {
-          parameters[name] = .int(n)
+          return try configured.setting(name, to: .int(n))
         }
-        return try estimator.setting(parameters)
+        return configured
       })
       parents.append(continuation?.models)
       continuedUnits.append(continuation?.units ?? 0)
@@ -396,7 +397,7 @@ func evaluateFold<E: Estimator>(
   let xTrain = x.rows(at: train), yTrain = train.map { y[$0] }
   let (model, fitTime) = try timed { () throws -> E.Fitted in try inOriginalRows(train) {
     if let parent {
-      guard let incremental = estimator as? any IncrementallyTrainable, incremental.canContinueTraining else {
+      guard let incremental = estimator as? any IncrementallyTrainable else {
         throw LearnError.invalidArgument(name: "continuing", reason: "\(E.estimatorName) cannot continue training")
       }
       return try continueTraining(incremental, parent, xTrain, yTrain, units: units) as! E.Fitted

@@ -145,6 +145,12 @@ public struct SearchResults: Sendable, Hashable {
 
   /// The value of `column` for trial `row`, as a ``ParameterValue`` (`.none` when absent).
   public func value(_ column: String, row: Int) -> ParameterValue {
+    value(column, row: row, ranks: [:])
+  }
+
+  /// ``value(_:row:)`` with the ranks of some metrics computed already (the exports compute each
+  /// metric's ranks once, not once per cell).
+  func value(_ column: String, row: Int, ranks known: [String: [Int]]) -> ParameterValue {
     let trial = trials[row]
     func number(_ d: Double) -> ParameterValue { .double(d) }
     switch column {
@@ -152,8 +158,7 @@ public struct SearchResults: Sendable, Hashable {
     case "std_fit_time": return number(standardDeviation(trial.fitTimes))
     case "mean_score_time": return number(mean(trial.scoreTimes))
     case "std_score_time": return number(standardDeviation(trial.scoreTimes))
-    case "params":
-      return .string(trial.parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ";"))
+    case "params": return .string(canonical(trial.parameters))
     case "status": return .string(trial.status.description)
     case "budget": return trial.budget.map(ParameterValue.int) ?? .none
     default: break
@@ -172,7 +177,7 @@ public struct SearchResults: Sendable, Hashable {
           return number(scores[k])
         }
       }
-      if column == "rank_test_\(metric)" { return .int(ranks(metric)[row]) }
+      if column == "rank_test_\(metric)" { return .int((known[metric] ?? ranks(metric))[row]) }
     }
     return .none
   }
@@ -180,21 +185,20 @@ public struct SearchResults: Sendable, Hashable {
   /// The table as CSV: a header of ``columns``, then one line per trial. Strings are quoted when
   /// needed; missing values are empty; numbers use Swift's shortest round-trip spelling.
   public func csvText() -> String {
-    let header = columns
-    var lines = [header.map(csvField).joined(separator: ",")]
-    for row in trials.indices {
-      lines.append(header.map { column in
-        switch value(column, row: row) {
+    let header = columns, known = allRanks
+    let rows = trials.indices.map { row in
+      header.map { column -> String in
+        switch value(column, row: row, ranks: known) {
         case .none: return ""
-        case .string(let s): return csvField(s)
+        case .string(let s): return s
         case .double(let d): return d.isNaN ? "nan" : String(d)
         case .int(let i): return String(i)
         case .bool(let b): return b ? "True" : "False"
-        case .ints(let list): return csvField("[" + list.map(String.init).joined(separator: ", ") + "]")
+        case .ints(let list): return "[" + list.map(String.init).joined(separator: ", ") + "]"
         }
-      }.joined(separator: ","))
+      }
     }
-    return lines.joined(separator: "\n") + "\n"
+    return CSVTable(header: header, rows: rows).csvText()
   }
 
   /// Writes ``csvText()`` to `path`.
@@ -202,13 +206,19 @@ public struct SearchResults: Sendable, Hashable {
     try writeText(csvText(), to: path)
   }
 
+  /// Every metric's ranks.
+  private var allRanks: [String: [Int]] {
+    Dictionary(uniqueKeysWithValues: metrics.map { ($0, ranks($0)) })
+  }
+
   /// The table as JSON: an object of columns, each an array with one value per trial (the shape
   /// of scikit-learn's `cv_results_`); NaN becomes `null`.
   public func jsonText() -> String {
     var parts: [String] = []
+    let known = allRanks
     for column in columns {
       let values = trials.indices.map { row -> String in
-        switch value(column, row: row) {
+        switch value(column, row: row, ranks: known) {
         case .none: return "null"
         case .string(let s): return jsonString(s)
         case .double(let d): return d.isFinite ? String(d) : "null"
@@ -226,11 +236,6 @@ public struct SearchResults: Sendable, Hashable {
   public func write(json path: String) throws(LearnError) {
     try writeText(jsonText(), to: path)
   }
-}
-
-func csvField(_ s: String) -> String {
-  s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
-    ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
 }
 
 func jsonString(_ s: String) -> String {
