@@ -146,7 +146,7 @@ struct Sleepy: Estimator {
       let candidate = space.sample(using: &generator)
       let point = try #require(space.encode(candidate))
       #expect(point.allSatisfy { (0...1).contains($0) })
-      let back = space.decode(point)
+      let back = try space.decode(point)
       #expect(back["layers"] == candidate["layers"] && back["depth"] == candidate["depth"])
       #expect(isClose(back["lr"]!.doubleValue!, candidate["lr"]!.doubleValue!, relative: 1e-12))
     }
