@@ -39,7 +39,8 @@ public enum LearnError: Error, Equatable, Sendable, CustomStringConvertible {
     case .singleClass(let label):
       return "the target has a single class (\(label)); a classifier needs at least two"
     case .unknownHyperparameter(let name, let estimator, let valid):
-      return "\(estimator) has no hyperparameter '\(name)'; valid names are \(valid.joined(separator: ", "))"
+      let suggestion = nearestName(to: name, in: valid).map { " (did you mean '\($0)'?)" } ?? ""
+      return "\(estimator) has no hyperparameter '\(name)'\(suggestion); valid names are \(valid.joined(separator: ", "))"
     case .invalidHyperparameter(let name, let estimator, let expected, let got):
       return "the '\(name)' hyperparameter of \(estimator) must be \(expected); got \(got) instead"
     case .invalidArgument(let name, let reason): return "invalid argument '\(name)': \(reason)"
@@ -93,4 +94,35 @@ public enum Validation {
     }
     if let bad = x.firstNonFinite() { throw .nonFiniteValue(row: bad.row, column: bad.column) }
   }
+}
+
+/// The valid name nearest to `name`, when one is close: the same name in scikit-learn's spelling
+/// (`svc__C` for `svc.c`, `n_estimators` for `nEstimators`: `__` for `.`, snake case, any case),
+/// else the closest by edit distance, if within a third of the name's length (at least 2).
+public func nearestName(to name: String, in valid: [String]) -> String? {
+  func normalized(_ s: String) -> [Character] {
+    Array(s.replacingOccurrences(of: "__", with: ".").lowercased().filter { $0 != "_" })
+  }
+  let target = normalized(name)
+  if let same = valid.first(where: { normalized($0) == target }) { return same }
+  var best: (name: String, distance: Int)?
+  for candidate in valid {
+    let distance = editDistance(target, normalized(candidate))
+    if best == nil || distance < best!.distance { best = (candidate, distance) }
+  }
+  guard let best, best.distance <= Swift.max(2, target.count / 3) else { return nil }
+  return best.name
+}
+
+/// The Levenshtein distance between `a` and `b` (insertions, deletions, substitutions).
+func editDistance(_ a: [Character], _ b: [Character]) -> Int {
+  var previous = Array(0...b.count)
+  for i in 1...Swift.max(1, a.count) where !a.isEmpty {
+    var current = [i] + Array(repeating: 0, count: b.count)
+    for j in stride(from: 1, through: b.count, by: 1) {
+      current[j] = Swift.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+    }
+    previous = current
+  }
+  return a.isEmpty ? b.count : previous[b.count]
 }

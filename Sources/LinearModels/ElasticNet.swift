@@ -74,6 +74,12 @@ public struct ElasticNet: Estimator, CoordinateDescentConfiguration, Sendable {
   public static let hyperparameters: [Hyperparameter<ElasticNet>] =
     coordinateDescentRows(mixing: [.double("l1Ratio", \.l1Ratio, .unitInterval)])
 
+  /// `alpha` log-uniform in [1e-4, 1e2] (as for ``Lasso``) and `l1Ratio` uniform in [0, 1], the
+  /// whole range from ridge to lasso (scikit-learn's `ElasticNetCV` examples search 0.1 … 1).
+  public static let defaultSearchSpace: [String: Distribution] = [
+    "alpha": .logUniform(1e-4, 1e2), "l1Ratio": .uniform(0, 1),
+  ]
+
   /// Fits the weights by coordinate descent from zero. Throws on empty input, a NaN or infinity in
   /// `x` or `y`, mismatched lengths, or an out-of-range hyperparameter.
   public func fit(_ x: Matrix, _ y: [Double]) throws(LearnError) -> Model {
@@ -122,11 +128,11 @@ extension CoordinateDescentConfiguration {
   /// The table in scikit-learn's order: `alpha`, then `mixing` (ElasticNet's `l1Ratio` row), then
   /// `fitIntercept`, `precompute`, `maxIterations`, `tolerance`, `positive`, `seed`, `selection`.
   static func coordinateDescentRows(mixing: [Hyperparameter<Self>] = []) -> [Hyperparameter<Self>] {
-    [.double("alpha", \Self.alpha, .nonNegative)] + mixing + [
+    [.double("alpha", \Self.alpha, .nonNegative, log: true)] + mixing + [
       .bool("fitIntercept", \Self.fitIntercept),
       .choice("precompute", \Self.precompute),
       .int("maxIterations", \Self.maxIterations, 1...Int.max),
-      .double("tolerance", \Self.tolerance, .nonNegative),
+      .double("tolerance", \Self.tolerance, .nonNegative, log: true),
       .bool("positive", \Self.positive),
       .seed("seed", \Self.seed),
       .choice("selection", \Self.selection),

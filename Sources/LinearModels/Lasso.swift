@@ -53,6 +53,10 @@ public struct Lasso: Estimator, CoordinateDescentConfiguration, Sendable {
   /// `tolerance` in [0, ∞), `positive`, `seed`, `selection`.
   public static let hyperparameters: [Hyperparameter<Lasso>] = coordinateDescentRows()
 
+  /// `alpha` log-uniform in [1e-4, 1e2], as for ``Ridge`` (scikit-learn's `LassoCV` spans three
+  /// decades below the data's largest useful alpha; this fixed range covers standardised data).
+  public static let defaultSearchSpace: [String: Distribution] = ["alpha": .logUniform(1e-4, 1e2)]
+
   /// The L1 share of the penalty: always 1.
   var l1Ratio: Double { 1 }
 

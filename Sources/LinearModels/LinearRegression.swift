@@ -26,8 +26,12 @@ public struct LinearRegression: Estimator, Sendable {
   /// The hyperparameter table: `fitIntercept`, `tolerance` in [0, ∞).
   public static let hyperparameters: [Hyperparameter<LinearRegression>] = [
     .bool("fitIntercept", \.fitIntercept),
-    .double("tolerance", \.tolerance, .nonNegative),
+    .double("tolerance", \.tolerance, .nonNegative, log: true),
   ]
+
+  /// `fitIntercept`: ordinary least squares has nothing else to tune (scikit-learn's
+  /// `LinearRegression` has no regularisation; `tolerance` only guards rank decisions).
+  public static let defaultSearchSpace: [String: Distribution] = ["fitIntercept": .choice([true, false])]
 
   /// Fits by least squares. Throws on empty input, a NaN or infinity in `x` or `y`, or mismatched
   /// lengths.

@@ -58,12 +58,16 @@ public struct LogisticRegression: Estimator, Sendable {
   /// `classWeight` (written as `"uniform"`, `"balanced"`, or `"label:weight,label:weight"`).
   public static let hyperparameters: [Hyperparameter<LogisticRegression>] = [
     .choice("penalty", \.penalty),
-    .double("c", \.c, .positive),
+    .double("c", \.c, .positive, log: true),
     .bool("fitIntercept", \.fitIntercept),
     .int("maxIterations", \.maxIterations, 0...Int.max),
-    .double("tolerance", \.tolerance, .nonNegative),
+    .double("tolerance", \.tolerance, .nonNegative, log: true),
     classWeightHyperparameter,
   ]
+
+  /// `c` log-uniform in [1e-4, 1e4]: the range of scikit-learn's `LogisticRegressionCV`, whose
+  /// default grid is `np.logspace(-4, 4, 10)`.
+  public static let defaultSearchSpace: [String: Distribution] = ["c": .logUniform(1e-4, 1e4)]
 
   /// The `classWeight` row: reads and writes ``ClassWeight`` as a string.
   static let classWeightHyperparameter = Hyperparameter<LogisticRegression>(

@@ -40,10 +40,14 @@ public struct Ridge: Estimator, Sendable {
 
   /// The hyperparameter table: `alpha` in [0, ∞), `fitIntercept`, `solver`.
   public static let hyperparameters: [Hyperparameter<Ridge>] = [
-    .double("alpha", \.alpha, .nonNegative),
+    .double("alpha", \.alpha, .nonNegative, log: true),
     .bool("fitIntercept", \.fitIntercept),
     .choice("solver", \.solver),
   ]
+
+  /// `alpha` log-uniform in [1e-4, 1e2]: the span of auto-sklearn's ridge space (1e-5 … 10) and
+  /// of the alphas of scikit-learn's `RidgeCV` examples, widened to the strong-penalty side.
+  public static let defaultSearchSpace: [String: Distribution] = ["alpha": .logUniform(1e-4, 1e2)]
 
   /// Fits the weights. Throws on empty input, a NaN or infinity in `x` or `y`, mismatched lengths,
   /// a negative `alpha`, or (with the `cholesky` solver) a singular system.

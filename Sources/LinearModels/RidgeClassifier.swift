@@ -32,7 +32,7 @@ public struct RidgeClassifier: Estimator, Sendable {
 
   /// The hyperparameter table: `alpha` in [0, ∞), `fitIntercept`, `solver`, `classWeight`.
   public static let hyperparameters: [Hyperparameter<RidgeClassifier>] = [
-    .double("alpha", \.alpha, .nonNegative),
+    .double("alpha", \.alpha, .nonNegative, log: true),
     .bool("fitIntercept", \.fitIntercept),
     .choice("solver", \.solver),
     Hyperparameter(
@@ -48,6 +48,9 @@ public struct RidgeClassifier: Estimator, Sendable {
       }
     },
   ]
+
+  /// `alpha` log-uniform in [1e-4, 1e2], as for ``Ridge``.
+  public static let defaultSearchSpace: [String: Distribution] = ["alpha": .logUniform(1e-4, 1e2)]
 
   /// Fits one ridge regression per binarised target. Throws on empty input, a NaN or infinity in
   /// `x`, mismatched lengths, a single class, a bad class weight, or (with the `cholesky` solver) a

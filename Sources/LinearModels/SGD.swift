@@ -257,21 +257,31 @@ extension SGDConfiguration {
     [
       .choice("loss", \Self.loss),
       .choice("penalty", \Self.penalty),
-      .double("alpha", \Self.alpha, .nonNegative),
+      .double("alpha", \Self.alpha, .nonNegative, log: true),
       .double("l1Ratio", \Self.l1Ratio, .unitInterval),
       .bool("fitIntercept", \Self.fitIntercept),
       .int("maxIterations", \Self.maxIterations, 1...Int.max),
-      .optionalDouble("tolerance", \Self.tolerance, .nonNegative),
+      .optionalDouble("tolerance", \Self.tolerance, .nonNegative, log: true),
       .bool("shuffle", \Self.shuffle),
-      .double("epsilon", \Self.epsilon, .nonNegative),
+      .double("epsilon", \Self.epsilon, .nonNegative, log: true),
       .seed("seed", \Self.seed),
       .choice("learningRate", \Self.learningRate),
-      .double("eta0", \Self.eta0, .positive),
+      .double("eta0", \Self.eta0, .positive, log: true),
       .double("powerT", \Self.powerT, .nonNegative),
       .bool("earlyStopping", \Self.earlyStopping),
       .double("validationFraction", \Self.validationFraction,
               RealDomain(lower: 0, upper: 1, lowerClosed: false, upperClosed: false)),
       .int("nIterNoChange", \Self.nIterNoChange, 1...Int.max),
+    ]
+  }
+
+  /// The default search space of both estimators: `loss` among `losses`, `penalty` one of `l2`,
+  /// `l1`, `elasticnet`, `alpha` log-uniform in [1e-6, 1e-1] (above 0, so the `optimal` schedule
+  /// is always valid), `l1Ratio` uniform in [0, 1].
+  static func sgdSearchSpace(losses: [ParameterValue]) -> [String: Distribution] {
+    [
+      "loss": .choice(losses), "penalty": .choice(["l2", "l1", "elasticnet"]),
+      "alpha": .logUniform(1e-6, 1e-1), "l1Ratio": .uniform(0, 1),
     ]
   }
 

@@ -106,6 +106,13 @@ public struct SGDClassifier: IncrementallyTrainable, SGDConfiguration, Sendable 
   public static let hyperparameters: [Hyperparameter<SGDClassifier>] =
     sharedRows + [sgdClassWeightHyperparameter("classWeight", \.classWeight), averageRow]
 
+  /// auto-sklearn's SGD space, narrowed: `loss` one of `hinge`, `log_loss`, `modified_huber`,
+  /// `squared_hinge`, `perceptron`; `penalty` one of `l2`, `l1`, `elasticnet`; `alpha`
+  /// log-uniform in [1e-6, 1e-1] (scikit-learn's default 1e-4 in the middle); `l1Ratio` uniform in
+  /// [0, 1] (used by `elasticnet` only).
+  public static let defaultSearchSpace: [String: Distribution] =
+    sgdSearchSpace(losses: ["hinge", "log_loss", "modified_huber", "squared_hinge", "perceptron"])
+
   /// Trains one binary problem per class (one in all for two classes) for up to ``maxIterations``
   /// epochs. Throws on invalid hyperparameters, bad input or a single class.
   public func fit(_ x: Matrix, _ y: [Int]) throws(LearnError) -> Model {

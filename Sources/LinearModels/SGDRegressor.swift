@@ -89,6 +89,11 @@ public struct SGDRegressor: IncrementallyTrainable, SGDConfiguration, Sendable {
   /// The hyperparameter table, with scikit-learn's valid ranges.
   public static let hyperparameters: [Hyperparameter<SGDRegressor>] = sharedRows + [averageRow]
 
+  /// As ``SGDClassifier``'s, with the regression losses: `loss` one of `squared_error`, `huber`,
+  /// `epsilon_insensitive`, `squared_epsilon_insensitive` (auto-sklearn's SGD regressor space).
+  public static let defaultSearchSpace: [String: Distribution] =
+    sgdSearchSpace(losses: ["squared_error", "huber", "epsilon_insensitive", "squared_epsilon_insensitive"])
+
   /// Trains for up to ``maxIterations`` epochs. Throws on invalid hyperparameters or bad input.
   public func fit(_ x: Matrix, _ y: [Double]) throws(LearnError) -> Model {
     try validate()

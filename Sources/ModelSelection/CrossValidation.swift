@@ -82,22 +82,93 @@ func inOriginalRows<T>(_ rows: [Int], _ body: () throws -> T) throws -> T {
   }
 }
 
-/// Fits `estimator` on rows `train` and scores it with every scorer on rows `test` (and `train`
-/// when asked).
+/// Fits `estimator` on rows `train` (or continues `parent` for `units` more units) and scores it
+/// with every scorer on rows `test`, and on `train` when asked: the one fit-and-score path of
+/// cross-validation, curves and searches.
 func fitAndScore<E: Estimator>(
   _ estimator: E, _ x: Matrix, _ y: [E.Target], train: [Int], test: [Int], scorers: [Scorer],
-  scoreTrain: Bool, keepModel: Bool
+  scoreTrain: Bool, keepModel: Bool, parent: E.Fitted? = nil, units: Int = 0
 ) throws -> FoldOutcome<E.Fitted> {
-  let (model, fitTime) = try timed { try inOriginalRows(train) { try estimator.fit(x.rows(at: train), train.map { y[$0] }) } }
+  let xTrain = x.rows(at: train), yTrain = train.map { y[$0] }
+  let (model, fitTime) = try timed { () throws -> E.Fitted in
+    try inOriginalRows(train) {
+      guard let parent else { return try estimator.fit(xTrain, yTrain) }
+      return try continueTraining(estimator, parent, xTrain, yTrain, units: units)
+    }
+  }
   let xTest = x.rows(at: test), yTest = test.map { y[$0] }
   let (testScores, scoreTime) = try timed { try inOriginalRows(test) { try scorers.map { try $0.score(model, xTest, yTest) } } }
-  var trainScores: [Double] = []
-  if scoreTrain {
-    let xTrain = x.rows(at: train), yTrain = train.map { y[$0] }
-    trainScores = try scorers.map { try $0.score(model, xTrain, yTrain) }
+  let trainScores = scoreTrain ? try scorers.map { try $0.score(model, xTrain, yTrain) } : []
+  return FoldOutcome(test: testScores, train: trainScores, fitTime: fitTime, scoreTime: scoreTime, model: keepModel ? model : nil)
+}
+
+/// `estimator.continued(parent, …)` for an estimator known only to be an `Estimator`.
+private func continueTraining<E: Estimator>(_ estimator: E, _ parent: E.Fitted, _ x: Matrix, _ y: [E.Target], units: Int) throws -> E.Fitted {
+  guard let incremental = estimator as? any IncrementallyTrainable else {
+    throw LearnError.invalidArgument(name: "continuing", reason: "\(E.estimatorName) cannot continue training")
   }
-  return FoldOutcome(test: testScores, train: trainScores, fitTime: fitTime, scoreTime: scoreTime,
-                     model: keepModel ? model : nil)
+  func open<T: IncrementallyTrainable>(_ estimator: T) throws -> E.Fitted {
+    guard let model = parent as? T.Fitted, let targets = y as? [T.Target], let result = try estimator.continued(model, on: x, targets, budget: units) as? E.Fitted else {
+      throw LearnError.invalidArgument(name: "continuing", reason: "the parent model does not belong to \(T.estimatorName)")
+    }
+    return result
+  }
+  return try open(incremental)
+}
+
+/// The folds of one evaluation gathered per metric, after failures have taken the error score.
+struct FoldTable<Model: Predictor> {
+  var test: [String: [Double]] = [:]
+  var train: [String: [Double]] = [:]
+  var fitTimes: [Double] = []
+  var scoreTimes: [Double] = []
+  var models: [Model] = []
+  /// The reason each failed fold failed, by fold.
+  var failures: [Int: String] = [:]
+  /// The first failed fold's error.
+  var firstError: (any Error)?
+
+  /// The first failure's reason, when a fold failed.
+  var failure: String? { failures.keys.min().map { failures[$0]! } }
+}
+
+/// Gathers fold outcomes by metric. A fold that threw, or whose scores are not all finite, has
+/// failed: its scores become the `errorScore` value, or with `.raise` its error is thrown (the
+/// lowest failed fold's). A non-finite score is never kept: it would rank as a number.
+func gatherFolds<Model>(
+  _ outcomes: [Result<FoldOutcome<Model>, any Error>], metrics: [String], returnTrainScore: Bool, errorScore: ErrorScore
+) throws -> FoldTable<Model> {
+  var table = FoldTable<Model>()
+  for (k, outcome) in outcomes.enumerated() {
+    var error: (any Error)?
+    switch outcome {
+    case .success(let fold):
+      if let bad = metrics.indices.first(where: { !fold.test[$0].isFinite }) {
+        error = LearnError.invalidArgument(name: "scoring", reason: "the \(metrics[bad]) score of fold \(k) is not finite (\(fold.test[bad]))")
+        break
+      }
+      for (s, name) in metrics.enumerated() {
+        table.test[name, default: []].append(fold.test[s])
+        if returnTrainScore { table.train[name, default: []].append(fold.train[s]) }
+      }
+      table.fitTimes.append(fold.fitTime)
+      table.scoreTimes.append(fold.scoreTime)
+      if let model = fold.model { table.models.append(model) }
+    case .failure(let thrown):
+      error = thrown
+    }
+    guard let error else { continue }
+    guard case .value(let score) = errorScore else { throw error }
+    table.failures[k] = String(describing: error)
+    if table.firstError == nil { table.firstError = error }
+    for name in metrics {
+      table.test[name, default: []].append(score)
+      if returnTrainScore { table.train[name, default: []].append(score) }
+    }
+    table.fitTimes.append(0)
+    table.scoreTimes.append(0)
+  }
+  return table
 }
 
 /// Evaluates `estimator` by cross-validation with several scorers at once (scikit-learn's
@@ -129,37 +200,14 @@ public func crossValidate<E: Estimator>(
     try fitAndScore(estimator, x, y, train: folds[k].train, test: folds[k].test, scorers: scorers,
                     scoreTrain: returnTrainScore, keepModel: returnModels)
   }
-  var testScores: [String: [Double]] = [:], trainScores: [String: [Double]] = [:]
-  var fitTimes: [Double] = [], scoreTimes: [Double] = []
-  var models: [E.Fitted] = []
-  var failures: [Int: String] = [:]
-  for (k, outcome) in outcomes.enumerated() {
-    switch outcome {
-    case .success(let fold):
-      for (s, name) in names.enumerated() {
-        testScores[name, default: []].append(fold.test[s])
-        if returnTrainScore { trainScores[name, default: []].append(fold.train[s]) }
-      }
-      fitTimes.append(fold.fitTime)
-      scoreTimes.append(fold.scoreTime)
-      if let model = fold.model { models.append(model) }
-    case .failure(let error):
-      guard case .value(let score) = errorScore else { throw error }
-      failures[k] = String(describing: error)
-      for name in names {
-        testScores[name, default: []].append(score)
-        if returnTrainScore { trainScores[name, default: []].append(score) }
-      }
-      fitTimes.append(0)
-      scoreTimes.append(0)
-    }
-  }
-  if failures.count == folds.count {
+  let table = try gatherFolds(outcomes, metrics: names, returnTrainScore: returnTrainScore, errorScore: errorScore)
+  if table.failures.count == folds.count {
     throw LearnError.invalidArgument(
-      name: "estimator", reason: "every fold failed; the first: \(failures[0] ?? "unknown")")
+      name: "estimator", reason: "every fold failed; the first: \(table.failure ?? "unknown")")
   }
-  return CrossValidationResult(folds: folds, scorerNames: names, testScores: testScores, trainScores: trainScores,
-                               fitTimes: fitTimes, scoreTimes: scoreTimes, models: models, failures: failures)
+  return CrossValidationResult(folds: folds, scorerNames: names, testScores: table.test, trainScores: table.train,
+                               fitTimes: table.fitTimes, scoreTimes: table.scoreTimes, models: table.models,
+                               failures: table.failures)
 }
 
 /// Scores of `estimator` on each fold with one scorer (scikit-learn's `cross_val_score`).

@@ -107,6 +107,12 @@ public struct MLPClassifier: IncrementallyTrainable, PerceptronConfiguration, Se
   /// `epsilon` (0, inf), `nIterNoChange` [1, inf), `maxFun` [1, inf).
   public static let hyperparameters: [Hyperparameter<MLPClassifier>] = perceptronHyperparameters
 
+  /// The reference tuning task of the design (the classic hyperopt/Hyperband MLP example):
+  /// `learningRateInit` log-uniform in [1e-3, 1e-1], `hiddenLayerSizes` one of (32), (64), (128),
+  /// (256), (32, 32), (64, 64), (128, 128), (256, 256), `alpha` log-uniform in [1e-4, 1e-2], and
+  /// `activation` one of `identity`, `logistic`, `tanh`, `relu`.
+  public static let defaultSearchSpace: [String: Distribution] = perceptronSearchSpace
+
   /// Trains from Glorot-uniform weights drawn from ``seed``.
   public func fit(_ x: Matrix, _ y: [Int]) throws(LearnError) -> Model {
     try fit(x, y, initialLayers: nil)

@@ -37,31 +37,43 @@ extension PerceptronConfiguration {
       layerSizes("hiddenLayerSizes", \Self.hiddenLayerSizes),
       .choice("activation", \Self.activation),
       .choice("solver", \Self.solver),
-      .double("alpha", \Self.alpha, .nonNegative),
-      .optionalInt("batchSize", \Self.batchSize, 1...Int.max),
+      .double("alpha", \Self.alpha, .nonNegative, log: true),
+      .optionalInt("batchSize", \Self.batchSize, 1...Int.max, log: true),
       .choice("learningRate", \Self.learningRate),
-      .double("learningRateInit", \Self.learningRateInit, .positive),
+      .double("learningRateInit", \Self.learningRateInit, .positive, log: true),
       .double("powerT", \Self.powerT, .nonNegative),
       .int("maxIterations", \Self.maxIterations, 1...Int.max),
       .bool("shuffle", \Self.shuffle),
       .seed("seed", \Self.seed),
-      .double("tolerance", \Self.tolerance, .nonNegative),
+      .double("tolerance", \Self.tolerance, .nonNegative, log: true),
       .double("momentum", \Self.momentum, .unitInterval),
       .bool("nesterovsMomentum", \Self.nesterovsMomentum),
       .bool("earlyStopping", \Self.earlyStopping),
       .double("validationFraction", \Self.validationFraction, halfOpenUnit),
       .double("beta1", \Self.beta1, halfOpenUnit),
       .double("beta2", \Self.beta2, halfOpenUnit),
-      .double("epsilon", \Self.epsilon, .positive),
+      .double("epsilon", \Self.epsilon, .positive, log: true),
       .int("nIterNoChange", \Self.nIterNoChange, 1...Int.max),
       .int("maxFun", \Self.maxFun, 1...Int.max),
+    ]
+  }
+
+  /// The default search space of both perceptrons (see ``MLPClassifier/defaultSearchSpace``).
+  static var perceptronSearchSpace: [String: Distribution] {
+    [
+      "learningRateInit": .logUniform(1e-3, 1e-1),
+      "hiddenLayerSizes": .choice([[32], [64], [128], [256], [32, 32], [64, 64], [128, 128], [256, 256]]),
+      "alpha": .logUniform(1e-4, 1e-2),
+      "activation": .choice(["identity", "logistic", "tanh", "relu"]),
     ]
   }
 
   /// A non-empty list of positive layer widths, read and written as `.ints` (a single `.int` is
   /// taken as one layer, as scikit-learn takes `hidden_layer_sizes=64`).
   static func layerSizes(_ name: String, _ path: WritableKeyPath<Self, [Int]> & Sendable) -> Hyperparameter<Self> {
-    Hyperparameter(name: name, expected: "a non-empty list of positive ints", read: { .ints($0[keyPath: path]) }) {
+    Hyperparameter(name: name, expected: "a non-empty list of positive ints",
+                   domain: .integerLists(element: 1...Int.max, count: 1...Int.max),
+                   read: { .ints($0[keyPath: path]) }) {
       (model, value) throws(HyperparameterRejection) in
       let sizes: [Int]
       switch value {

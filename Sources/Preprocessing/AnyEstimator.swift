@@ -32,6 +32,9 @@ public struct AnyEstimator<Target: Sendable>: Estimator {
   /// The wrapped estimator's rows, reading and writing through the wrapper.
   public var hyperparameterTable: [Hyperparameter<AnyEstimator>] { rows(base) }
 
+  /// The wrapped estimator's default search space, under the same names.
+  public var defaultSearchSpace: [String: Distribution] { base.defaultSearchSpace }
+
   /// The wrapped type's ``LearnCore/Tunable/stepName`` (`"svc"`).
   public var stepName: String { Self.stepName(of: base) }
 

@@ -22,6 +22,9 @@ public struct AnyTransformer: Transformer {
   /// The wrapped transformer's rows, reading and writing through the wrapper.
   public var hyperparameterTable: [Hyperparameter<AnyTransformer>] { Self.rows(of: base) }
 
+  /// The wrapped transformer's default search space, under the same names.
+  public var defaultSearchSpace: [String: Distribution] { base.defaultSearchSpace }
+
   /// The wrapped type's ``LearnCore/Tunable/stepName``.
   public var stepName: String { Self.stepName(of: base) }
 

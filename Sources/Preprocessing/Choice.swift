@@ -58,6 +58,12 @@ public struct EstimatorChoice<Target: Sendable>: Estimator {
     Alternatives.table("estimator", names: names, chosen: \.chosen, alternatives) { \.alternatives[$0] }
   }
 
+  /// `estimator` over every alternative's name, then each alternative's default space prefixed by
+  /// its name: a search compares the models, each over its own ranges.
+  public var defaultSearchSpace: [String: Distribution] {
+    Alternatives.searchSpace("estimator", names: names, alternatives)
+  }
+
   /// The chosen alternative (the first when ``chosen`` names none, which `fit` refuses).
   public var chosenEstimator: AnyEstimator<Target> { alternatives[names.firstIndex(of: chosen) ?? 0] }
 
@@ -125,6 +131,12 @@ public struct TransformerChoice: Transformer {
   /// `transformer` (one of ``names``), then each alternative's hyperparameters prefixed by its name.
   public var hyperparameterTable: [Hyperparameter<TransformerChoice>] {
     Alternatives.table("transformer", names: names, chosen: \.chosen, alternatives) { \.alternatives[$0] }
+  }
+
+  /// `transformer` over every alternative's name, then each alternative's default space prefixed
+  /// by its name.
+  public var defaultSearchSpace: [String: Distribution] {
+    Alternatives.searchSpace("transformer", names: names, alternatives)
   }
 
   /// The chosen alternative (the first when ``chosen`` names none, which `fit` refuses).
@@ -199,7 +211,10 @@ enum Alternatives {
     path: (Int) -> WritableKeyPath<Choice, Element> & Sendable
   ) -> [Hyperparameter<Choice>] {
     var rows = [
-      Hyperparameter<Choice>(name: selector, expected: describe(names), read: { .string($0[keyPath: chosen]) }) {
+      Hyperparameter<Choice>(
+        name: selector, expected: describe(names), domain: .choices(names.map(ParameterValue.string)),
+        read: { .string($0[keyPath: chosen]) }
+      ) {
         (choice, value) throws(HyperparameterRejection) in
         guard case .string(let name) = value, names.contains(name) else { throw HyperparameterRejection(value) }
         choice[keyPath: chosen] = name
@@ -209,6 +224,18 @@ enum Alternatives {
       rows += alternatives[index].hyperparameterTable.map { $0.lifted(prefix: names[index], through: path(index)) }
     }
     return rows
+  }
+
+  /// A choice's default space: the selector over every name, then each alternative's space
+  /// prefixed by its name.
+  static func searchSpace<Element: Tunable>(
+    _ selector: String, names: [String], _ alternatives: [Element]
+  ) -> [String: Distribution] {
+    var space: [String: Distribution] = [selector: .choice(names.map(ParameterValue.string))]
+    for (name, alternative) in zip(names, alternatives) {
+      space.merge(alternative.defaultSearchSpace(prefixedWith: name)) { $1 }
+    }
+    return space
   }
 
   /// `<kind>[<name>: <structure>, …]`.

@@ -74,6 +74,13 @@ public struct ColumnTransformer: Transformer {
     return rows
   }
 
+  /// Every part's default search space, prefixed with the part's name (`remainder` is not searched).
+  public var defaultSearchSpace: [String: Distribution] {
+    var space: [String: Distribution] = [:]
+    for part in parts { space.merge(part.transformer.defaultSearchSpace(prefixedWith: part.name)) { $1 } }
+    return space
+  }
+
   /// `ColumnTransformer[<part>: <structure> on <columns>, …]`: the columns are part of the
   /// configuration without being hyperparameters.
   public var structureDescription: String {

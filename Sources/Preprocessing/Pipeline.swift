@@ -81,6 +81,14 @@ public struct Pipeline<Final: Estimator>: Estimator {
     return rows
   }
 
+  /// Every step's default search space, prefixed with the step's name, then the final estimator's
+  /// (`"mlpclassifier.alpha"`): the same names as ``hyperparameterTable``.
+  public var defaultSearchSpace: [String: Distribution] {
+    var space = final.defaultSearchSpace(prefixedWith: finalName)
+    for step in steps { space.merge(step.transformer.defaultSearchSpace(prefixedWith: step.name)) { $1 } }
+    return space
+  }
+
   /// `Pipeline[<step>: <structure>, …, <final>: <structure>]`.
   public var structureDescription: String {
     let parts = steps.map { "\($0.name): \($0.transformer.structureDescription)" }

@@ -36,6 +36,12 @@ public struct PolynomialFeatures: Transformer {
     .bool("includeBias", \.includeBias),
   ]
 
+  /// `degree` in 1 … 3 and `interactionOnly`: auto-sklearn's polynomial preprocessing space
+  /// (degree 2 … 3, interaction-only or not), with degree 1 (no expansion) as the baseline.
+  public static let defaultSearchSpace: [String: Distribution] = [
+    "degree": .int(1, 3), "interactionOnly": .choice([false, true]),
+  ]
+
   /// The table's checks plus those that relate two hyperparameters.
   func validateAll() throws(LearnError) {
     try validateHyperparameters()

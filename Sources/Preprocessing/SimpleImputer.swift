@@ -52,6 +52,12 @@ public struct SimpleImputer: Transformer {
     .bool("addIndicator", \.addIndicator),
   ]
 
+  /// `strategy` one of `mean`, `median`, `most_frequent`: auto-sklearn's imputation choices
+  /// (`constant` needs a `fillValue` chosen for the data).
+  public static let defaultSearchSpace: [String: Distribution] = [
+    "strategy": .choice(["mean", "median", "most_frequent"]),
+  ]
+
   /// Computes each column's statistic from its observed (non-NaN) values. Throws on an empty `x`
   /// or an infinity in it.
   public func fit(_ x: Matrix) throws(LearnError) -> Fitted {

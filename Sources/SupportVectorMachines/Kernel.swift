@@ -67,7 +67,8 @@ public enum Gamma: Sendable, Hashable, CustomStringConvertible {
 extension Hyperparameter {
   /// The `gamma` row: `"scale"`, `"auto"` or a number in [0, inf) (scikit-learn's constraint).
   static func kernelSVMGamma(_ name: String, _ path: WritableKeyPath<Model, Gamma> & Sendable) -> Self {
-    Self(name: name, expected: "\"scale\", \"auto\" or a float in [0.0, inf)", read: { model in
+    Self(name: name, expected: "\"scale\", \"auto\" or a float in [0.0, inf)",
+         domain: .oneOf([.choices(["scale", "auto"]), .real(.nonNegative, log: true)]), read: { model in
       switch model[keyPath: path] {
       case .scale: return .string("scale")
       case .auto: return .string("auto")
@@ -87,7 +88,8 @@ extension Hyperparameter {
   /// The `maxIterations` row: a limit in [0, inf), or none (scikit-learn's `-1`, which is also
   /// accepted and stored as none) for no limit other than the solver's safety cap.
   static func kernelSVMMaxIterations(_ name: String, _ path: WritableKeyPath<Model, Int?> & Sendable) -> Self {
-    Self(name: name, expected: "an int in [0, inf), -1 or none", read: { model in
+    Self(name: name, expected: "an int in [0, inf), -1 or none", domain: .optional(.integers(0...Int.max, log: false)),
+         read: { model in
       model[keyPath: path].map(ParameterValue.int) ?? .none
     }) { (model, value) throws(HyperparameterRejection) in
       if value == .none { model[keyPath: path] = nil; return }
@@ -96,6 +98,12 @@ extension Hyperparameter {
     }
   }
 }
+
+/// The default search space of ``SVC`` and ``SVR`` (see ``SVC/defaultSearchSpace``).
+let kernelSVMSearchSpace: [String: Distribution] = [
+  "c": .logUniform(1e-3, 1e3), "gamma": .logUniform(1e-4, 1e1),
+  "kernel": .choice(["rbf", "linear", "poly", "sigmoid"]), "degree": .int(2, 5),
+]
 
 /// A kernel with its coefficients resolved: what the solver and the fitted models evaluate.
 struct KernelFunction: Sendable, Hashable {

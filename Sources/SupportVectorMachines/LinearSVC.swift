@@ -131,6 +131,7 @@ public struct LinearSVC: Estimator, Sendable {
     .choice("penalty", \.penalty),
     .choice("loss", \.loss),
     Hyperparameter(name: "dual", expected: "\"auto\", \"dual\", \"primal\" or a bool",
+                   domain: .choices(Formulation.allCases.map { .string($0.rawValue) }),
                    read: { .string($0.dual.rawValue) }) { (model, value) throws(HyperparameterRejection) in
       switch value {
       case .bool(let isDual): model.dual = isDual ? .dual : .primal
@@ -140,8 +141,8 @@ public struct LinearSVC: Estimator, Sendable {
       default: throw HyperparameterRejection(value)
       }
     },
-    .double("tolerance", \.tolerance, .positive),
-    .double("c", \.c, .positive),
+    .double("tolerance", \.tolerance, .positive, log: true),
+    .double("c", \.c, .positive, log: true),
     .choice("multiClass", \.multiClass),
     .bool("fitIntercept", \.fitIntercept),
     .double("interceptScaling", \.interceptScaling, .positive),
@@ -153,6 +154,11 @@ public struct LinearSVC: Estimator, Sendable {
     .int("maxIterations", \.maxIterations, 0...Int.max),
     .seed("seed", \.seed),
   ]
+
+  /// `c` log-uniform in [1e-3, 1e3], as for ``SVC``. `penalty`, `loss` and `dual` are left out:
+  /// some of their combinations are refused at fit time (scikit-learn's too), so a search over
+  /// them needs a conditional space.
+  public static let defaultSearchSpace: [String: Distribution] = ["c": .logUniform(1e-3, 1e3)]
 
   /// The solver `fit` runs on data with `sampleCount` rows and `featureCount` columns; throws
   /// ``LearnError/invalidHyperparameter(name:estimator:expected:got:)`` for the combinations

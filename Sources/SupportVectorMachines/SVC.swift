@@ -93,14 +93,14 @@ public struct SVC: Estimator, Sendable {
   /// (0, inf), `cacheSizeMB` (0, inf), `classWeight` (none, "balanced" or "label:weight,…"),
   /// `maxIterations` ([0, inf), −1 or none), `decisionFunctionShape`, `breakTies`, `seed`.
   public static let hyperparameters: [Hyperparameter<SVC>] = [
-    .double("c", \.c, .positive),
+    .double("c", \.c, .positive, log: true),
     .choice("kernel", \.kernel),
     .int("degree", \.degree, 1...Int.max),
     .kernelSVMGamma("gamma", \.gamma),
     .double("coef0", \.coef0),
     .bool("shrinking", \.shrinking),
     .bool("probability", \.probability),
-    .double("tolerance", \.tolerance, .positive),
+    .double("tolerance", \.tolerance, .positive, log: true),
     .double("cacheSizeMB", \.cacheSizeMB, .positive),
     classWeightParameter("classWeight", \.classWeight),
     .kernelSVMMaxIterations("maxIterations", \.maxIterations),
@@ -108,6 +108,11 @@ public struct SVC: Estimator, Sendable {
     .bool("breakTies", \.breakTies),
     .seed("seed", \.seed),
   ]
+
+  /// The ranges of scikit-learn's SVM guides and auto-sklearn's `libsvm_svc` space: `c`
+  /// log-uniform in [1e-3, 1e3], `gamma` log-uniform in [1e-4, 1e1], `kernel` any of `rbf`,
+  /// `linear`, `poly`, `sigmoid`, and `degree` in 2 … 5 (auto-sklearn's; used by `poly` only).
+  public static let defaultSearchSpace: [String: Distribution] = kernelSVMSearchSpace
 
   /// The settings the binary problems share.
   struct SolverSettings: Sendable {

@@ -67,13 +67,18 @@ public struct SVR: Estimator, Sendable {
     .int("degree", \.degree, 1...Int.max),
     .kernelSVMGamma("gamma", \.gamma),
     .double("coef0", \.coef0),
-    .double("tolerance", \.tolerance, .positive),
-    .double("c", \.c, .positive),
-    .double("epsilon", \.epsilon, .nonNegative),
+    .double("tolerance", \.tolerance, .positive, log: true),
+    .double("c", \.c, .positive, log: true),
+    .double("epsilon", \.epsilon, .nonNegative, log: true),
     .bool("shrinking", \.shrinking),
     .double("cacheSizeMB", \.cacheSizeMB, .positive),
     .kernelSVMMaxIterations("maxIterations", \.maxIterations),
   ]
+
+  /// ``SVC``'s space (`c`, `gamma`, `kernel`, `degree`) plus `epsilon` log-uniform in
+  /// [1e-3, 1], auto-sklearn's `libsvm_svr` range.
+  public static let defaultSearchSpace: [String: Distribution] =
+    kernelSVMSearchSpace.merging(["epsilon": .logUniform(1e-3, 1)]) { $1 }
 
   /// Solves the ε-SVR dual. Throws on invalid hyperparameters and on non-finite or mismatched input.
   public func fit(_ x: Matrix, _ y: [Double]) throws(LearnError) -> Model {

@@ -70,6 +70,11 @@ public struct DecisionTreeClassifier: Estimator, Sendable {
   public static let hyperparameters: [Hyperparameter<DecisionTreeClassifier>] =
     decisionTreeRows(classWeight: \.classWeight)
 
+  /// auto-sklearn's decision-tree space with an explicit depth: `criterion` `gini` or `entropy`,
+  /// `maxDepth` in 1 … 20, `minSamplesSplit` in 2 … 20, `minSamplesLeaf` in 1 … 20.
+  public static let defaultSearchSpace: [String: Distribution] =
+    decisionTreeSearchSpace(criteria: ["gini", "entropy"])
+
   /// Fits the tree to `x` and labels `y`.
   public func fit(_ x: Matrix, _ y: [Int]) throws(LearnError) -> Model {
     try fit(x, y, sampleWeights: nil)

@@ -53,6 +53,10 @@ public struct DecisionTreeRegressor: Estimator, Sendable {
   /// The hyperparameter table: the classifier's without `classWeight`, with the regression criteria.
   public static let hyperparameters: [Hyperparameter<DecisionTreeRegressor>] = decisionTreeRows()
 
+  /// As ``DecisionTreeClassifier``'s, with `criterion` `squared_error` or `absolute_error`.
+  public static let defaultSearchSpace: [String: Distribution] =
+    decisionTreeSearchSpace(criteria: ["squared_error", "absolute_error"])
+
   /// Fits the tree to `x` and targets `y`.
   public func fit(_ x: Matrix, _ y: [Double]) throws(LearnError) -> Model {
     try fit(x, y, sampleWeights: nil)

@@ -77,6 +77,11 @@ public struct RandomForestClassifier: IncrementallyTrainable, Sendable {
   public static let hyperparameters: [Hyperparameter<RandomForestClassifier>] =
     forestRows(classWeight: \.classWeight)
 
+  /// auto-sklearn's forest space: `nEstimators` log-uniform in 10 … 500, `criterion` `gini` or
+  /// `entropy`, `maxDepth` none, 5, 10 or 20, `minSamplesSplit` in 2 … 20, `minSamplesLeaf` in
+  /// 1 … 20, `maxFeatures` `sqrt`, `log2`, 0.5 or none (all).
+  public static let defaultSearchSpace: [String: Distribution] = forestSearchSpace(criteria: ["gini", "entropy"])
+
   /// The fitted model: a ``ForestClassifierModel``.
   public typealias Model = ForestClassifierModel
 

@@ -71,6 +71,11 @@ public struct RandomForestRegressor: IncrementallyTrainable, Sendable {
   /// `oobScore`, `maxSamples`, `ccpAlpha`, `seed`.
   public static let hyperparameters: [Hyperparameter<RandomForestRegressor>] = forestRows()
 
+  /// auto-sklearn's forest space: `nEstimators` log-uniform in 10 … 500, `maxDepth` none, 5, 10
+  /// or 20, `minSamplesSplit` in 2 … 20, `minSamplesLeaf` in 1 … 20, `maxFeatures` `sqrt`,
+  /// `log2`, 0.5 or none (all). `criterion` is left out: `absolute_error` is much slower to grow.
+  public static let defaultSearchSpace: [String: Distribution] = forestSearchSpace(criteria: nil)
+
   /// The fitted model: a ``ForestRegressorModel``.
   public typealias Model = ForestRegressorModel
 

@@ -79,6 +79,12 @@ extension TreeHyperparameters {
   /// The `seed` row.
   static var seedRow: Hyperparameter<Self> { .seed("seed", \Self.seed) }
 
+  /// The growth ranges every tree space shares (auto-sklearn's tree and forest spaces):
+  /// `minSamplesSplit` in 2 … 20 and `minSamplesLeaf` in 1 … 20.
+  static var growthSearchSpace: [String: Distribution] {
+    ["minSamplesSplit": .int(2, 20), "minSamplesLeaf": .int(1, 20)]
+  }
+
   /// The hyperparameters resolved for `rows × features` data (scikit-learn's
   /// `BaseDecisionTree._fit`): fractions become counts (`ceil`), `minSamplesSplit` is raised to
   /// `2 · minSamplesLeaf`, and `maxFeatures` is checked against the feature count.
@@ -126,6 +132,12 @@ extension DecisionTreeHyperparameters {
     [criterionRow, .choice("splitter", \Self.splitter)] + growthRows + [ccpAlphaRow] + classRows + [seedRow]
   }
 
+  /// A decision tree's default space: `criterion` among `criteria`, `maxDepth` in 1 … 20, and
+  /// the growth ranges.
+  static func decisionTreeSearchSpace(criteria: [ParameterValue]) -> [String: Distribution] {
+    growthSearchSpace.merging(["criterion": .choice(criteria), "maxDepth": .int(1, 20)]) { $1 }
+  }
+
   /// A copy without pruning (`ccpAlpha` 0), whose tree gives the cost-complexity pruning path.
   var unpruned: Self {
     var copy = self
@@ -161,10 +173,22 @@ extension ForestHyperparameters {
 
   /// The forest table with `classRows` between `maxSamples` and `ccpAlpha`.
   private static func forestRows(classRows: [Hyperparameter<Self>]) -> [Hyperparameter<Self>] {
-    [.int("nEstimators", \Self.nEstimators, 1...Int.max), criterionRow] + growthRows
+    [.int("nEstimators", \Self.nEstimators, 1...Int.max, log: true), criterionRow] + growthRows
       + [.bool("bootstrap", \Self.bootstrap), .bool("oobScore", \Self.oobScore),
          .optionalSampleCount("maxSamples", \Self.maxSamples)]
       + classRows + [ccpAlphaRow, seedRow]
+  }
+
+  /// A forest's default space: `nEstimators` log-uniform in 10 … 500, `criterion` among
+  /// `criteria` (left out when `nil`), `maxDepth` none (unlimited, scikit-learn's default), 5, 10
+  /// or 20, `maxFeatures` `sqrt`, `log2`, 0.5 or none (all features), and the growth ranges.
+  static func forestSearchSpace(criteria: [ParameterValue]?) -> [String: Distribution] {
+    var space = growthSearchSpace.merging([
+      "nEstimators": .logInt(10, 500), "maxDepth": .choice([.none, 5, 10, 20]),
+      "maxFeatures": .choice(["sqrt", "log2", 0.5, .none]),
+    ]) { $1 }
+    if let criteria { space["criterion"] = .choice(criteria) }
+    return space
   }
 
   /// How the forest samples and seeds its trees.

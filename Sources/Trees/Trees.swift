@@ -100,6 +100,7 @@ extension Hyperparameter {
     _ name: String, _ path: WritableKeyPath<Model, SampleCount> & Sendable, minimumCount: Int, fractions: RealDomain
   ) -> Self {
     Self(name: name, expected: "an int in [\(minimumCount), inf) or a float in \(fractions)",
+         domain: .oneOf([.integers(minimumCount...Int.max, log: false), .real(fractions, log: false)]),
          read: { model in
            switch model[keyPath: path] {
            case .count(let k): return .int(k)
@@ -117,6 +118,7 @@ extension Hyperparameter {
   /// An optional ``SampleCount`` row (scikit-learn's `max_samples`: none, an int ≥ 1 or a float > 0).
   static func optionalSampleCount(_ name: String, _ path: WritableKeyPath<Model, SampleCount?> & Sendable) -> Self {
     Self(name: name, expected: "none, an int in [1, inf) or a float in (0, inf)",
+         domain: .optional(.oneOf([.integers(1...Int.max, log: false), .real(.positive, log: false)])),
          read: { model in
            switch model[keyPath: path] {
            case nil: return .none
@@ -136,6 +138,8 @@ extension Hyperparameter {
   /// A ``MaxFeatures`` row: none or `"all"`, `"sqrt"`, `"log2"`, an int ≥ 1 or a float in (0, 1].
   static func maxFeatures(_ name: String, _ path: WritableKeyPath<Model, MaxFeatures> & Sendable) -> Self {
     Self(name: name, expected: "none, \"all\", \"sqrt\", \"log2\", an int in [1, inf) or a float in (0.0, 1.0]",
+         domain: .oneOf([.choices([.none, "sqrt", "log2"]), .integers(1...Int.max, log: false),
+                         .real(RealDomain(lower: 0, upper: 1, lowerClosed: false), log: false)]),
          read: { model in
            switch model[keyPath: path] {
            case .all: return .none

@@ -47,52 +47,65 @@ public struct Hyperparameter<Model>: Sendable {
   public let name: String
   /// What values are valid, in words, for error messages ("a float in (0, inf)").
   public let expected: String
+  /// What values are valid, for code: searches clip and perturb inside it and build distributions
+  /// from it. ``HyperparameterDomain/opaque`` for rows whose values cannot be described.
+  public let domain: HyperparameterDomain
   /// Reads the value from a model.
   public let read: @Sendable (Model) -> ParameterValue
   /// Validates and writes a value; throws a message-ready `expected`/`got` pair on failure.
   public let write: @Sendable (inout Model, ParameterValue) throws(HyperparameterRejection) -> Void
 
   /// A row from its parts; prefer the typed factories (`.double`, `.int`, `.bool`, `.choice`).
+  /// `domain` should describe the values `write` accepts whenever they can be described; it stays
+  /// ``HyperparameterDomain/opaque`` otherwise.
   public init(
-    name: String, expected: String, read: @escaping @Sendable (Model) -> ParameterValue,
+    name: String, expected: String, domain: HyperparameterDomain = .opaque,
+    read: @escaping @Sendable (Model) -> ParameterValue,
     write: @escaping @Sendable (inout Model, ParameterValue) throws(HyperparameterRejection) -> Void
   ) {
     self.name = name
     self.expected = expected
+    self.domain = domain
     self.read = read
     self.write = write
   }
 
   /// A real-valued hyperparameter stored at `path`, valid in `domain`. Integers are accepted.
+  /// `log` says the natural scale is logarithmic (regularisation strengths, learning rates).
   public static func double(
-    _ name: String, _ path: WritableKeyPath<Model, Double> & Sendable, _ domain: RealDomain = .any
+    _ name: String, _ path: WritableKeyPath<Model, Double> & Sendable, _ domain: RealDomain = .any, log: Bool = false
   ) -> Self {
     let expected = "a float in \(domain)"
-    return Self(name: name, expected: expected, read: { .double($0[keyPath: path]) }) {
+    return Self(name: name, expected: expected, domain: .real(domain, log: log), read: { .double($0[keyPath: path]) }) {
       (model, value) throws(HyperparameterRejection) in
       guard let v = value.doubleValue, domain.contains(v) else { throw HyperparameterRejection(value) }
       model[keyPath: path] = v
     }
   }
 
-  /// An integer hyperparameter stored at `path`, valid in `range`.
+  /// An integer hyperparameter stored at `path`, valid in `range`. `log` says the natural scale
+  /// is logarithmic (numbers of trees or iterations).
   public static func int(
-    _ name: String, _ path: WritableKeyPath<Model, Int> & Sendable, _ range: ClosedRange<Int> = Int.min...Int.max
+    _ name: String, _ path: WritableKeyPath<Model, Int> & Sendable, _ range: ClosedRange<Int> = Int.min...Int.max,
+    log: Bool = false
   ) -> Self {
-    let expected = "an int in \(describe(range))"
-    return Self(name: name, expected: expected, read: { .int($0[keyPath: path]) }) {
+    let expected = "an int in \(describeRange(range))"
+    return Self(name: name, expected: expected, domain: .integers(range, log: log), read: { .int($0[keyPath: path]) }) {
       (model, value) throws(HyperparameterRejection) in
       guard let v = value.intValue, range.contains(v) else { throw HyperparameterRejection(value) }
       model[keyPath: path] = v
     }
   }
 
-  /// An optional integer (scikit-learn's `int or None`), such as an unlimited depth.
+  /// An optional integer (scikit-learn's `int or None`), such as an unlimited depth; `log` as for
+  /// ``int(_:_:_:log:)``.
   public static func optionalInt(
-    _ name: String, _ path: WritableKeyPath<Model, Int?> & Sendable, _ range: ClosedRange<Int> = Int.min...Int.max
+    _ name: String, _ path: WritableKeyPath<Model, Int?> & Sendable, _ range: ClosedRange<Int> = Int.min...Int.max,
+    log: Bool = false
   ) -> Self {
-    let expected = "an int in \(describe(range)) or none"
-    return Self(name: name, expected: expected, read: { $0[keyPath: path].map(ParameterValue.int) ?? .none }) {
+    let expected = "an int in \(describeRange(range)) or none"
+    return Self(name: name, expected: expected, domain: .optional(.integers(range, log: log)),
+                read: { $0[keyPath: path].map(ParameterValue.int) ?? .none }) {
       (model, value) throws(HyperparameterRejection) in
       if value == .none { model[keyPath: path] = nil; return }
       guard let v = value.intValue, range.contains(v) else { throw HyperparameterRejection(value) }
@@ -100,12 +113,14 @@ public struct Hyperparameter<Model>: Sendable {
     }
   }
 
-  /// An optional real value (scikit-learn's `float or None`), valid in `domain` when present.
+  /// An optional real value (scikit-learn's `float or None`), valid in `domain` when present;
+  /// `log` as for ``double(_:_:_:log:)``.
   public static func optionalDouble(
-    _ name: String, _ path: WritableKeyPath<Model, Double?> & Sendable, _ domain: RealDomain = .any
+    _ name: String, _ path: WritableKeyPath<Model, Double?> & Sendable, _ domain: RealDomain = .any, log: Bool = false
   ) -> Self {
     let expected = "a float in \(domain) or none"
-    return Self(name: name, expected: expected, read: { $0[keyPath: path].map(ParameterValue.double) ?? .none }) {
+    return Self(name: name, expected: expected, domain: .optional(.real(domain, log: log)),
+                read: { $0[keyPath: path].map(ParameterValue.double) ?? .none }) {
       (model, value) throws(HyperparameterRejection) in
       if value == .none { model[keyPath: path] = nil; return }
       guard let v = value.doubleValue, domain.contains(v) else { throw HyperparameterRejection(value) }
@@ -117,7 +132,8 @@ public struct Hyperparameter<Model>: Sendable {
   /// generators. Read back as an `Int` with the same bits, so every `UInt64` seed round-trips
   /// (seeds from `SplitMix64.derive` often have the top bit set); writes accept any `Int`.
   public static func seed(_ name: String, _ path: WritableKeyPath<Model, UInt64> & Sendable) -> Self {
-    Self(name: name, expected: "an int (a 64-bit seed)", read: { .int(Int(bitPattern: UInt($0[keyPath: path]))) }) {
+    Self(name: name, expected: "an int (a 64-bit seed)", domain: .seed,
+         read: { .int(Int(bitPattern: UInt($0[keyPath: path]))) }) {
       (model, value) throws(HyperparameterRejection) in
       guard case .int(let v) = value else { throw HyperparameterRejection(value) }
       model[keyPath: path] = UInt64(UInt(bitPattern: v))
@@ -126,7 +142,7 @@ public struct Hyperparameter<Model>: Sendable {
 
   /// A Boolean hyperparameter stored at `path`.
   public static func bool(_ name: String, _ path: WritableKeyPath<Model, Bool> & Sendable) -> Self {
-    Self(name: name, expected: "a bool", read: { .bool($0[keyPath: path]) }) {
+    Self(name: name, expected: "a bool", domain: .bool, read: { .bool($0[keyPath: path]) }) {
       (model, value) throws(HyperparameterRejection) in
       guard case .bool(let b) = value else { throw HyperparameterRejection(value) }
       model[keyPath: path] = b
@@ -138,7 +154,9 @@ public struct Hyperparameter<Model>: Sendable {
     _ name: String, _ path: WritableKeyPath<Model, Choice> & Sendable
   ) -> Self where Choice.RawValue == String {
     let names = Choice.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
-    return Self(name: name, expected: "one of \(names)", read: { .string($0[keyPath: path].rawValue) }) {
+    let values = Choice.allCases.map { ParameterValue.string($0.rawValue) }
+    return Self(name: name, expected: "one of \(names)", domain: .choices(values),
+                read: { .string($0[keyPath: path].rawValue) }) {
       (model, value) throws(HyperparameterRejection) in
       guard case .string(let s) = value, let choice = Choice(rawValue: s) else { throw HyperparameterRejection(value) }
       model[keyPath: path] = choice
@@ -151,7 +169,8 @@ public struct Hyperparameter<Model>: Sendable {
     prefix: String, through path: WritableKeyPath<Outer, Model> & Sendable
   ) -> Hyperparameter<Outer> {
     let read = self.read, write = self.write
-    return Hyperparameter<Outer>(name: prefix + "." + name, expected: expected, read: { read($0[keyPath: path]) }) {
+    return Hyperparameter<Outer>(name: prefix + "." + name, expected: expected, domain: domain,
+                                 read: { read($0[keyPath: path]) }) {
       (outer, value) throws(HyperparameterRejection) in
       try write(&outer[keyPath: path], value)
     }
@@ -164,7 +183,7 @@ public struct Hyperparameter<Model>: Sendable {
     get: @escaping @Sendable (Outer) -> Model, set: @escaping @Sendable (inout Outer, Model) -> Void
   ) -> Hyperparameter<Outer> {
     let read = self.read, write = self.write
-    return Hyperparameter<Outer>(name: name, expected: expected, read: { read(get($0)) }) {
+    return Hyperparameter<Outer>(name: name, expected: expected, domain: domain, read: { read(get($0)) }) {
       (outer, value) throws(HyperparameterRejection) in
       var inner = get(outer)
       try write(&inner, value)
@@ -180,12 +199,6 @@ public struct HyperparameterRejection: Error, Sendable {
   public let value: ParameterValue
   /// A rejection of `value`.
   public init(_ value: ParameterValue) { self.value = value }
-}
-
-private func describe(_ range: ClosedRange<Int>) -> String {
-  let low = range.lowerBound == Int.min ? "(-inf" : "[\(range.lowerBound)"
-  let high = range.upperBound == Int.max ? "inf)" : "\(range.upperBound)]"
-  return low + ", " + high
 }
 
 /// A type whose hyperparameters can be read and written by name (scikit-learn's
@@ -209,6 +222,16 @@ public protocol Tunable: Sendable {
   /// journal written for other parts (a different estimator behind the same step name) is refused.
   /// Plain types use their name; composites and type-erasing wrappers describe their parts.
   var structureDescription: String { get }
+
+  /// The ranges people tune in practice for this type, by hyperparameter name: what a search uses
+  /// when given no space. Empty unless the type declares one; each estimator's documentation says
+  /// where its ranges come from. Every value of every distribution is accepted by ``setting(_:)``.
+  static var defaultSearchSpace: [String: Distribution] { get }
+
+  /// The default search space of this value: the static one for most types; composites
+  /// (pipelines, column transformers, choices, type-erasing wrappers) gather their parts' spaces
+  /// under the same prefixed names as their ``hyperparameterTable``.
+  var defaultSearchSpace: [String: Distribution] { get }
 }
 
 extension Tunable {
@@ -217,6 +240,18 @@ extension Tunable {
 
   /// The type's name (``estimatorName``).
   public var structureDescription: String { Self.estimatorName }
+
+  /// None: a type declares its own.
+  public static var defaultSearchSpace: [String: Distribution] { [:] }
+
+  /// The static ``defaultSearchSpace``.
+  public var defaultSearchSpace: [String: Distribution] { Self.defaultSearchSpace }
+
+  /// This value's ``defaultSearchSpace`` with every name prefixed by `prefix.`, as a pipeline
+  /// names its steps' hyperparameters (`"svc.c"`).
+  public func defaultSearchSpace(prefixedWith prefix: String) -> [String: Distribution] {
+    Dictionary(uniqueKeysWithValues: defaultSearchSpace.map { (prefix + "." + $0.key, $0.value) })
+  }
 
   /// The lower-cased type name, as scikit-learn's `make_pipeline` names steps.
   public static var stepName: String { estimatorName.lowercased() }

@@ -107,60 +107,32 @@ public struct SearchCV<Base: Estimator, Strategy: SearchStrategy>: Estimator {
 
   /// Runs the search, then refits the chosen candidate on all of `x`, `y`.
   ///
-  /// Throws when every trial failed (listing the reasons), when refitting fails (refit errors
-  /// always raise), or with `errorScore: .raise` at the first failure.
+  /// Throws before anything runs when the strategy's spaces name a hyperparameter the estimator
+  /// does not have; after, when every trial failed (listing the reasons), when refitting fails
+  /// (refit errors always raise), or with `errorScore: .raise` at the first failure.
   public func fit(_ x: Matrix, _ y: [Target]) throws -> SearchModel<Base> {
+    try strategy.validate(parameterNames: estimator.hyperparameterNames, estimator: Base.estimatorName)
     let session = try SearchSession(
       estimator, x: x, y: y, cv: cv, scoring: scoring, errorScore: errorScore, returnTrainScore: returnTrainScore,
       retainFoldModels: retainFoldModels, parallelism: parallelism, stop: stop, budgetParameter: budgetParameter,
-      journal: journal, strategyName: strategy.description, progress: progress, seed: seed)
-    let scorers = session.scorers
-    do {
-      try strategy.run(session)
-    } catch is SearchStopped {}
-    progress.finish(session)
+      journal: journal, strategyName: strategy.fingerprint, progress: progress, seed: seed)
+    try session.run(strategy)
     let results = session.results
-    let failures = results.trials.compactMap { trial -> String? in
-      if case .failed(let reason) = trial.status { return "trial \(trial.index): \(reason)" }
-      return nil
-    }
-    guard !results.trials.isEmpty else { throw LearnError.emptyInput("the search evaluated no candidates") }
-    guard failures.count < results.trials.count else {
-      // One cause for every failure (NaN in x, a bad shape): rethrow it as it was.
-      let causes = session.errors.values.map { String(describing: $0) }
-      if Set(causes).count == 1, let only = session.errors.values.first { throw only }
-      throw LearnError.invalidArgument(
-        name: "estimator", reason: "all \(results.trials.count) trials failed:\n" + failures.prefix(10).joined(separator: "\n"))
-    }
-    let choice = refit ?? .metric(scorers[0].name)
-    let best: Int?
-    switch choice {
-    case .metric(let name):
-      guard scorers.contains(where: { $0.name == name }) else {
-        throw LearnError.invalidArgument(name: "refit", reason: "'\(name)' is not one of the scorers \(scorers.map(\.name))")
-      }
-      best = results.bestIndex(name)
-    case .select(let pick):
-      let index = try pick(results)
-      guard results.trials.indices.contains(index) else {
-        throw LearnError.invalidArgument(name: "refit", reason: "the refit function chose trial \(index) of \(results.count)")
-      }
-      best = index
-    case .off:
-      best = results.bestIndex(scorers[0].name)
-    }
+    try checkSomeTrialCompleted(results, errors: session.errors)
+    let choice = refit ?? .metric(session.scorers[0].name)
+    let best = try pick(choice, in: results, scorers: session.scorers)
     var model: Base.Fitted?
     var bestParameters: ParameterSet = [:]
     if let best {
       bestParameters = results.trials[best].parameters
       if case .off = choice {} else {
         var parameters = bestParameters
-        if let name = budgetParameter, let units = results.trials[best].budget { parameters[name] = .int(units) }
+        if let name = budgetParameter, case .units(let units)? = results.trials[best].resource { parameters[name] = .int(units) }
         model = try estimator.setting(parameters).fit(x, y)
       }
     }
     let metric: String
-    if case .metric(let name) = choice { metric = name } else { metric = scorers[0].name }
+    if case .metric(let name) = choice { metric = name } else { metric = session.scorers[0].name }
     var foldModels: [Int: [Base.Fitted]] = [:]
     if retainFoldModels {
       for index in results.trials.indices { foldModels[index] = session.foldModels(of: index) }
@@ -168,6 +140,41 @@ public struct SearchCV<Base: Estimator, Strategy: SearchStrategy>: Estimator {
     return SearchModel(
       best: model, bestIndex: best, bestParameters: bestParameters,
       bestScore: best.map { results.trials[$0].meanTestScore(metric) } ?? .nan, results: results, foldModels: foldModels)
+  }
+
+  /// Throws when the search has no trial, or when every trial failed: the shared error itself
+  /// when all failed for one reason (NaN in x, a bad shape), else the list of reasons.
+  private func checkSomeTrialCompleted(_ results: SearchResults, errors: [Int: any Error]) throws {
+    guard !results.trials.isEmpty else { throw LearnError.emptyInput("the search evaluated no candidates") }
+    let failures = results.trials.compactMap { trial -> String? in
+      if case .failed(let reason) = trial.status { return "trial \(trial.index): \(reason)" }
+      return nil
+    }
+    guard failures.count == results.trials.count else { return }
+    let causes = errors.values.map { String(describing: $0) }
+    if Set(causes).count == 1, let only = errors.values.first { throw only }
+    throw LearnError.invalidArgument(
+      name: "estimator", reason: "all \(results.trials.count) trials failed:\n" + failures.prefix(10).joined(separator: "\n"))
+  }
+
+  /// The trial `choice` picks: by a metric among the strategy's comparable trials (the largest
+  /// budget), or by the user's function.
+  private func pick(_ choice: Refit, in results: SearchResults, scorers: [Scorer]) throws -> Int? {
+    switch choice {
+    case .metric(let name):
+      guard scorers.contains(where: { $0.name == name }) else {
+        throw LearnError.invalidArgument(name: "refit", reason: "'\(name)' is not one of the scorers \(scorers.map(\.name))")
+      }
+      return results.bestIndex(name, among: strategy.refitPool(results))
+    case .select(let pick):
+      let index = try pick(results)
+      guard results.trials.indices.contains(index) else {
+        throw LearnError.invalidArgument(name: "refit", reason: "the refit function chose trial \(index) of \(results.count)")
+      }
+      return index
+    case .off:
+      return results.bestIndex(scorers[0].name, among: strategy.refitPool(results))
+    }
   }
 }
 

@@ -17,18 +17,17 @@ public struct SearchProgress: Sendable {
     self.onTrial = onTrial
   }
 
-  func start<E>(_ session: SearchSession<E>) {
+  func start(_ status: ExecutorProgress) {
     guard verbose >= 1 else { return }
-    let total = session.expectedTrials.map { "\($0)" } ?? "up to \(session.stop.maxTrials.map(String.init) ?? "?")"
-    write("Fitting \(session.folds.count) folds for each of \(total) candidates (\(E.estimatorName))\n")
+    let total = status.expected.map { n in "\(status.maxTrials.map { Swift.min($0, n) } ?? n)" }
+      ?? "up to \(status.maxTrials.map(String.init) ?? "?")"
+    write("Fitting \(status.folds) folds for each of \(total) candidates (\(status.name))\n")
   }
 
-  func report<E>(_ record: TrialRecord, session: SearchSession<E>) {
+  func report(_ record: TrialRecord, _ status: ExecutorProgress) {
     onTrial?(record)
     guard verbose >= 1 else { return }
-    let metric = session.primaryMetric
-    let best = session.history.filter { $0.status == .complete }.map { $0.meanTestScore(metric) }.max()
-    let done = session.history.count
+    let metric = status.metric
     if verbose >= 2 {
       let score = record.status == .complete ? String(format: "%.4f", record.meanTestScore(metric)) : record.status.description
       var line = "[trial \(record.index)] \(metric)=\(score)"
@@ -38,24 +37,23 @@ public struct SearchProgress: Sendable {
       }
       write(line + "\n")
     } else if isatty(2) != 0 {
-      let elapsed = session.elapsed
+      let elapsed = status.elapsed, done = status.finished
       var bar = "\r\(done)"
-      if let total = session.expectedTrials, total > 0 {
-        let filled = Int(Double(30 * done) / Double(total))
+      if let total = status.expected.map({ n in status.maxTrials.map { Swift.min($0, n) } ?? n }), total > 0 {
+        let filled = Swift.min(30, Int(Double(30 * done) / Double(total)))
         let remaining = elapsed / Double(done) * Double(Swift.max(0, total - done))
         bar += "/\(total) [" + String(repeating: "#", count: filled) + String(repeating: " ", count: Swift.max(0, 30 - filled))
           + "]" + String(format: " eta %.0fs", remaining)
       }
-      bar += String(format: " best %@=%.4f elapsed %.1fs", metric, best ?? .nan, elapsed)
+      bar += String(format: " best %@=%.4f elapsed %.1fs", metric, status.best ?? .nan, elapsed)
       write(bar)
     }
   }
 
-  func finish<E>(_ session: SearchSession<E>) {
+  func finish(_ status: ExecutorProgress) {
     guard verbose >= 1 else { return }
     if verbose == 1, isatty(2) != 0 { write("\n") }
-    let failed = session.history.filter { if case .failed = $0.status { return true }; return false }.count
-    write(String(format: "%d trials in %.1fs (%d failed)\n", session.history.count, session.elapsed, failed))
+    write(String(format: "%d trials in %.1fs (%d failed)\n", status.finished, status.elapsed, status.failed))
   }
 
   private func write(_ text: String) {

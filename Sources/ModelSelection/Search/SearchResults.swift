@@ -1,78 +1,6 @@
 import Foundation
 import LearnCore
 
-/// How a trial ended (Optuna's `TrialState`).
-public enum TrialStatus: Sendable, Hashable, Codable, CustomStringConvertible {
-  /// Every fold was fitted and scored.
-  case complete
-  /// A fold failed; the reason is kept. Its scores are the search's error score (NaN by default).
-  case failed(String)
-  /// Stopped early by a multi-fidelity strategy.
-  case pruned
-
-  /// `complete`, `failed: <reason>` or `pruned`.
-  public var description: String {
-    switch self {
-    case .complete: return "complete"
-    case .failed(let reason): return "failed: \(reason)"
-    case .pruned: return "pruned"
-    }
-  }
-}
-
-/// One evaluated candidate: a row of the results table.
-public struct TrialRecord: Sendable, Hashable, Codable {
-  /// Position in the search, from 0.
-  public var index: Int
-  /// The candidate's hyperparameters.
-  public var parameters: ParameterSet
-  /// The budget it was evaluated with (samples or units), when the strategy set one.
-  public var budget: Int?
-  /// Strategy bookkeeping (bracket, rung, generation, member, parent trial…).
-  public var tags: [String: ParameterValue]
-  /// How it ended.
-  public var status: TrialStatus
-  /// Test-fold scores by scorer name, one per fold.
-  public var testScores: [String: [Double]]
-  /// Training-fold scores by scorer name, when asked for.
-  public var trainScores: [String: [Double]]
-  /// Seconds spent fitting, per fold.
-  public var fitTimes: [Double]
-  /// Seconds spent scoring, per fold.
-  public var scoreTimes: [Double]
-
-  /// A record from its parts.
-  public init(
-    index: Int, parameters: ParameterSet, budget: Int? = nil, tags: [String: ParameterValue] = [:],
-    status: TrialStatus, testScores: [String: [Double]], trainScores: [String: [Double]] = [:],
-    fitTimes: [Double], scoreTimes: [Double]
-  ) {
-    self.index = index
-    self.parameters = parameters
-    self.budget = budget
-    self.tags = tags
-    self.status = status
-    self.testScores = testScores
-    self.trainScores = trainScores
-    self.fitTimes = fitTimes
-    self.scoreTimes = scoreTimes
-  }
-
-  /// The mean test score of `metric` over folds (NaN when any fold failed).
-  public func meanTestScore(_ metric: String) -> Double { mean(testScores[metric] ?? []) }
-}
-
-/// The mean of `values` (NaN for none), summed in order.
-func mean(_ values: [Double]) -> Double {
-  values.isEmpty ? .nan : values.reduce(0, +) / Double(values.count)
-}
-
-/// The population standard deviation of `values` (numpy's `std`).
-func standardDeviation(_ values: [Double]) -> Double {
-  let m = mean(values)
-  return mean(values.map { ($0 - m) * ($0 - m) }).squareRoot()
-}
-
 /// The results of a search, one row per trial: scikit-learn's `cv_results_` under Swift names,
 /// plus `status`, `budget` and the strategy's columns. Written as CSV or JSON.
 public struct SearchResults: Sendable, Hashable {
@@ -82,12 +10,16 @@ public struct SearchResults: Sendable, Hashable {
   public var metrics: [String]
   /// Number of folds per trial.
   public var splits: Int
+  /// Whether lower or higher values of the metrics are better (scorers are higher-is-better; a
+  /// ``minimize`` study's values are lower-is-better).
+  public var direction: StudyDirection
 
   /// A table of `trials`.
-  public init(trials: [TrialRecord], metrics: [String], splits: Int) {
+  public init(trials: [TrialRecord], metrics: [String], splits: Int, direction: StudyDirection = .maximize) {
     self.trials = trials
     self.metrics = metrics
     self.splits = splits
+    self.direction = direction
   }
 
   /// Number of trials.
@@ -96,22 +28,53 @@ public struct SearchResults: Sendable, Hashable {
   /// Mean test score of `metric` for every trial.
   public func meanTestScores(_ metric: String) -> [Double] { trials.map { $0.meanTestScore(metric) } }
 
-  /// Ranks by mean test score of `metric`, as scikit-learn computes them: 1 is best, ties share
-  /// the smallest rank, NaN means (failed trials) rank below every finite one, tied with each
-  /// other; all failed → all rank 1.
+  /// Ranks by mean test score of `metric`, as scikit-learn computes them: 1 is best (the highest
+  /// score, or the lowest value in a minimising study), ties share the smallest rank, NaN means
+  /// (failed or unfinished trials) rank below every finite one, tied with each other; all NaN →
+  /// all rank 1. O(n log n).
   public func ranks(_ metric: String) -> [Int] {
     let means = meanTestScores(metric)
-    guard means.contains(where: { !$0.isNaN }) else { return means.map { _ in 1 } }
-    let floor = means.filter { !$0.isNaN }.min()! - 1
-    let filled = means.map { $0.isNaN ? floor : $0 }
-    return filled.map { value in 1 + filled.filter { $0 > value }.count }
+    // Best first: NaN last; higher (or lower, when minimising) before.
+    let sign = direction == .maximize ? 1.0 : -1.0
+    let order = means.indices.sorted { a, b in
+      let (x, y) = (means[a], means[b])
+      if x.isNaN || y.isNaN { return !x.isNaN && y.isNaN }
+      return sign * x > sign * y
+    }
+    var ranks = [Int](repeating: 0, count: means.count)
+    for (position, index) in order.enumerated() {
+      if position > 0, case let previous = order[position - 1],
+        means[previous] == means[index] || (means[previous].isNaN && means[index].isNaN)
+      {
+        ranks[index] = ranks[previous]
+      } else {
+        ranks[index] = position + 1
+      }
+    }
+    return ranks
   }
 
   /// The first trial ranked 1 by `metric` (scikit-learn's `best_index_`), `nil` when no trial
   /// completed.
   public func bestIndex(_ metric: String) -> Int? {
-    guard trials.contains(where: { $0.status == .complete }) else { return nil }
-    return ranks(metric).firstIndex(of: 1)
+    bestIndex(metric, among: Array(trials.indices))
+  }
+
+  /// The best complete trial by `metric` among the rows `pool` (the first in row order on ties),
+  /// `nil` when none of them completed.
+  public func bestIndex(_ metric: String, among pool: [Int]) -> Int? {
+    var best: Int?
+    var bestValue = 0.0
+    for row in pool where trials[row].status == .complete {
+      let value = trials[row].meanTestScore(metric)
+      guard !value.isNaN else { continue }
+      let better = direction == .maximize ? value > bestValue : value < bestValue
+      if best == nil || better || (value == bestValue && row < best!) {
+        best = row
+        bestValue = value
+      }
+    }
+    return best
   }
 
   /// The parameter names that appear in any trial, sorted.
@@ -139,8 +102,9 @@ public struct SearchResults: Sendable, Hashable {
         names += ["mean_train_\(metric)", "std_train_\(metric)"]
       }
     }
-    names += ["status", "budget"] + tagNames
-    return names
+    names += ["status", "budget"]
+    if trials.contains(where: { $0.parent != nil }) { names.append("parent") }
+    return names + tagNames
   }
 
   /// The value of `column` for trial `row`, as a ``ParameterValue`` (`.none` when absent).
@@ -161,6 +125,7 @@ public struct SearchResults: Sendable, Hashable {
     case "params": return .string(canonical(trial.parameters))
     case "status": return .string(trial.status.description)
     case "budget": return trial.budget.map(ParameterValue.int) ?? .none
+    case "parent": return trial.parent.map(ParameterValue.int) ?? .none
     default: break
     }
     if column.hasPrefix("param_") { return trial.parameters[String(column.dropFirst(6))] ?? .none }

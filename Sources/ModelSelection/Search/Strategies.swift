@@ -1,12 +1,159 @@
 import LearnCore
 import LinearAlgebra
 
-/// What a search strategy supplies: the loop that proposes candidates. The engine
-/// (``SearchSession``) does everything else. A strategy is a value; `run` keeps its state in
-/// locals, so one strategy value can drive many searches.
+/// What a strategy decides, asked for the next job.
+public enum StrategyDecision: Sendable, Hashable {
+  /// Evaluate these candidates (new trials, in this order). Each should carry its
+  /// ``Candidate/proposal`` identifier, by which the strategy recognises it in the record.
+  case propose([Candidate])
+  /// Nothing to propose until a running trial finishes (a batch or rung is still running).
+  case wait
+  /// The strategy has nothing more to propose.
+  case finished
+}
+
+/// What a strategy sees when asked for the next job: the study's record, running trials
+/// included, and the study's settings. A strategy decides from this alone.
+public struct StrategyContext: Sendable {
+  /// Every trial so far, by number, running ones included.
+  public let trials: [TrialRecord]
+  /// The study's seed; derive randomness from it and a proposal's identifier
+  /// (``generator(for:)``), never from trial numbers.
+  public let seed: UInt64
+  /// Lower or higher is better.
+  public let direction: StudyDirection
+  /// The objective: the metric strategies compare trials by.
+  public let metric: String
+  /// The study's search space, when the objective declares one (``minimize`` does); strategies
+  /// built without a space of their own draw from it.
+  public let space: SearchSpace?
+  /// How many more trials the stop conditions allow (`nil`: no limit).
+  public let remaining: Int?
+
+  /// A context from its parts (for testing a strategy).
+  public init(
+    trials: [TrialRecord], seed: UInt64 = 0, direction: StudyDirection = .maximize, metric: String = "value",
+    space: SearchSpace? = nil, remaining: Int? = nil
+  ) {
+    self.trials = trials
+    self.seed = seed
+    self.direction = direction
+    self.metric = metric
+    self.space = space
+    self.remaining = remaining
+  }
+
+  /// The identifiers of every proposal in the record.
+  public var proposals: Set<ProposalID> { Set(trials.map(\.proposal)) }
+
+  /// Whether any trial is still running.
+  public var hasRunningTrials: Bool { trials.contains { $0.status == .running } }
+
+  /// A trial's mean objective value, when it completed with a finite one.
+  public func value(of trial: TrialRecord) -> Double? {
+    guard trial.status == .complete else { return nil }
+    let value = trial.meanTestScore(metric)
+    return value.isNaN ? nil : value
+  }
+
+  /// The best complete trial (the lowest number on ties), `nil` before one completes.
+  public var bestTrial: TrialRecord? {
+    var best: (trial: TrialRecord, value: Double)?
+    for trial in trials {
+      guard let value = value(of: trial) else { continue }
+      if best == nil || direction.isBetter(value, than: best!.value) { best = (trial, value) }
+    }
+    return best?.trial
+  }
+
+  /// A generator for one proposal's randomness: seeded from the study's seed and the proposal's
+  /// identifier, so the same proposal draws the same values in any process and at any trial number.
+  public func generator(for proposal: ProposalID) -> Xoshiro256StarStar {
+    Xoshiro256StarStar(seed: proposal.seed(studySeed: seed))
+  }
+}
+
+/// A search strategy: decides the next job from the study's record (Optuna's stateless
+/// samplers). A strategy is a value and keeps nothing between calls that the record cannot
+/// rebuild, so a killed search resumes, and a second worker joins, with no state to restore.
 public protocol SearchStrategy: Sendable, CustomStringConvertible {
-  /// Proposes candidates through `session.evaluate(_:)` until done or until the session stops it.
-  func run<E: Estimator>(_ session: SearchSession<E>) throws
+  /// The next job: candidates to evaluate, wait for running trials, or finished.
+  func next(_ context: StrategyContext) throws -> StrategyDecision
+
+  /// How many trials the strategy will propose in all, when it knows (for progress display).
+  func expectedTrials(_ context: StrategyContext) -> Int?
+
+  /// Throws when the strategy's spaces name hyperparameters that `names` (those of `estimator`)
+  /// do not have, so a misspelt name is refused before anything runs.
+  func validate(parameterNames names: [String], estimator: String) throws(LearnError)
+
+  /// The trials comparable enough for the final pick (refit): by default the complete ones at the
+  /// largest budget, so a lucky low-budget trial is not chosen over the fully trained ones.
+  func refitPool(_ results: SearchResults) -> [Int]
+
+  /// Whether the strategy continues trials (``Candidate/continuing``), so the fold models of
+  /// configurations that can continue training are kept. Grid and random search do not, and a
+  /// search over forests then holds no forest but the ones being scored.
+  var continuesTrials: Bool { get }
+
+  /// What identifies the strategy's proposals in a journal's fingerprint: everything that changes
+  /// them, but not how many there are (so a search given more trials resumes). By default the
+  /// description.
+  var fingerprint: String { get }
+}
+
+extension SearchStrategy {
+  /// Unknown.
+  public func expectedTrials(_ context: StrategyContext) -> Int? { nil }
+
+  /// No check.
+  public func validate(parameterNames names: [String], estimator: String) throws(LearnError) {}
+
+  /// The complete trials at the largest budget among them (all trials when none has a budget).
+  public func refitPool(_ results: SearchResults) -> [Int] { largestBudgetPool(results) }
+
+  /// Yes: keep the models of trials that can continue.
+  public var continuesTrials: Bool { true }
+
+  /// The description.
+  public var fingerprint: String { description }
+}
+
+/// The complete trials at the largest budget among them (every row when no trial has a budget).
+public func largestBudgetPool(_ results: SearchResults) -> [Int] {
+  let complete = results.trials.indices.filter { results.trials[$0].status == .complete }
+  guard let largest = complete.compactMap({ results.trials[$0].budget }).max() else { return Array(results.trials.indices) }
+  return complete.filter { results.trials[$0].budget == largest }
+}
+
+/// Throws unless every dimension of `spaces` is one of `names`, suggesting the nearest name.
+func checkNames(_ spaces: [SearchSpace], against names: [String], estimator: String) throws(LearnError) {
+  for space in spaces {
+    for name in space.names where !names.contains(name) {
+      throw .unknownHyperparameter(name: name, estimator: estimator, valid: names)
+    }
+  }
+}
+
+/// A strategy with a fixed list of candidates, proposed in order in batches: grid and random
+/// search, and ``SearchSession/evaluate(_:)``. Batch-synchronous: the next batch is proposed only
+/// once the previous one has finished, so tables are identical for any number of workers.
+struct CandidateList {
+  let kind: String
+  let candidates: [ParameterSet]
+  let batchSize: Int?
+
+  func next(_ context: StrategyContext) -> StrategyDecision {
+    // Proposals are "<kind>/<k>" for the k-th candidate; the record says how many were proposed.
+    let proposed = context.proposals
+    var first = 0
+    while first < candidates.count && proposed.contains(ProposalID(kind, first)) { first += 1 }
+    guard first < candidates.count else { return .finished }
+    if batchSize != nil, context.hasRunningTrials { return .wait }
+    let end = Swift.min(candidates.count, first + (batchSize ?? candidates.count))
+    return .propose((first..<end).map { Candidate(candidates[$0], proposal: ProposalID(kind, $0)) }
+      .filter { !proposed.contains($0.proposal!) })
+  }
 }
 
 /// Every combination of a grid, or of a list of grids (scikit-learn's `GridSearchCV` and
@@ -48,13 +195,21 @@ public struct GridSearch: SearchStrategy, Hashable {
   /// Every candidate, in order.
   public var candidates: [ParameterSet] { grids.flatMap { $0.allCandidates() ?? [] } }
 
-  /// Evaluates every candidate in one batch.
-  public func run<E: Estimator>(_ session: SearchSession<E>) throws {
-    let all = candidates
-    session.expectedTrials = session.stop.maxTrials.map { Swift.min($0, all.count) } ?? all.count
-    session.mayContinueTrials = false
-    try session.evaluate(all.map { Candidate($0) })
+  /// Every candidate not yet in the record, in one batch (`grid/<k>` for the k-th).
+  public func next(_ context: StrategyContext) -> StrategyDecision {
+    CandidateList(kind: "grid", candidates: candidates, batchSize: nil).next(context)
   }
+
+  /// The number of candidates.
+  public func expectedTrials(_ context: StrategyContext) -> Int? { candidates.count }
+
+  /// Refuses names the estimator does not have.
+  public func validate(parameterNames names: [String], estimator: String) throws(LearnError) {
+    try checkNames(grids, against: names, estimator: estimator)
+  }
+
+  /// No.
+  public var continuesTrials: Bool { false }
 
   /// `grid(<dimensions>)`, for the journal fingerprint and logs.
   public var description: String { "grid(" + grids.map { $0.description.replacingOccurrences(of: "\n", with: "; ") }.joined(separator: " | ") + ")" }
@@ -66,7 +221,7 @@ public struct GridSearch: SearchStrategy, Hashable {
 public struct RandomSearch: SearchStrategy, Hashable {
   /// The spaces. When every one is finite (and holds at most ``GridSearch/maximumCandidates``
   /// combinations) their candidates are pooled and drawn without replacement; otherwise each draw
-  /// first picks a space uniformly.
+  /// first picks a space uniformly. Empty: draw from the study's space (``minimize``).
   public var spaces: [SearchSpace]
   /// Number of candidates (scikit-learn's `n_iter`, default 10).
   public var iterations: Int
@@ -82,19 +237,32 @@ public struct RandomSearch: SearchStrategy, Hashable {
 
   /// A random search over several spaces (conditional sub-spaces).
   public init(spaces: [[String: Distribution]], iterations: Int = 10, seed: UInt64 = 0, batchSize: Int? = nil) throws(LearnError) {
-    guard iterations >= 1 else { throw .invalidArgument(name: "iterations", reason: "must be at least 1, got \(iterations)") }
     guard !spaces.isEmpty else { throw .emptyInput("a random search needs at least one space") }
-    if let batchSize, batchSize < 1 { throw .invalidArgument(name: "batchSize", reason: "must be at least 1, got \(batchSize)") }
     var built: [SearchSpace] = []
     for space in spaces { built.append(try SearchSpace(space)) }
-    self.spaces = built
+    try self.init(built, iterations: iterations, seed: seed, batchSize: batchSize)
+  }
+
+  /// A random search over the study's own space (``minimize``'s `space:`).
+  public init(iterations: Int = 10, seed: UInt64 = 0, batchSize: Int? = nil) throws(LearnError) {
+    try self.init([], iterations: iterations, seed: seed, batchSize: batchSize)
+  }
+
+  private init(_ spaces: [SearchSpace], iterations: Int, seed: UInt64, batchSize: Int?) throws(LearnError) {
+    guard iterations >= 1 else { throw .invalidArgument(name: "iterations", reason: "must be at least 1, got \(iterations)") }
+    if let batchSize, batchSize < 1 { throw .invalidArgument(name: "batchSize", reason: "must be at least 1, got \(batchSize)") }
+    self.spaces = spaces
     self.iterations = iterations
     self.seed = seed
     self.batchSize = batchSize
   }
 
   /// The candidates this search evaluates, in order: a pure function of the seed.
-  public var candidates: [ParameterSet] {
+  public var candidates: [ParameterSet] { candidates(in: spaces) }
+
+  /// The candidates drawn from `spaces`, in order.
+  func candidates(in spaces: [SearchSpace]) -> [ParameterSet] {
+    guard !spaces.isEmpty else { return [] }
     var generator = Xoshiro256StarStar(seed: seed)
     let enumerated = spaces.map { $0.allCandidates(limit: GridSearch.maximumCandidates) }
     if enumerated.allSatisfy({ $0 != nil }), case let all = enumerated.flatMap({ $0! }), !all.isEmpty {
@@ -114,22 +282,42 @@ public struct RandomSearch: SearchStrategy, Hashable {
     return result
   }
 
-  /// Evaluates the candidates, in batches of `batchSize`.
-  public func run<E: Estimator>(_ session: SearchSession<E>) throws {
-    let all = candidates
-    session.expectedTrials = session.stop.maxTrials.map { Swift.min($0, all.count) } ?? all.count
-    session.mayContinueTrials = false
-    let size = batchSize ?? all.count
-    var start = 0
-    while start < all.count {
-      try session.evaluate(all[start..<Swift.min(all.count, start + size)].map { Candidate($0) })
-      start += size
+  private func list(_ context: StrategyContext) throws(LearnError) -> CandidateList {
+    var drawFrom = spaces
+    if drawFrom.isEmpty {
+      guard let space = context.space else {
+        throw .invalidArgument(name: "spaces", reason: "this random search has no space of its own and the study declares none")
+      }
+      drawFrom = [space]
     }
+    return CandidateList(kind: "random", candidates: candidates(in: drawFrom), batchSize: batchSize)
   }
 
+  /// The next batch of draws not yet in the record (`random/<k>` for the k-th draw); with a
+  /// `batchSize`, only once the previous batch has finished.
+  public func next(_ context: StrategyContext) throws -> StrategyDecision {
+    try list(context).next(context)
+  }
+
+  /// The number of draws.
+  public func expectedTrials(_ context: StrategyContext) -> Int? { try? list(context).candidates.count }
+
+  /// Refuses names the estimator does not have.
+  public func validate(parameterNames names: [String], estimator: String) throws(LearnError) {
+    try checkNames(spaces, against: names, estimator: estimator)
+  }
+
+  /// No.
+  public var continuesTrials: Bool { false }
+
   /// `random(<n>, seed <s>, <spaces>)`.
-  public var description: String {
-    "random(\(iterations), seed \(seed), " + spaces.map { $0.description.replacingOccurrences(of: "\n", with: "; ") }.joined(separator: " | ") + ")"
+  public var description: String { "random(\(iterations), " + fingerprint.dropFirst("random(".count) }
+
+  /// `random(seed <s>, batch <b>, <spaces>)`: without the number of draws, which only extends
+  /// the sequence.
+  public var fingerprint: String {
+    "random(seed \(seed), batch \(batchSize.map(String.init) ?? "all"), "
+      + spaces.map { $0.description.replacingOccurrences(of: "\n", with: "; ") }.joined(separator: " | ") + ")"
   }
 }
 

@@ -1,0 +1,218 @@
+import Foundation
+import LearnCore
+import LinearAlgebra
+
+/// What the executor evaluates: each trial splits into independent jobs (its folds), which run on
+/// any worker; the trial is complete when all have run.
+protocol TrialObjective: Sendable {
+  /// What a trial needs for its jobs, computed once when the trial is created (a configured
+  /// estimator, a parent's models).
+  associatedtype Prepared: Sendable
+  /// One job's result.
+  associatedtype Output: Sendable
+
+  /// Jobs per trial (folds; 1 for a plain objective).
+  var jobsPerTrial: Int { get }
+  /// The objective's search space, when it declares one.
+  var space: SearchSpace? { get }
+  /// A name for progress lines ("Fitting 5 folds … (SVC)").
+  var displayName: String { get }
+
+  /// Prepares `trial`'s jobs (called under the executor's lock: keep it cheap).
+  func prepare(_ trial: TrialRecord) -> Prepared
+  /// Runs job `job` of a trial (called on any worker, without the lock).
+  func run(_ prepared: Prepared, trial: TrialRecord, job: Int) throws -> Output
+  /// The finished record of `trial` from its jobs' outcomes, in job order. Throws to stop the
+  /// whole search (`errorScore: .raise`).
+  func complete(_ trial: TrialRecord, _ prepared: Prepared, _ outputs: [Result<Output, any Error>]) throws -> TrialRecord
+}
+
+/// Where a search stands: passed to progress reporting.
+struct ExecutorProgress {
+  var folds: Int
+  var expected: Int?
+  var maxTrials: Int?
+  var name: String
+  var started: UInt64
+  var finished = 0
+  var failed = 0
+  var best: Double?
+  var metric: String
+
+  var elapsed: Double { Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9 }
+}
+
+/// Runs a study: workers pull (trial × job) work as they free up, asking the strategy for more
+/// whenever the queue runs dry, and record each trial as soon as its last job finishes, so the
+/// cores stay busy between batches.
+///
+/// Every piece of shared state below is read and written only while holding `condition`'s lock;
+/// that is what makes the `@unchecked Sendable` sound. Jobs run outside the lock. Batch
+/// strategies give identical tables for any number of workers: trials are numbered in proposal
+/// order when the batch is proposed, and every job is a pure function of its trial and fold.
+final class Executor<Objective: TrialObjective>: @unchecked Sendable {
+  let study: Study
+  let strategy: any SearchStrategy
+  let objective: Objective
+  let stop: StopConditions
+  let progress: SearchProgress
+  let workers: Int
+
+  private let condition = NSCondition()
+  private var queue: [(number: Int, job: Int)] = []
+  private var head = 0
+  private var running: [Int: RunningTrial] = [:]
+  private var strategyFinished = false
+  private var failure: (any Error)?
+  private var status: ExecutorProgress
+  private var announced = false
+
+  private struct RunningTrial {
+    var record: TrialRecord
+    var prepared: Objective.Prepared
+    var outputs: [Result<Objective.Output, any Error>?]
+    var remaining: Int
+  }
+
+  init(study: Study, strategy: any SearchStrategy, objective: Objective, stop: StopConditions, progress: SearchProgress, parallelism: Parallelism) {
+    self.study = study
+    self.strategy = strategy
+    self.objective = objective
+    self.stop = stop
+    self.progress = progress
+    self.workers = parallelism.threadCount
+    status = ExecutorProgress(
+      folds: objective.jobsPerTrial, maxTrials: stop.maxTrials, name: objective.displayName,
+      started: DispatchTime.now().uptimeNanoseconds, metric: study.metric)
+    for trial in study.trials where trial.status.isFinished { note(trial) }
+  }
+
+  /// Seconds since the executor was made.
+  var elapsed: Double { status.elapsed }
+
+  /// Runs until the strategy is finished or a stop condition is met, and every started trial has
+  /// been recorded. Rethrows the error that stopped the search (`errorScore: .raise`, a strategy
+  /// that threw).
+  func run() throws {
+    Parallel.forEach(workers, parallelism: .threads(workers)) { worker in self.work(worker) }
+    if status.finished > 0 { progress.finish(status) }
+    if let failure { throw failure }
+  }
+
+  private func work(_ worker: Int) {
+    let name = workerName(worker)
+    condition.lock()
+    defer { condition.unlock() }
+    while failure == nil {
+      if head < queue.count {
+        let (number, job) = queue[head]
+        head += 1
+        if head > 1024, head * 2 > queue.count { queue.removeFirst(head); head = 0 }
+        guard let trial = running[number] else { continue }
+        condition.unlock()
+        let output = Result { try objective.run(trial.prepared, trial: trial.record, job: job) }
+        condition.lock()
+        deliver(output, number: number, job: job)
+        condition.broadcast()
+        continue
+      }
+      if refill(worker: name) { continue }
+      if running.isEmpty { break }
+      condition.wait()
+    }
+    condition.broadcast()
+  }
+
+  /// Records one job's outcome; the trial's last one completes it.
+  private func deliver(_ output: Result<Objective.Output, any Error>, number: Int, job: Int) {
+    guard var trial = running[number] else { return }
+    trial.outputs[job] = output
+    trial.remaining -= 1
+    guard trial.remaining == 0 else { running[number] = trial; return }
+    running[number] = nil
+    do {
+      var record = try objective.complete(trial.record, trial.prepared, trial.outputs.map { $0! })
+      record.worker = trial.record.worker
+      record.startedAt = trial.record.startedAt
+      try study.finish(record)
+      note(record)
+      progress.report(record, status)
+    } catch {
+      failure = failure ?? error
+    }
+  }
+
+  /// Keeps the running tallies (for stop conditions and progress) up to date with `record`.
+  private func note(_ record: TrialRecord) {
+    status.finished += 1
+    if record.status.isFailed { status.failed += 1 }
+    guard record.status == .complete else { return }
+    let value = record.meanTestScore(study.metric)
+    if !value.isNaN, status.best.map({ study.direction.isBetter(value, than: $0) }) ?? true { status.best = value }
+  }
+
+  /// Whether a stop condition forbids new trials.
+  private var stopped: Bool {
+    if let limit = stop.maxTrials, study.count >= limit { return true }
+    if let budget = stop.timeBudget, elapsed >= budget { return true }
+    if let target = stop.targetScore, let best = status.best, !study.direction.isBetter(target, than: best) { return true }
+    return false
+  }
+
+  /// Starts trials (waiting ones first, then the strategy's new ones); `false` when there are none now.
+  private func refill(worker: String) -> Bool {
+    do {
+      // Trials left running by a dead process are run again even past a limit: they are counted.
+      let stopped = self.stopped
+      if let waiting = try study.askWaiting(worker: worker, includingEnqueued: !stopped) {
+        start(waiting)
+        return true
+      }
+      guard !stopped, !strategyFinished else { return false }
+      let context = StrategyContext(
+        trials: study.trials, seed: study.seed, direction: study.direction, metric: study.metric, space: objective.space,
+        remaining: stop.maxTrials.map { Swift.max(0, $0 - study.count) })
+      switch try strategy.next(context) {
+      case .finished:
+        strategyFinished = true
+        return false
+      case .wait:
+        return false
+      case .propose(var candidates):
+        if let remaining = context.remaining { candidates = Array(candidates.prefix(remaining)) }
+        guard !candidates.isEmpty else {
+          strategyFinished = true
+          return false
+        }
+        if status.expected == nil { status.expected = strategy.expectedTrials(context) }
+        for candidate in candidates { start(try study.ask(candidate, worker: worker)) }
+        return true
+      }
+    } catch {
+      failure = failure ?? error
+      return false
+    }
+  }
+
+  /// Queues the jobs of a new running trial.
+  private func start(_ record: TrialRecord) {
+    if !announced {
+      announced = true
+      progress.start(status)
+    }
+    let jobs = objective.jobsPerTrial
+    running[record.index] = RunningTrial(
+      record: record, prepared: objective.prepare(record), outputs: Array(repeating: nil, count: jobs), remaining: jobs)
+    for job in 0..<jobs { queue.append((record.index, job)) }
+  }
+}
+
+/// `host/pid/w<k>`: names a worker thread in the record.
+func workerName(_ worker: Int) -> String { "\(processName)/w\(worker)" }
+
+/// `host/pid` of this process, read once.
+let processName: String = {
+  var buffer = [CChar](repeating: 0, count: 256)
+  let host = gethostname(&buffer, buffer.count) == 0 ? String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : "localhost"
+  return "\(host)/\(getpid())"
+}()

@@ -1,0 +1,264 @@
+import Foundation
+import LearnCore
+import LinearAlgebra
+import Synchronization
+
+/// Cross-validation of an estimator as a study's objective: one job per fold, folds fixed for the
+/// whole study, every scorer at once, budgets by samples or units, and continuation of kept fold
+/// models.
+final class CrossValidationObjective<E: Estimator>: TrialObjective {
+  /// A trial's configured estimator and, when it continues a parent, the parent's fold models.
+  struct Prepared: Sendable {
+    var estimator: Result<E, any Error>
+    var parentModels: [E.Fitted]?
+    var units: Int
+    var keepModels: Bool
+  }
+
+  /// What is kept across trials: fold models for continuation, and each failed trial's first error.
+  struct Kept {
+    var models: [Int: [E.Fitted]] = [:]
+    var budgets: [Int: Budget?] = [:]
+    var errors: [Int: any Error] = [:]
+    /// Whether the strategy may continue trials (so models of continuable configurations are kept).
+    var continuesTrials = true
+  }
+
+  let estimator: E
+  let x: Matrix
+  let y: [E.Target]
+  let folds: [Fold]
+  let scorers: [Scorer]
+  let errorScore: ErrorScore
+  let returnTrainScore: Bool
+  let budgetParameter: String?
+  let retainFoldModels: Bool
+  let fitTimeout: Double?
+  let seed: UInt64
+  let kept = Mutex(Kept())
+
+  init(
+    estimator: E, x: Matrix, y: [E.Target], folds: [Fold], scorers: [Scorer], errorScore: ErrorScore, returnTrainScore: Bool,
+    budgetParameter: String?, retainFoldModels: Bool, fitTimeout: Double?, seed: UInt64
+  ) {
+    self.estimator = estimator
+    self.x = x
+    self.y = y
+    self.folds = folds
+    self.scorers = scorers
+    self.errorScore = errorScore
+    self.returnTrainScore = returnTrainScore
+    self.budgetParameter = budgetParameter
+    self.retainFoldModels = retainFoldModels
+    self.fitTimeout = fitTimeout
+    self.seed = seed
+  }
+
+  /// Whether the running strategy may continue trials; set before each run.
+  var continuesTrials: Bool {
+    get { kept.withLock { $0.continuesTrials } }
+    set { kept.withLock { $0.continuesTrials = newValue } }
+  }
+
+  var jobsPerTrial: Int { folds.count }
+  var space: SearchSpace? { nil }
+  var displayName: String { E.estimatorName }
+
+  /// Configures the trial's estimator (a bad value fails the trial, not the search) and finds
+  /// the parent's models when it can continue them.
+  ///
+  /// A budget is the total after continuing, so the parent's models train for the difference.
+  /// That needs kept models, unit budgets on both sides (the child's at least the parent's) and a
+  /// configuration that can continue those models (a choice that switched alternatives cannot).
+  /// Otherwise the trial is fitted afresh at its full budget, which gives the same model for
+  /// estimators whose continuation equals longer training; so does a parent replayed from a
+  /// journal, which has no models.
+  func prepare(_ trial: TrialRecord) -> Prepared {
+    let plain = Result { () throws -> E in try estimator.setting(trial.parameters) }
+    var continuation: (models: [E.Fitted], units: Int)?
+    if let parent = trial.parent, case .units(let total)? = trial.resource {
+      let stored = kept.withLock { ($0.models[parent], $0.budgets[parent]) }
+      if let models = stored.0, let first = models.first, case .units(let before)?? = stored.1, total >= before,
+        let configured = try? plain.get(), canContinue(configured, from: first)
+      {
+        continuation = (models, total - before)
+      }
+    }
+    let configured = plain.flatMap { estimator -> Result<E, any Error> in
+      guard case .units(let n)? = trial.resource, continuation == nil, let name = budgetParameter else { return .success(estimator) }
+      return Result { try estimator.setting(name, to: .int(n)) }
+    }
+    let canContinueTraining = ((try? configured.get()) as? any IncrementallyTrainable)?.canContinueTraining == true
+    return Prepared(
+      estimator: configured, parentModels: continuation?.models, units: continuation?.units ?? 0,
+      keepModels: retainFoldModels || (continuesTrials && canContinueTraining))
+  }
+
+  /// Fits and scores fold `job`, on a fixed per-fold subsample for a `.samples` budget.
+  func run(_ prepared: Prepared, trial: TrialRecord, job k: Int) throws -> FoldOutcome<E.Fitted> {
+    let estimator = try prepared.estimator.get()
+    var train = folds[k].train
+    if case .samples(let n)? = trial.resource {
+      // A fixed shuffle per fold, so growing budgets see nested subsets.
+      var generator = Xoshiro256StarStar(seed: SplitMix64.derive(seed, UInt64(k)))
+      generator.shuffle(&train)
+      train = Array(train.prefix(Swift.max(1, Swift.min(n, train.count)))).sorted()
+    }
+    let rows = train, test = folds[k].test, parent = prepared.parentModels?[k], units = prepared.units
+    let (x, y, scorers, scoreTrain, keep) = (self.x, self.y, self.scorers, returnTrainScore, prepared.keepModels)
+    return try withTimeout(fitTimeout) {
+      try fitAndScore(estimator, x, y, train: rows, test: test, scorers: scorers, scoreTrain: scoreTrain, keepModel: keep,
+                      parent: parent, units: units)
+    }
+  }
+
+  /// The trial's scores by scorer; its models are kept when it may be continued.
+  func complete(_ trial: TrialRecord, _ prepared: Prepared, _ outputs: [Result<FoldOutcome<E.Fitted>, any Error>]) throws -> TrialRecord {
+    let table = try gatherFolds(outputs, metrics: scorers.map(\.name), returnTrainScore: returnTrainScore, errorScore: errorScore)
+    kept.withLock { kept in
+      if let error = table.firstError { kept.errors[trial.index] = error }
+      if prepared.keepModels, table.failures.isEmpty, table.models.count == folds.count {
+        kept.models[trial.index] = table.models
+        kept.budgets[trial.index] = trial.resource
+      }
+    }
+    var record = trial
+    record.status = table.failure.map(TrialStatus.failed) ?? .complete
+    record.testScores = table.test
+    record.trainScores = table.train
+    record.fitTimes = table.fitTimes
+    record.scoreTimes = table.scoreTimes
+    return record
+  }
+
+  /// The fitted fold models of trial `number`, when they were kept.
+  func foldModels(of number: Int) -> [E.Fitted]? { kept.withLock { $0.models[number] } }
+
+  /// The first error of each failed trial, by number.
+  var errors: [Int: any Error] { kept.withLock { $0.errors } }
+}
+
+/// Whether `estimator` can continue `model`: it is incrementally trainable, and (for a choice)
+/// the model came from its chosen alternative.
+func canContinue<E: Estimator>(_ estimator: E, from model: E.Fitted) -> Bool {
+  guard let incremental = estimator as? any IncrementallyTrainable else { return false }
+  func accepts<T: IncrementallyTrainable>(_ estimator: T) -> Bool {
+    guard let fitted = model as? T.Fitted else { return false }
+    return estimator.canContinue(from: fitted)
+  }
+  return accepts(incremental)
+}
+
+/// One evaluation of a plain objective.
+struct ObjectiveOutput: Sendable {
+  var value: Double
+  var seconds: Double
+}
+
+/// A plain closure of the parameters as a study's objective (``minimize``, ``maximize``): one job
+/// per trial, its value recorded under the study's metric. A value that is not finite, or a
+/// thrown error, fails the trial.
+struct ClosureObjective: TrialObjective {
+  let body: @Sendable (ParameterSet) throws -> Double
+  let space: SearchSpace?
+  let metric: String
+  let timeout: Double?
+
+  var jobsPerTrial: Int { 1 }
+  var displayName: String { "objective" }
+
+  func prepare(_ trial: TrialRecord) -> Bool { true }
+
+  func run(_ prepared: Bool, trial: TrialRecord, job: Int) throws -> ObjectiveOutput {
+    let body = self.body, parameters = trial.parameters
+    let (value, seconds) = try timed { try withTimeout(timeout) { try body(parameters) } }
+    return ObjectiveOutput(value: value, seconds: seconds)
+  }
+
+  func complete(_ trial: TrialRecord, _ prepared: Bool, _ outputs: [Result<ObjectiveOutput, any Error>]) throws -> TrialRecord {
+    var record = trial
+    switch outputs[0] {
+    case .success(let output) where output.value.isFinite:
+      record.status = .complete
+      record.testScores = [metric: [output.value]]
+      record.fitTimes = [output.seconds]
+    case .success(let output):
+      record.status = .failed("the objective returned \(output.value)")
+      record.testScores = [metric: [.nan]]
+      record.fitTimes = [output.seconds]
+    case .failure(let error):
+      record.status = .failed(String(describing: error))
+      record.testScores = [metric: [.nan]]
+      record.fitTimes = [0]
+    }
+    record.scoreTimes = [0]
+    return record
+  }
+}
+
+/// Finds the parameters in `space` that minimise `objective` (Optuna's
+/// `study.optimize(objective, n_trials)` on a minimising study, scikit-optimize's `*_minimize`).
+///
+/// - Parameters:
+///   - objective: the function of the parameters; a thrown error or a value that is not finite
+///     fails that trial, and the search goes on.
+///   - space: the parameters and their distributions.
+///   - trials: the number of trials the study holds when done (a resumed study runs the rest).
+///   - strategy: proposes the trials; by default random search over `space`. A strategy built
+///     without a space of its own (`RandomSearch(iterations:seed:)`) draws from `space`.
+///   - seed: the study's seed (and the default random search's).
+///   - journal: a file recording every trial; running again on it resumes. Needs `studyName`.
+///   - studyName: identifies the study in its journal (a closure cannot be fingerprinted).
+/// - Returns: the study: its trials, ``Study/bestParameters``, ``Study/bestValue``.
+@discardableResult
+public func minimize(
+  _ objective: @escaping @Sendable (ParameterSet) throws -> Double, space: [String: Distribution], trials: Int,
+  strategy: (any SearchStrategy)? = nil, seed: UInt64 = 0, parallelism: Parallelism = .serial,
+  stop: StopConditions = StopConditions(), journal: String? = nil, studyName: String? = nil,
+  progress: SearchProgress = SearchProgress()
+) throws -> Study {
+  try optimize(objective, direction: .minimize, space: space, trials: trials, strategy: strategy, seed: seed,
+               parallelism: parallelism, stop: stop, journal: journal, studyName: studyName, progress: progress)
+}
+
+/// Finds the parameters in `space` that maximise `objective`; see ``minimize(_:space:trials:strategy:seed:parallelism:stop:journal:studyName:progress:)``.
+@discardableResult
+public func maximize(
+  _ objective: @escaping @Sendable (ParameterSet) throws -> Double, space: [String: Distribution], trials: Int,
+  strategy: (any SearchStrategy)? = nil, seed: UInt64 = 0, parallelism: Parallelism = .serial,
+  stop: StopConditions = StopConditions(), journal: String? = nil, studyName: String? = nil,
+  progress: SearchProgress = SearchProgress()
+) throws -> Study {
+  try optimize(objective, direction: .maximize, space: space, trials: trials, strategy: strategy, seed: seed,
+               parallelism: parallelism, stop: stop, journal: journal, studyName: studyName, progress: progress)
+}
+
+private func optimize(
+  _ objective: @escaping @Sendable (ParameterSet) throws -> Double, direction: StudyDirection, space: [String: Distribution],
+  trials: Int, strategy: (any SearchStrategy)?, seed: UInt64, parallelism: Parallelism, stop: StopConditions,
+  journal: String?, studyName: String?, progress: SearchProgress
+) throws -> Study {
+  guard trials >= 1 else { throw LearnError.invalidArgument(name: "trials", reason: "must be at least 1, got \(trials)") }
+  let searchSpace = try SearchSpace(space)
+  let strategy = try strategy ?? RandomSearch(iterations: trials, seed: seed)
+  var file: StudyJournal?
+  if let journal {
+    guard let studyName, !studyName.isEmpty else {
+      throw LearnError.invalidArgument(name: "studyName", reason: "a journaled study needs a name: a closure cannot be fingerprinted")
+    }
+    let fingerprint = StudyFingerprint(fields: [
+      "study": studyName, "direction": direction.rawValue, "space": searchSpace.description, "strategy": strategy.fingerprint,
+      "seed": String(seed),
+    ])
+    file = try StudyJournal(path: journal, fingerprint: fingerprint)
+  }
+  let study = Study(direction: direction, metrics: ["value"], splits: 1, seed: seed, journal: file)
+  var limits = stop
+  limits.maxTrials = Swift.min(trials, stop.maxTrials ?? trials)
+  let executor = Executor(
+    study: study, strategy: strategy,
+    objective: ClosureObjective(body: objective, space: searchSpace, metric: "value", timeout: stop.fitTimeout),
+    stop: limits, progress: progress, parallelism: parallelism)
+  try executor.run()
+  return study
+}
