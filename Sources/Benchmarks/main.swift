@@ -2,6 +2,7 @@
 //
 //   swift run -c release Benchmarks gemm [--repeats N]
 //   swift run -c release Benchmarks estimators [--family F] [--estimator NAME]
+//   swift run -c release Benchmarks engine [--repeats N]
 //
 // Each benchmark prints one JSON object per line. Fixtures/scripts/bench_numpy_gemm.py times the
 // same operations with numpy on the same machine; Docs/Benchmarks.md reports the ratios.
@@ -68,8 +69,9 @@ do {
   case "gemm": benchmarkGEMM(repeats: repeats)
   case "estimators": try runEstimatorBenchmarks(
       family: option("--family", in: arguments), only: option("--estimator", in: arguments))
+  case "engine": try runEngineBenchmarks(repeats: repeats)
   default:
-    FileHandle.standardError.write("unknown benchmark '\(which)'; known: gemm, estimators\n".data(using: .utf8)!)
+    FileHandle.standardError.write("unknown benchmark '\(which)'; known: gemm, estimators, engine\n".data(using: .utf8)!)
     exit(2)
   }
 } catch {

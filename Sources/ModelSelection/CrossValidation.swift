@@ -220,3 +220,16 @@ public func crossValScore<E: Estimator>(
   try crossValidate(estimator, x, y, cv: cv, groups: groups, scoring: scoring.map { [$0] } ?? [],
                     parallelism: parallelism).scores
 }
+
+/// Scores of `estimator` on each fold, with `scoring` given as a list the way searches take it
+/// (one scorer; empty means the estimator's default).
+public func crossValScore<E: Estimator>(
+  _ estimator: E, _ x: Matrix, _ y: [E.Target], cv: (any Splitter)? = nil, groups: [Int]? = nil,
+  scoring: [Scorer], parallelism: Parallelism = .automatic
+) throws -> [Double] {
+  guard scoring.count <= 1 else {
+    throw LearnError.invalidArgument(
+      name: "scoring", reason: "crossValScore takes one scorer, got \(scoring.map(\.name)); use crossValidate for several")
+  }
+  return try crossValScore(estimator, x, y, cv: cv, groups: groups, scoring: scoring.first, parallelism: parallelism)
+}

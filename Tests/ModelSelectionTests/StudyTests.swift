@@ -230,3 +230,43 @@ let objectiveCalls = Atomic<Int>(0)
     #expect(space.encode(["a": 0.5, "b": 7]) == nil)
   }
 }
+
+/// What a new user reached for first.
+@Suite struct SearchFrictionTests {
+  @Test func gridsTakePlainArraysAndSpacedValues() throws {
+    let diabetes = try Datasets.diabetes()
+    let alphas = logspace(-2, 2, count: 5)
+    #expect(alphas.count == 5 && isClose(alphas[0], 0.01, relative: 1e-15) && isClose(alphas[4], 100, relative: 1e-15))
+    #expect(linspace(0, 1, count: 5) == [0, 0.25, 0.5, 0.75, 1] && linspace(2, 3, count: 1) == [2])
+    let plain = try GridSearchCV(Ridge(), grid: ["alpha": alphas], cv: KFold(splits: 3)).fit(diabetes.x, diabetes.y)
+    let mapped = try GridSearchCV(Ridge(), grid: ["alpha": alphas.map(ParameterValue.double)], cv: KFold(splits: 3))
+      .fit(diabetes.x, diabetes.y)
+    #expect(plain.results.trials.map(\.untimed) == mapped.results.trials.map(\.untimed))
+    let depths: [Int?] = [2, nil]
+    let strategy = try GridSearch(["maxDepth": depths, "criterion": ["gini", "entropy"], "layers": [[32], [64, 64]]])
+    #expect(strategy.candidates.count == 8 && strategy.candidates.contains { $0["maxDepth"] == ParameterValue.none })
+  }
+
+  @Test func unknownNamesSuggestTheNearestOneInEitherSpelling() throws {
+    let pipeline = Pipeline(StandardScaler(), SVC())
+    for (wrong, right) in [("svc__C", "svc.c"), ("svc.C", "svc.c"), ("svc.gama", "svc.gamma")] {
+      do {
+        _ = try pipeline.setting(wrong, to: 1.0)
+        Issue.record("\(wrong) was accepted")
+      } catch {
+        #expect("\(error)".contains("did you mean '\(right)'"), "\(error)")
+      }
+    }
+    #expect(nearestName(to: "n_estimators", in: RandomForestClassifier().hyperparameterNames) == "nEstimators")
+    #expect(nearestName(to: "zzzzzz", in: RandomForestClassifier().hyperparameterNames) == nil)
+  }
+
+  @Test func crossValScoreTakesScoringAsSearchesDo() throws {
+    let iris = try Datasets.iris()
+    let listed = try crossValScore(DummyClassifier(), iris.x, iris.y, cv: KFold(splits: 3), scoring: [.accuracy])
+    #expect(listed == (try crossValScore(DummyClassifier(), iris.x, iris.y, cv: KFold(splits: 3), scoring: .accuracy)))
+    #expect(throws: LearnError.self) {
+      try crossValScore(DummyClassifier(), iris.x, iris.y, cv: KFold(splits: 3), scoring: [.accuracy, .balancedAccuracy])
+    }
+  }
+}

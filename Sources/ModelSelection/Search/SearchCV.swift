@@ -116,7 +116,7 @@ public struct SearchCV<Base: Estimator, Strategy: SearchStrategy>: Estimator {
       estimator, x: x, y: y, cv: cv, scoring: scoring, errorScore: errorScore, returnTrainScore: returnTrainScore,
       retainFoldModels: retainFoldModels, parallelism: parallelism, stop: stop, budgetParameter: budgetParameter,
       journal: journal, strategyName: strategy.fingerprint, progress: progress, seed: seed)
-    try session.run(strategy)
+    let execution = try session.run(strategy)
     let results = session.results
     try checkSomeTrialCompleted(results, errors: session.errors)
     let choice = refit ?? .metric(session.scorers[0].name)
@@ -139,7 +139,8 @@ public struct SearchCV<Base: Estimator, Strategy: SearchStrategy>: Estimator {
     }
     return SearchModel(
       best: model, bestIndex: best, bestParameters: bestParameters,
-      bestScore: best.map { results.trials[$0].meanTestScore(metric) } ?? .nan, results: results, foldModels: foldModels)
+      bestScore: best.map { results.trials[$0].meanTestScore(metric) } ?? .nan, results: results, foldModels: foldModels,
+      execution: execution)
   }
 
   /// Throws when the search has no trial, or when every trial failed: the shared error itself
@@ -194,6 +195,8 @@ public struct SearchModel<Base: Estimator>: Predictor {
   /// Each trial's fitted fold models, when the search retained them (scikit-learn's
   /// `return_estimator` of `cross_validate`, per candidate).
   public let foldModels: [Int: [Base.Fitted]]
+  /// How the search used its workers (wall time, summed job time, cores busy).
+  public let execution: ExecutionReport
 
   /// The refitted model's predictions; throws when the search kept no model.
   public func predict(_ x: Matrix) throws -> [Base.Target] {
@@ -260,6 +263,33 @@ extension SearchCV where Strategy == GridSearch {
     self.init(estimator, strategy: try GridSearch(grids: grids), cv: cv, scoring: scoring, refit: refit,
               errorScore: errorScore, returnTrainScore: returnTrainScore, parallelism: parallelism, stop: stop,
               journal: journal, progress: progress)
+  }
+}
+
+extension SearchCV where Strategy == GridSearch {
+  /// A grid search over a grid whose values are plain arrays: `["alpha": alphas]` with
+  /// `alphas: [Double]`, `["kernel": kernels]` with `kernels: [String]`.
+  public init(
+    _ estimator: Base, grid: [String: any ParameterValueList], cv: (any Splitter)? = nil, scoring: [Scorer] = [],
+    refit: Refit? = nil, errorScore: ErrorScore = .value(.nan), returnTrainScore: Bool = false,
+    parallelism: Parallelism = .automatic, stop: StopConditions = StopConditions(), journal: String? = nil,
+    progress: SearchProgress = SearchProgress()
+  ) throws(LearnError) {
+    try self.init(estimator, grid: grid.mapValues(\.parameterValues), cv: cv, scoring: scoring, refit: refit,
+                  errorScore: errorScore, returnTrainScore: returnTrainScore, parallelism: parallelism, stop: stop,
+                  journal: journal, progress: progress)
+  }
+
+  /// A grid search over a list of grids whose values are plain arrays.
+  public init(
+    _ estimator: Base, grids: [[String: any ParameterValueList]], cv: (any Splitter)? = nil, scoring: [Scorer] = [],
+    refit: Refit? = nil, errorScore: ErrorScore = .value(.nan), returnTrainScore: Bool = false,
+    parallelism: Parallelism = .automatic, stop: StopConditions = StopConditions(), journal: String? = nil,
+    progress: SearchProgress = SearchProgress()
+  ) throws(LearnError) {
+    try self.init(estimator, grids: grids.map { $0.mapValues(\.parameterValues) }, cv: cv, scoring: scoring, refit: refit,
+                  errorScore: errorScore, returnTrainScore: returnTrainScore, parallelism: parallelism, stop: stop,
+                  journal: journal, progress: progress)
   }
 }
 

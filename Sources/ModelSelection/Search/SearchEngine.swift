@@ -9,9 +9,10 @@ import LinearAlgebra
 public struct StopConditions: Sendable, Hashable {
   /// At most this many trials.
   public var maxTrials: Int?
-  /// Stop starting new batches after this many seconds.
+  /// Start no new trial after this many seconds (running ones finish).
   public var timeBudget: Double?
-  /// Stop once a trial's mean test score (first metric) reaches this.
+  /// Start no new trial once a trial's mean test score (first metric) reaches this (in the
+  /// study's direction: at least it when maximising, at most when minimising).
   public var targetScore: Double?
   /// A fit taking longer than this many seconds is recorded as failed (its thread is abandoned
   /// and its result ignored; Swift cannot cancel a running computation).
@@ -109,11 +110,12 @@ public final class SearchSession<E: Estimator> {
   public var results: SearchResults { study.results }
 
   /// Runs `strategy` until it is finished or a stop condition is met: (trial × fold) jobs on the
-  /// session's workers, each trial recorded as it completes.
-  public func run(_ strategy: some SearchStrategy) throws {
+  /// session's workers, each trial recorded as it completes. Returns how busy the workers were.
+  @discardableResult
+  public func run(_ strategy: some SearchStrategy) throws -> ExecutionReport {
     objective.continuesTrials = strategy.continuesTrials
-    try Executor(study: study, strategy: strategy, objective: objective, stop: stop, progress: progress, parallelism: parallelism)
-      .run()
+    return try Executor(study: study, strategy: strategy, objective: objective, stop: stop, progress: progress,
+                        parallelism: parallelism).run()
   }
 
   /// Cross-validates every candidate, (candidate × fold) fits in parallel, and returns their

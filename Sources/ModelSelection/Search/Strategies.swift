@@ -192,6 +192,17 @@ public struct GridSearch: SearchStrategy, Hashable {
     self.grids = spaces
   }
 
+  /// A search over one grid whose values are plain arrays: `["alpha": alphas]` with
+  /// `alphas: [Double]`, or literals such as `["maxDepth": [5, 10, nil]]`.
+  public init(_ grid: [String: any ParameterValueList]) throws(LearnError) {
+    try self.init(grids: [grid.mapValues(\.parameterValues)])
+  }
+
+  /// A search over several grids whose values are plain arrays.
+  public init(grids: [[String: any ParameterValueList]]) throws(LearnError) {
+    try self.init(grids: grids.map { $0.mapValues(\.parameterValues) })
+  }
+
   /// Every candidate, in order.
   public var candidates: [ParameterSet] { grids.flatMap { $0.allCandidates() ?? [] } }
 

@@ -27,6 +27,22 @@ protocol TrialObjective: Sendable {
   func complete(_ trial: TrialRecord, _ prepared: Prepared, _ outputs: [Result<Output, any Error>]) throws -> TrialRecord
 }
 
+/// How one run of a search used its workers: "cores busy" is the summed time of its jobs over
+/// workers × wall time.
+public struct ExecutionReport: Sendable, Hashable {
+  /// Worker threads.
+  public var workers: Int
+  /// Wall-clock seconds of the run.
+  public var wallSeconds: Double
+  /// Seconds spent in jobs (fits and scoring), summed over workers.
+  public var busySeconds: Double
+  /// Trials this run recorded.
+  public var trials: Int
+
+  /// The share of the workers' time spent in jobs, in [0, 1].
+  public var coresBusy: Double { wallSeconds > 0 ? busySeconds / (Double(workers) * wallSeconds) : 0 }
+}
+
 /// Where a search stands: passed to progress reporting.
 struct ExecutorProgress {
   var folds: Int
@@ -66,6 +82,8 @@ final class Executor<Objective: TrialObjective>: @unchecked Sendable {
   private var failure: (any Error)?
   private var status: ExecutorProgress
   private var announced = false
+  private var busy: UInt64 = 0
+  private var recorded = 0
 
   private struct RunningTrial {
     var record: TrialRecord
@@ -93,10 +111,15 @@ final class Executor<Objective: TrialObjective>: @unchecked Sendable {
   /// Runs until the strategy is finished or a stop condition is met, and every started trial has
   /// been recorded. Rethrows the error that stopped the search (`errorScore: .raise`, a strategy
   /// that threw).
-  func run() throws {
+  @discardableResult
+  func run() throws -> ExecutionReport {
+    let start = DispatchTime.now().uptimeNanoseconds
     Parallel.forEach(workers, parallelism: .threads(workers)) { worker in self.work(worker) }
     if status.finished > 0 { progress.finish(status) }
     if let failure { throw failure }
+    return ExecutionReport(
+      workers: workers, wallSeconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9, busySeconds: Double(busy) / 1e9,
+      trials: recorded)
   }
 
   private func work(_ worker: Int) {
@@ -110,8 +133,11 @@ final class Executor<Objective: TrialObjective>: @unchecked Sendable {
         if head > 1024, head * 2 > queue.count { queue.removeFirst(head); head = 0 }
         guard let trial = running[number] else { continue }
         condition.unlock()
+        let started = DispatchTime.now().uptimeNanoseconds
         let output = Result { try objective.run(trial.prepared, trial: trial.record, job: job) }
+        let took = DispatchTime.now().uptimeNanoseconds - started
         condition.lock()
+        busy += took
         deliver(output, number: number, job: job)
         condition.broadcast()
         continue
@@ -135,6 +161,7 @@ final class Executor<Objective: TrialObjective>: @unchecked Sendable {
       record.worker = trial.record.worker
       record.startedAt = trial.record.startedAt
       try study.finish(record)
+      recorded += 1
       note(record)
       progress.report(record, status)
     } catch {
