@@ -129,15 +129,32 @@ let objectiveCalls = Atomic<Int>(0)
     #expect(failed.allSatisfy { ranks[$0.index] > worstComplete })
   }
 
-  @Test func aJournaledGridSearchWithAFailingCandidateResumes() throws {
+  @Test func aGridSearchWithFailingAndNaNCandidatesCompletesResumesAndRanksThemLast() throws {
     let journal = temporaryJournal("ridge")
     defer { try? FileManager.default.removeItem(atPath: journal) }
     let diabetes = try Datasets.diabetes()
-    let search = try GridSearchCV(Ridge(), grid: ["alpha": [-1, 1]], cv: KFold(splits: 3), journal: journal)
-    let first = try search.fit(diabetes.x, diabetes.y)
-    #expect(first.results.trials[0].status.isFailed && first.bestIndex == 1)
-    let again = try search.fit(diabetes.x, diabetes.y)
-    #expect(again.results == first.results)
+    // A quantile of 2 fails to configure; the constant 7 scores NaN (a scorer that cannot score it).
+    let picky = Scorer.custom(name: "picky") { (model: DummyRegressor.Model, x: Matrix, y: [Double]) in
+      model.constant == 7 ? Double.nan : try r2Score(y, model.predict(x))
+    }
+    func search(_ journal: String?) throws -> GridSearchCV<DummyRegressor> {
+      try GridSearchCV(DummyRegressor(), grids: [["strategy": ["quantile"], "quantile": [2.0]],
+                                                 ["strategy": ["constant"], "constant": [100.0, 7, 150]]],
+                       cv: KFold(splits: 3), scoring: [picky], journal: journal)
+    }
+    let plain = try search(nil).fit(diabetes.x, diabetes.y)
+    let first = try search(journal).fit(diabetes.x, diabetes.y)
+    #expect(first.results.trials.map(\.untimed) == plain.results.trials.map(\.untimed))
+    #expect(plain.results.trials.map(\.status.isFailed) == [true, false, true, false])
+    #expect(plain.results.ranks("picky")[0] == 3 && plain.results.ranks("picky")[2] == 3)
+    #expect(plain.bestIndex == 1 || plain.bestIndex == 3)
+    let again = try search(journal).fit(diabetes.x, diabetes.y)
+    #expect(again.results == first.results, "everything read back from the journal, NaN scores included")
+    // Cut after the first finished trial: the rest run again, to the same table.
+    let lines = try String(contentsOfFile: journal, encoding: .utf8).split(separator: "\n")
+    try (lines.prefix(6).joined(separator: "\n") + "\n").write(toFile: journal, atomically: true, encoding: .utf8)
+    let resumed = try search(journal).fit(diabetes.x, diabetes.y)
+    #expect(resumed.results.trials.map(\.untimed) == plain.results.trials.map(\.untimed))
   }
 
   @Test func askTellEnqueueAndReport() throws {
