@@ -14,13 +14,18 @@ public enum Parallelism: Sendable, Hashable, CustomStringConvertible {
   /// At most the given number of threads (values below 1 mean 1).
   case threads(Int)
 
-  /// The number of threads this setting allows on this machine.
+  /// The number of threads this setting allows on this machine, within the calling thread's job
+  /// cap (``JobContext/maxThreads``, when a ``JobContext`` is bound): inside a search's fan-out,
+  /// where each job is capped at one thread, `.automatic` means 1.
   public var threadCount: Int {
+    let requested: Int
     switch self {
     case .serial: return 1
-    case .automatic: return Parallel.coreCount
-    case .threads(let n): return Swift.max(1, n)
+    case .automatic: requested = Parallel.coreCount
+    case .threads(let n): requested = Swift.max(1, n)
     }
+    guard requested > 1, let cap = JobContextBox.currentMaxThreads else { return requested }
+    return Swift.max(1, Swift.min(requested, cap))
   }
 
   /// A readable description, used in error messages and logs.
@@ -39,14 +44,20 @@ public enum Parallelism: Sendable, Hashable, CustomStringConvertible {
 /// caller keeps: iteration `i` writes only its own slot (or its own disjoint slice) of shared
 /// storage, and results are combined afterwards on one thread in index order, so the outcome does
 /// not depend on the number of threads or on scheduling.
+///
+/// The calling thread's ``JobContext`` travels with the work: it caps the thread count (through
+/// ``Parallelism/threadCount``) and is bound on every worker thread for the iterations it runs, so
+/// nested parallel loops and cancellation checks inside `body` see the caller's job.
 public enum Parallel {
   /// Active processor cores on this machine, read once (on Linux `activeProcessorCount` reads
   /// cgroup files, about 40 µs a call, too slow for the per-row checks of hot loops).
   public static let coreCount: Int = Swift.max(1, ProcessInfo.processInfo.activeProcessorCount)
 
-  /// Runs `body(i)` for every `i` in `0 ..< count` on up to `parallelism.threadCount` threads and
-  /// returns when all are done. Iterations are handed out one at a time from a shared counter, so
-  /// uneven work balances itself.
+  /// Runs `body(i)` for every `i` in `0 ..< count` on up to `parallelism.threadCount` threads
+  /// (capped by the calling thread's ``JobContext/maxThreads``) and returns when all are done.
+  /// Iterations are handed out one at a time from a shared counter, so uneven work balances itself.
+  /// One thread means the calling thread only. Each worker binds the caller's ``JobContext`` (or
+  /// none) while it runs iterations, since thread-locals do not cross `concurrentPerform`.
   public static func forEach(
     _ count: Int, parallelism: Parallelism = .automatic, _ body: @Sendable (Int) -> Void
   ) {
@@ -57,11 +68,15 @@ public enum Parallel {
       return
     }
     let counter = WorkCounter()
+    let context = JobContextBox.current
     DispatchQueue.concurrentPerform(iterations: workers) { _ in
-      while true {
-        let i = counter.next.add(1, ordering: .relaxed).oldValue
-        if i >= count { break }
-        body(i)
+      let raw = context.map { UnsafeMutableRawPointer(Unmanaged.passUnretained($0).toOpaque()) }
+      JobContextSlot.bind(raw) {
+        while true {
+          let i = counter.next.add(1, ordering: .relaxed).oldValue
+          if i >= count { break }
+          body(i)
+        }
       }
     }
   }

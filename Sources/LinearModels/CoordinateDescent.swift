@@ -32,6 +32,8 @@ protocol ElasticNetSystem {
   var featureCount: Int { get }
   /// `‖y‖²`.
   var targetNormSquared: Double { get }
+  /// Multiply-adds of one coordinate update (paces the cancellation checks).
+  var coordinateCost: Int { get }
   /// `‖X_j‖²` (the Gram diagonal).
   func squaredNorm(_ j: Int) -> Double
   /// `X_jᵀ·R`: the correlation of feature `j` with the current residual.
@@ -51,6 +53,8 @@ struct ElasticNetDataSystem: ElasticNetSystem {
   let sampleCount: Int
   let featureCount: Int
   let targetNormSquared: Double
+
+  var coordinateCost: Int { 2 * sampleCount }
 
   @inline(__always) func squaredNorm(_ j: Int) -> Double { norms[j] }
 
@@ -76,6 +80,8 @@ struct ElasticNetGramSystem: ElasticNetSystem {
   let gramTimesW: UnsafeMutablePointer<Double>
   let featureCount: Int
   let targetNormSquared: Double
+
+  var coordinateCost: Int { featureCount }
 
   @inline(__always) func squaredNorm(_ j: Int) -> Double { gram[j &* featureCount &+ j] }
 
@@ -103,10 +109,11 @@ enum CoordinateDescent {
   ///   - l2: the L2 weight (`beta` there).
   ///   - random: draw each coordinate uniformly from the active set (`selection="random"`) with
   ///     `seed`, instead of sweeping them in order.
+  /// - Throws: ``LearnError/cancelled(_:)`` between sweeps when the job is cancelled.
   static func solve<System: ElasticNetSystem>(
     _ system: System, l1: Double, l2: Double, maxIterations: Int, tolerance: Double,
     positive: Bool, random: Bool, seed: UInt64
-  ) -> CoordinateDescentResult {
+  ) throws(LearnError) -> CoordinateDescentResult {
     let p = system.featureCount
     let w = UnsafeMutablePointer<Double>.allocate(capacity: p)
     let correlations = UnsafeMutablePointer<Double>.allocate(capacity: p)
@@ -199,7 +206,9 @@ enum CoordinateDescent {
     if gap >= 0 && gap <= scaledTolerance { return result(gap, 0, true) }
     if screening { screen(gap: gap, dualNorm: dualNorm, first: true) }
 
+    var checkpoint = CancellationCheckpoint()
     for iteration in 0..<maxIterations {
+      try checkpoint.check(after: activeCount &* system.coordinateCost, "before coordinate descent sweep \(iteration + 1)")
       var largestWeight = 0.0
       var largestUpdate = 0.0
       for step in 0..<activeCount {

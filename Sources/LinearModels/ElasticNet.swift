@@ -158,13 +158,13 @@ extension CoordinateDescentConfiguration {
       let (gram, xtyMatrix) = LeastSquaresSupport.centeredGram(x, means: means, rowScales: nil, targets: Matrix(column: yc))
       let xty = xtyMatrix.elements
       var qw = [Double](repeating: 0, count: p)
-      outcome = gram.withUnsafeBufferPointer { pg in
-        xty.withUnsafeBufferPointer { pq in
-          qw.withUnsafeMutableBufferPointer { pw in
+      outcome = try gram.withUnsafeBufferPointer { pg throws(LearnError) in
+        try xty.withUnsafeBufferPointer { pq throws(LearnError) in
+          try qw.withUnsafeMutableBufferPointer { pw throws(LearnError) in
             let system = ElasticNetGramSystem(
               gram: pg.baseAddress!, xty: pq.baseAddress!, gramTimesW: pw.baseAddress!, featureCount: p,
               targetNormSquared: yNorm)
-            return CoordinateDescent.solve(
+            return try CoordinateDescent.solve(
               system, l1: l1, l2: l2, maxIterations: maxIterations, tolerance: tolerance, positive: positive,
               random: selection == .random, seed: seed)
           }
@@ -177,14 +177,14 @@ extension CoordinateDescentConfiguration {
       columns.withUnsafeBufferPointer { pc in
         for j in 0..<p { norms[j] = dot(pc.baseAddress! + j &* n, pc.baseAddress! + j &* n, count: n) }
       }
-      outcome = columns.withUnsafeBufferPointer { pc in
-        yc.withUnsafeBufferPointer { py in
-          residual.withUnsafeMutableBufferPointer { pr in
-            norms.withUnsafeBufferPointer { pn in
+      outcome = try columns.withUnsafeBufferPointer { pc throws(LearnError) in
+        try yc.withUnsafeBufferPointer { py throws(LearnError) in
+          try residual.withUnsafeMutableBufferPointer { pr throws(LearnError) in
+            try norms.withUnsafeBufferPointer { pn throws(LearnError) in
               let system = ElasticNetDataSystem(
                 columns: pc.baseAddress!, y: py.baseAddress!, residual: pr.baseAddress!, norms: pn.baseAddress!,
                 sampleCount: n, featureCount: p, targetNormSquared: yNorm)
-              return CoordinateDescent.solve(
+              return try CoordinateDescent.solve(
                 system, l1: l1, l2: l2, maxIterations: maxIterations, tolerance: tolerance, positive: positive,
                 random: selection == .random, seed: seed)
             }

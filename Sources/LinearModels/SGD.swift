@@ -460,7 +460,8 @@ struct SGDProblem {
 extension SGDState {
   /// Trains up to `epochs` more epochs (fewer if the stopping rule fires). The shuffle of epoch `e`
   /// (counted over the model's whole life) comes from `SplitMix64.derive(seed, e)`, so splitting
-  /// the epochs over several calls gives the same result as one call.
+  /// the epochs over several calls gives the same result as one call. Throws
+  /// ``LearnError/cancelled(_:)`` between epochs when the job is cancelled.
   mutating func train(_ problem: SGDProblem, settings: SGDSettings, epochs budget: Int) throws(LearnError) {
     guard budget > 0, !converged else { return }
     let p = problem.x.columnCount
@@ -471,7 +472,9 @@ extension SGDState {
     let trackObjective = !settings.earlyStopping && settings.tolerance != nil
     let trainCount = Double(problem.split.trainingRows.count)
     var order = problem.split.trainingRows
+    var checkpoint = CancellationCheckpoint()
     for _ in 0..<budget {
+      try checkpoint.check(after: order.count &* Swift.max(p, 1), "before SGD epoch \(epochs + 1)")
       if settings.shuffle {
         order = problem.split.trainingRows
         sgdShuffle(&order, seed: SplitMix64.derive(settings.seed, UInt64(epochs)))

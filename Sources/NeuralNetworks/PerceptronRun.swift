@@ -194,6 +194,8 @@ struct PerceptronRun: Sendable {
     }
     let isAdam = settings.solver == .adam
     var diverged = false
+    var cancellation: LearnError?
+    var checkpoint = CancellationCheckpoint()
     var params = parameters
 
     x.withUnsafeBufferPointer { px in
@@ -210,6 +212,12 @@ struct PerceptronRun: Sendable {
                 var start = 0
                 while start < n {
                   let rows = Swift.min(batch, n - start)
+                  do throws(LearnError) {
+                    try checkpoint.check(after: rows &* count, "in epoch \(iterations + 1), at row \(start) of \(n)")
+                  } catch {
+                    cancellation = error
+                    return
+                  }
                   let input: UnsafePointer<Double>, target: UnsafePointer<Double>
                   if let order {
                     order.withUnsafeBufferPointer { o in
@@ -294,6 +302,7 @@ struct PerceptronRun: Sendable {
         }
       }
     }
+    if let cancellation { throw cancellation }
     parameters = params
     if isAdam {
       optimizer = .adam(MLPAdamState(step: step, firstMoments: first, secondMoments: second, learningRate: learningRate))

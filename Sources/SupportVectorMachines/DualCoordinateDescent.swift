@@ -98,7 +98,7 @@ enum DualCoordinateDescent {
   static func solve(
     _ data: LinearSVMData, _ problem: BinaryProblem, squaredHinge: Bool, tolerance: Double,
     maxIterations: Int, seed: UInt64
-  ) -> LinearSolution {
+  ) throws(LearnError) -> LinearSolution {
     let n = data.rowCount, stride = data.stride
     var w = [Double](repeating: 0, count: stride)
     var alpha = [Double](repeating: 0, count: n)
@@ -119,6 +119,8 @@ enum DualCoordinateDescent {
     var generator = Xoshiro256StarStar(seed: seed)
     var iterations = 0
     var converged = l == 0
+    var cancellation: LearnError?
+    var checkpoint = CancellationCheckpoint()
 
     data.rows.withUnsafeBufferPointer { rowBuffer in
       problem.labels.withUnsafeBufferPointer { y in
@@ -129,6 +131,12 @@ enum DualCoordinateDescent {
               var active = l
               var pgMaxOld = Double.infinity, pgMinOld = -Double.infinity
               while iterations < maxIterations {
+                do throws(LearnError) {
+                  try checkpoint.check(after: active &* stride, "before dual coordinate descent pass \(iterations + 1)")
+                } catch {
+                  cancellation = error
+                  break
+                }
                 var pgMax = -Double.infinity, pgMin = Double.infinity
                 for i in 0..<active {
                   index.swapAt(i, i &+ generator.nextInt(below: active &- i))
@@ -187,6 +195,7 @@ enum DualCoordinateDescent {
         }
       }
     }
+    if let cancellation { throw cancellation }
     return LinearSolution(weights: w, iterations: iterations, converged: converged)
   }
 }
@@ -208,7 +217,7 @@ enum CrammerSinger {
   static func solve(
     _ data: LinearSVMData, classIndices labels: [Int], classCount k: Int, classCosts: [Double],
     tolerance: Double, maxIterations: Int, seed: UInt64
-  ) -> LinearSolution {
+  ) throws(LearnError) -> LinearSolution {
     let n = data.rowCount, stride = data.stride
     var w = [Double](repeating: 0, count: k * stride)
     var alpha = [Double](repeating: 0, count: n * k)
@@ -230,6 +239,8 @@ enum CrammerSinger {
     var startFromAll = true
     var iterations = 0
     var converged = false
+    var cancellation: LearnError?
+    var checkpoint = CancellationCheckpoint()
 
     data.rows.withUnsafeBufferPointer { rowBuffer in
       w.withUnsafeMutableBufferPointer { wBuffer in
@@ -242,6 +253,12 @@ enum CrammerSinger {
         }
 
         while iterations < maxIterations {
+          do throws(LearnError) {
+            try checkpoint.check(after: activeSize &* k &* stride, "before Crammer-Singer pass \(iterations + 1)")
+          } catch {
+            cancellation = error
+            break
+          }
           var stopping = -Double.infinity
           for i in 0..<activeSize { index.swapAt(i, i + generator.nextInt(below: activeSize - i)) }
           var s = 0
@@ -327,6 +344,7 @@ enum CrammerSinger {
         }
       }
     }
+    if let cancellation { throw cancellation }
     return LinearSolution(weights: w, iterations: iterations, converged: converged)
   }
 

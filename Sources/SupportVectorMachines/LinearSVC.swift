@@ -208,7 +208,7 @@ public struct LinearSVC: Estimator, Sendable {
 
     if solver == .crammerSinger {
       let costs = weights.map { c * $0 }
-      let solution = CrammerSinger.solve(data, classIndices: encoding.indices, classCount: k, classCosts: costs,
+      let solution = try CrammerSinger.solve(data, classIndices: encoding.indices, classCount: k, classCosts: costs,
                                          tolerance: tolerance, maxIterations: maxIterations,
                                          seed: SplitMix64.derive(seed, 0))
       var rows = (0..<k).map { Array(solution.weights[$0 * data.stride ..< ($0 + 1) * data.stride]) }
@@ -233,27 +233,33 @@ public struct LinearSVC: Estimator, Sendable {
       && data.stride <= PrimalNewton.explicitHessianLimit
     let grams = sharesGrams
       ? PrimalNewton.classGrams(data, classIndices: encoding.indices, classCount: k, parallelism: parallelism) : nil
-    let results = Parallel.mapResults(problems.count, parallelism: parallelism) { j -> LinearSolution in
+    let results = Parallel.mapResults(problems.count, parallelism: parallelism) { j throws(LearnError) -> LinearSolution in
       let problemSeed = SplitMix64.derive(seed, UInt64(j))
       switch solver {
       case .dualCoordinateDescent:
-        return DualCoordinateDescent.solve(data, problems[j], squaredHinge: squaredHinge, tolerance: tolerance,
+        return try DualCoordinateDescent.solve(data, problems[j], squaredHinge: squaredHinge, tolerance: tolerance,
                                            maxIterations: maxIterations, seed: problemSeed)
       case .primalNewton:
         let start = grams.map {
           PrimalNewton.GramStart(grams: $0, classCosts: (0..<k).map { $0 == j ? cost * weights[j] : cost })
         }
-        return PrimalNewton.solve(data, problems[j], tolerance: tolerance, maxIterations: maxIterations,
+        return try PrimalNewton.solve(data, problems[j], tolerance: tolerance, maxIterations: maxIterations,
                                   parallelism: inner, start: start)
       case .primalCoordinateDescent:
-        return L1PrimalCoordinateDescent.solve(data, problems[j], tolerance: tolerance,
+        return try L1PrimalCoordinateDescent.solve(data, problems[j], tolerance: tolerance,
                                                maxIterations: maxIterations, seed: problemSeed)
       case .crammerSinger:
         preconditionFailure("handled above")
       }
     }
-    // The solvers do not throw, so every result is a success.
-    let solutions = results.compactMap { try? $0.get() }
+    // The solvers throw only `LearnError.cancelled`; the first problem's error is rethrown.
+    var solutions: [LinearSolution] = []
+    for result in results {
+      switch result {
+      case .success(let solution): solutions.append(solution)
+      case .failure(let error): throw error as! LearnError
+      }
+    }
     return makeModel(solutions.map(\.weights), data: data, classes: encoding.classes, solver: solver,
                      iterations: solutions.map(\.iterations), converged: solutions.map(\.converged))
   }
@@ -387,7 +393,7 @@ enum PrimalNewton {
   static func solve(
     _ data: LinearSVMData, _ problem: BinaryProblem, tolerance: Double, maxIterations: Int, parallelism: Parallelism,
     start: GramStart? = nil
-  ) -> LinearSolution {
+  ) throws(LearnError) -> LinearSolution {
     let n = data.rowCount, stride = data.stride
     let positives = problem.positiveCount
     let epsilon = tolerance * Double(Swift.max(Swift.min(positives, n - positives), 1)) / Double(n)
@@ -409,6 +415,7 @@ enum PrimalNewton {
     var scratch = [Double](repeating: 0, count: explicit ? 0 : 3 * stride)
     var iterations = 0
     var converged = false
+    var cancellation: LearnError?
 
     data.rows.withUnsafeBufferPointer { rowBuffer in
       problem.labels.withUnsafeBufferPointer { y in
@@ -612,6 +619,10 @@ enum PrimalNewton {
               break
             }
             if iterations >= maxIterations { break }
+            if JobContext.isCancelled {
+              cancellation = .cancelled("before Newton iteration \(iterations + 1)")
+              break
+            }
             if explicit { explicitStep() } else { conjugateGradientStep(gradientNorm: gradientNorm) }
             multiply(step, into: &projected)
             let t = lineSearch()
@@ -627,6 +638,7 @@ enum PrimalNewton {
         }
       }
     }
+    if let cancellation { throw cancellation }
     return LinearSolution(weights: w, iterations: iterations, converged: converged)
   }
 
@@ -765,7 +777,7 @@ enum L1PrimalCoordinateDescent {
   /// Solves `problem` on `data` from `w = 0`.
   static func solve(
     _ data: LinearSVMData, _ problem: BinaryProblem, tolerance: Double, maxIterations: Int, seed: UInt64
-  ) -> LinearSolution {
+  ) throws(LearnError) -> LinearSolution {
     let n = data.rowCount, stride = data.stride, width = data.width
     let positives = problem.positiveCount
     let epsilon = tolerance * Double(Swift.max(Swift.min(positives, n - positives), 1)) / Double(n)
@@ -786,6 +798,8 @@ enum L1PrimalCoordinateDescent {
     var generator = Xoshiro256StarStar(seed: seed)
     var iterations = 0
     var converged = false
+    var cancellation: LearnError?
+    var checkpoint = CancellationCheckpoint()
     let sigma = 0.01
     let maxLineSearch = 20
 
@@ -797,6 +811,12 @@ enum L1PrimalCoordinateDescent {
           var gMaxOld = Double.infinity
           var gNorm1Initial = -1.0
           while iterations < maxIterations {
+            do throws(LearnError) {
+              try checkpoint.check(after: active &* n, "before primal coordinate descent pass \(iterations + 1)")
+            } catch {
+              cancellation = error
+              break
+            }
             var gMax = 0.0, gNorm1 = 0.0
             for j in 0..<active { index.swapAt(j, j + generator.nextInt(below: active - j)) }
             var s = 0
@@ -895,6 +915,7 @@ enum L1PrimalCoordinateDescent {
         }
       }
     }
+    if let cancellation { throw cancellation }
     return LinearSolution(weights: w, iterations: iterations, converged: converged)
   }
 }

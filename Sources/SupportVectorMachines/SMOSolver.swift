@@ -135,8 +135,11 @@ final class SMOSolver<Q: KernelMatrix> {
   @inline(__always) private func isLower(_ t: Int) -> Bool { status[t] == Self.lowerBound }
   @inline(__always) private func isFree(_ t: Int) -> Bool { status[t] == Self.free }
 
-  /// Runs SMO to the tolerance (or the iteration limit) and returns the solution.
-  func solve() -> SMOSolution {
+  /// Runs SMO to the tolerance (or the iteration limit) and returns the solution. Throws
+  /// ``LearnError/cancelled(_:)`` when the job is cancelled (checked at the start and with every
+  /// shrinking round, i.e. every min(n, 1000) iterations).
+  func solve() throws(LearnError) -> SMOSolution {
+    try Validation.checkCancellation("before the first SMO iteration")
     for t in 0..<l { updateStatus(t) }
     // ∇f = p + Qα, and Ḡ from the variables at their upper bound.
     for t in 0..<l {
@@ -161,6 +164,7 @@ final class SMOSolver<Q: KernelMatrix> {
       counter -= 1
       if counter == 0 {
         counter = Swift.min(l, 1000)
+        try Validation.checkCancellation("after SMO iteration \(iterations)")
         if shrinking { shrink() }
       }
       var pair = selectWorkingSet()

@@ -164,11 +164,11 @@ public struct SVC: Estimator, Sendable {
       var calibration: PlattScaling?
       if probability {
         var generator = Xoshiro256StarStar(seed: SplitMix64.derive(seed, UInt64(p)))
-        let decisions = crossValidatedDecisionValues(
+        let decisions = try crossValidatedDecisionValues(
           subX, labels, cPositive: weightedC[a], cNegative: weightedC[b], settings: pairSettings, generator: &generator)
         calibration = PlattScaling.fit(decisionValues: decisions, labels: labels.map { $0 > 0 })
       }
-      let solution = solveBinarySVC(subX, labels, cPositive: weightedC[a], cNegative: weightedC[b],
+      let solution = try solveBinarySVC(subX, labels, cPositive: weightedC[a], cNegative: weightedC[b],
                                     settings: pairSettings)
       return PairResult(solution: solution, calibration: calibration)
     }
@@ -427,9 +427,10 @@ public struct SVC: Estimator, Sendable {
 }
 
 /// Solves the C-SVC dual for labels ±1 with C₊ for positive and C₋ for negative samples; the
-/// returned `alpha` holds the coefficients α·y.
+/// returned `alpha` holds the coefficients α·y. Throws ``LearnError/cancelled(_:)`` when the job is
+/// cancelled.
 func solveBinarySVC(_ x: Matrix, _ y: [Double], cPositive: Double, cNegative: Double,
-                 settings: SVC.SolverSettings) -> SMOSolution {
+                 settings: SVC.SolverSettings) throws(LearnError) -> SMOSolution {
   let q = ClassificationKernelMatrix(x: x, y: y, kernel: settings.kernel, cacheMegabytes: settings.cacheSizeMB,
                                      parallelism: settings.parallelism)
   let n = x.rowCount
@@ -437,7 +438,7 @@ func solveBinarySVC(_ x: Matrix, _ y: [Double], cPositive: Double, cNegative: Do
     q: q, p: [Double](repeating: -1, count: n), y: y, c: y.map { $0 > 0 ? cPositive : cNegative },
     alpha: [Double](repeating: 0, count: n), tolerance: settings.tolerance, shrinking: settings.shrinking,
     maxIterations: settings.maxIterations)
-  var solution = solver.solve()
+  var solution = try solver.solve()
   for t in 0..<n { solution.alpha[t] *= y[t] }
   return solution
 }
@@ -445,11 +446,12 @@ func solveBinarySVC(_ x: Matrix, _ y: [Double], cPositive: Double, cNegative: Do
 /// Decision values of every sample from 5-fold cross-validation (libsvm's
 /// `svm_binary_svc_probability`): the samples are shuffled with `generator`, fold f holds
 /// positions [f·n/5, (f+1)·n/5) of the shuffle, and each fold is predicted by an SVC trained on the
-/// others (±1 when those hold a single class).
+/// others (±1 when those hold a single class). Throws ``LearnError/cancelled(_:)`` when the job
+/// is cancelled.
 func crossValidatedDecisionValues(
   _ x: Matrix, _ y: [Double], cPositive: Double, cNegative: Double, settings: SVC.SolverSettings,
   generator: inout Xoshiro256StarStar
-) -> [Double] {
+) throws(LearnError) -> [Double] {
   let n = x.rowCount
   var order = Array(0..<n)
   for i in 0..<n {
@@ -468,7 +470,7 @@ func crossValidatedDecisionValues(
       continue
     }
     let trainX = x.rows(at: train)
-    let solution = solveBinarySVC(trainX, train.map { y[$0] }, cPositive: cPositive, cNegative: cNegative,
+    let solution = try solveBinarySVC(trainX, train.map { y[$0] }, cPositive: cPositive, cNegative: cNegative,
                                settings: settings)
     let support = solution.alpha.indices.filter { solution.alpha[$0] != 0 }
     guard !test.isEmpty else { continue }

@@ -97,7 +97,7 @@ public struct SVR: Estimator, Sendable {
     let solver = SMOSolver(
       q: q, p: linear, y: signs, c: [Double](repeating: c, count: 2 * n), alpha: [Double](repeating: 0, count: 2 * n),
       tolerance: tolerance, shrinking: shrinking, maxIterations: maxIterations)
-    let solution = solver.solve()
+    let solution = try solver.solve()
     let coefficients = (0..<n).map { solution.alpha[$0] - solution.alpha[$0 + n] }
     let support = (0..<n).filter { coefficients[$0] != 0 }
     let dual = support.map { coefficients[$0] }

@@ -88,7 +88,7 @@ public struct DecisionTreeClassifier: Estimator, Sendable {
     try validateHyperparameters()
     let prepared = try PreparedClassification(x, y, classWeight: classWeight, sampleWeights: sampleWeights,
                                               parallelism: .serial)
-    let tree = growTree(prepared.data, .classes(prepared.labels, classCount: prepared.encoding.classes.count),
+    let tree = try growTree(prepared.data, .classes(prepared.labels, classCount: prepared.encoding.classes.count),
                         weights: prepared.weights, settings: try settings(rows: x.rowCount, features: x.columnCount),
                         seed: seed)
     return Model(tree: tree, classes: prepared.encoding.classes)

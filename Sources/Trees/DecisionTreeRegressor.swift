@@ -68,7 +68,7 @@ public struct DecisionTreeRegressor: Estimator, Sendable {
   public func fit(_ x: Matrix, _ y: [Double], sampleWeights: [Double]?) throws(LearnError) -> Model {
     try validateHyperparameters()
     let prepared = try PreparedRegression(x, y, sampleWeights: sampleWeights, parallelism: .serial)
-    let tree = growTree(prepared.data, .values(prepared.targets), weights: prepared.weights,
+    let tree = try growTree(prepared.data, .values(prepared.targets), weights: prepared.weights,
                         settings: try settings(rows: x.rowCount, features: x.columnCount), seed: seed)
     return Model(tree: tree)
   }

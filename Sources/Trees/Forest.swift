@@ -73,20 +73,28 @@ func bootstrapCounts(treeSeed: UInt64, rows: Int, draws: Int, weights: [Double]?
 
 /// Grows trees `indices` of a forest on up to `options.parallelism` threads. Tree `i` is seeded by
 /// `options.treeSeed(i)` before the fan-out, so the trees do not depend on the thread count.
+/// Throws ``LearnError/cancelled(_:)`` when the job is cancelled (checked before every tree, and
+/// inside each tree's growth).
 func growForestTrees(
   _ data: TrainingSet, _ targets: GrowthTargets, weights: [Double]?, settings: GrowthSettings, options: ForestOptions,
   indices: Range<Int>
-) -> [Tree] {
+) throws(LearnError) -> [Tree] {
   let draws = options.bootstrapSize(rows: data.sampleCount, weights: weights)
   let seeds = indices.map(options.treeSeed)
   let bootstrap = options.bootstrap
-  let trees = try? Parallel.map(seeds.count, parallelism: options.parallelism) { k -> Tree in
-    let seed = seeds[k]
-    let treeWeights = bootstrap
-      ? bootstrapCounts(treeSeed: seed, rows: data.sampleCount, draws: draws, weights: weights) : weights
-    return growTree(data, targets, weights: treeWeights, settings: settings, seed: seed)
+  let total = indices.upperBound
+  do {
+    return try Parallel.map(seeds.count, parallelism: options.parallelism) { k throws(LearnError) -> Tree in
+      try Validation.checkCancellation("before tree \(indices.lowerBound + k + 1) of \(total)")
+      let seed = seeds[k]
+      let treeWeights = bootstrap
+        ? bootstrapCounts(treeSeed: seed, rows: data.sampleCount, draws: draws, weights: weights) : weights
+      return try growTree(data, targets, weights: treeWeights, settings: settings, seed: seed)
+    }
+  } catch {
+    // The iterations throw only `LearnError`, and `Parallel.map` passes errors on unchanged.
+    throw error as! LearnError
   }
-  return trees ?? []
 }
 
 /// Per row, the sum over trees of the leaf values divided by the tree count: the forest's mean
@@ -275,10 +283,10 @@ private func leafIndices(_ trees: [Tree], _ x: Matrix, featureCount: Int) throws
 func extendedForest(
   _ existing: (trees: [Tree], seeds: [UInt64]), _ data: TrainingSet, _ targets: GrowthTargets, weights: [Double]?,
   settings: GrowthSettings, options: ForestOptions, count: Int
-) -> (trees: [Tree], seeds: [UInt64]) {
+) throws(LearnError) -> (trees: [Tree], seeds: [UInt64]) {
   let first = existing.trees.count
   let indices = first ..< first + count
-  let newTrees = growForestTrees(data, targets, weights: weights, settings: settings, options: options, indices: indices)
+  let newTrees = try growForestTrees(data, targets, weights: weights, settings: settings, options: options, indices: indices)
   return (existing.trees + newTrees, existing.seeds + indices.map(options.treeSeed))
 }
 
@@ -304,7 +312,7 @@ extension ForestHyperparameters {
     }
     let growth = try settings(rows: x.rowCount, features: x.columnCount)
     let k = prepared.encoding.classes.count
-    let (trees, seeds) = extendedForest(
+    let (trees, seeds) = try extendedForest(
       (existing?.trees ?? [], existing?.treeSeeds ?? []), prepared.data, .classes(prepared.labels, classCount: k),
       weights: prepared.weights, settings: growth, options: options, count: count)
     var oobScore: Double? = nil
@@ -335,7 +343,7 @@ extension ForestHyperparameters {
     let existing = continuing?.model
     if let existing { try Validation.checkFeatureCount(x, expected: existing.featureCount) }
     let growth = try settings(rows: x.rowCount, features: x.columnCount)
-    let (trees, seeds) = extendedForest(
+    let (trees, seeds) = try extendedForest(
       (existing?.trees ?? [], existing?.treeSeeds ?? []), prepared.data, .values(y),
       weights: prepared.weights, settings: growth, options: options, count: count)
     var oobScore: Double? = nil

@@ -45,19 +45,20 @@ struct GrowthSettings: Sendable, Hashable {
 
 /// Grows one tree on `data` (rows with weight 0 are left out, as in scikit-learn). `weights` are
 /// per-row sample weights (`nil`: all 1), already combined with class weights or bootstrap counts.
-/// The caller guarantees at least one row of positive weight.
+/// The caller guarantees at least one row of positive weight. Throws ``LearnError/cancelled(_:)``
+/// when the calling thread's job is cancelled (checked about once per 2²⁰ sample × feature visits).
 func growTree(
   _ data: TrainingSet, _ targets: GrowthTargets, weights: [Double]?, settings: GrowthSettings, seed: UInt64
-) -> Tree {
-  let tree: Tree = data.ranks.withUnsafeBufferPointer { ranks in
-    data.values.withUnsafeBufferPointer { values in
-      data.valueOffsets.withUnsafeBufferPointer { offsets in
-        data.tieLimits.withUnsafeBufferPointer { limits in
+) throws(LearnError) -> Tree {
+  let tree: Tree = try data.ranks.withUnsafeBufferPointer { ranks throws(LearnError) in
+    try data.values.withUnsafeBufferPointer { values throws(LearnError) in
+      try data.valueOffsets.withUnsafeBufferPointer { offsets throws(LearnError) in
+        try data.tieLimits.withUnsafeBufferPointer { limits throws(LearnError) in
           let grower = TreeGrower(data: data, ranks: ranks.baseAddress!, values: values.baseAddress!,
                                   offsets: offsets.baseAddress!, tieLimits: limits.baseAddress!, targets: targets,
                                   weights: weights, settings: settings, seed: seed)
           defer { grower.deallocate() }
-          return grower.grow()
+          return try grower.grow()
         }
       }
     }
@@ -134,6 +135,8 @@ final class TreeGrower {
   var rankedCount = 0
   var best = SplitRecord(pos: 0)
   var bestProxy = -Double.infinity
+  /// Cancellation checks, spaced by the samples × features a node's split search visits.
+  var checkpoint = CancellationCheckpoint()
 
   // The tree being grown.
   var nodeFeature: [Int] = []
@@ -236,11 +239,12 @@ final class TreeGrower {
 
   // MARK: Growing
 
-  func grow() -> Tree {
+  /// Grows the tree; throws ``LearnError/cancelled(_:)`` when the job is cancelled.
+  func grow() throws(LearnError) -> Tree {
     if let maxLeafNodes = settings.maxLeafNodes {
-      growBestFirst(maxLeafNodes: maxLeafNodes)
+      try growBestFirst(maxLeafNodes: maxLeafNodes)
     } else {
-      growDepthFirst()
+      try growDepthFirst()
     }
     return Tree(featureCount: featureCount, valueCount: classCount, feature: nodeFeature, threshold: nodeThreshold,
                 left: nodeLeft, right: nodeRight, value: nodeValue, impurity: nodeImpurity,
@@ -276,7 +280,12 @@ final class TreeGrower {
     return id
   }
 
-  private func growDepthFirst() {
+  /// Counts a node of `count` samples towards the next cancellation check.
+  private func checkCancellation(nodeSamples count: Int) throws(LearnError) {
+    try checkpoint.check(after: count &* settings.maxFeatures, "while growing a tree, after \(nodeFeature.count) nodes")
+  }
+
+  private func growDepthFirst() throws(LearnError) {
     struct Pending {
       var start: Int, end: Int, depth: Int, parent: Int, isLeft: Bool, impurity: Double, constants: Int
     }
@@ -284,6 +293,7 @@ final class TreeGrower {
     var first = true
     while let record = stack.popLast() {
       let start = record.start, end = record.end, count = end - start
+      try checkCancellation(nodeSamples: count)
       resetNode(start, end)
       var impurity = record.impurity
       if first {
@@ -342,7 +352,7 @@ final class TreeGrower {
                           improvement: split.improvement)
   }
 
-  private func growBestFirst(maxLeafNodes: Int) {
+  private func growBestFirst(maxLeafNodes: Int) throws(LearnError) {
     var heap: [FrontierRecord] = []
     func push(_ record: FrontierRecord) {
       heap.append(record)
@@ -381,6 +391,7 @@ final class TreeGrower {
         continue
       }
       splitsLeft -= 1
+      try checkCancellation(nodeSamples: record.end - record.start)
       let left = frontierRecord(start: record.start, end: record.pos, parent: record.node, isLeft: true,
                                 depth: record.depth + 1, impurity: record.impurityLeft)
       let right = frontierRecord(start: record.pos, end: record.end, parent: record.node, isLeft: false,

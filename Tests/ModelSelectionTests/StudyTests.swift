@@ -287,3 +287,57 @@ let objectiveCalls = Atomic<Int>(0)
     }
   }
 }
+
+/// Records the thread count a fit could use, and spins until cancelled (or 5 s) when asked.
+struct Probe: Estimator {
+  var spin = false
+  static let hyperparameters: [Hyperparameter<Probe>] = [.bool("spin", \.spin)]
+  static let threadCounts = Mutex<[Int]>([])
+  static let stoppedByCancellation = Atomic<Int>(0)
+
+  func fit(_ x: Matrix, _ y: [Double]) throws -> DummyRegressor.Model {
+    Self.threadCounts.withLock { $0.append(Parallelism.automatic.threadCount) }
+    if spin {
+      let start = DispatchTime.now().uptimeNanoseconds
+      while DispatchTime.now().uptimeNanoseconds - start < 5_000_000_000 {
+        if JobContext.isCancelled {
+          Self.stoppedByCancellation.add(1, ordering: .relaxed)
+          throw LearnError.cancelled("spinning")
+        }
+      }
+    }
+    return try DummyRegressor().fit(x, y)
+  }
+}
+
+@Suite(.serialized) struct JobContextInSearchTests {
+  @Test func fitsInsideAFanOutRunSerial() throws {
+    let diabetes = try Datasets.diabetes()
+    Probe.threadCounts.withLock { $0 = [] }
+    _ = try GridSearchCV(Probe(), grid: ["spin": [false]], cv: KFold(splits: 4), parallelism: .threads(2)).fit(diabetes.x, diabetes.y)
+    let inSearch = Probe.threadCounts.withLock { $0 }
+    #expect(inSearch.count == 5 && inSearch.prefix(4).allSatisfy { $0 == 1 }, "four fold fits in the fan-out, then the refit")
+    Probe.threadCounts.withLock { $0 = [] }
+    _ = try GridSearchCV(Probe(), grid: ["spin": [false]], cv: KFold(splits: 4), parallelism: .serial).fit(diabetes.x, diabetes.y)
+    #expect(Probe.threadCounts.withLock { $0 }.allSatisfy { $0 == Parallel.coreCount }, "one worker: fits may use the cores")
+  }
+
+  @Test func aFitTimeoutCancelsTheFit() throws {
+    let diabetes = try Datasets.diabetes()
+    let before = Probe.stoppedByCancellation.load(ordering: .relaxed)
+    let start = DispatchTime.now().uptimeNanoseconds
+    let model = try GridSearchCV(Probe(), grid: ["spin": [false, true]], cv: KFold(splits: 2), parallelism: .threads(2),
+                                 stop: StopConditions(fitTimeout: 0.3)).fit(diabetes.x, diabetes.y)
+    #expect(model.results.trials[0].status == .complete)
+    guard case .failed(let reason) = model.results.trials[1].status else { Issue.record("the spinning fit should fail"); return }
+    #expect(reason.contains("time limit"))
+    // The spinning fits saw the flag and stopped, long before their 5 s.
+    var waited = 0
+    while Probe.stoppedByCancellation.load(ordering: .relaxed) < before + 2 && waited < 200 {
+      Thread.sleep(forTimeInterval: 0.01)
+      waited += 1
+    }
+    #expect(Probe.stoppedByCancellation.load(ordering: .relaxed) == before + 2)
+    #expect(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 < 3)
+  }
+}

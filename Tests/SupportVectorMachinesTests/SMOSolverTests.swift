@@ -35,7 +35,7 @@ import Testing
     let kernel = KernelFunction(kind: kind, degree: 3, gamma: 0.5, coef0: kind == .sigmoid ? 0 : 1)
     let c = 2.0
     let settings = SVC.SolverSettings(kernel: kernel, tolerance: 1e-3, shrinking: true, cacheSizeMB: 1, maxIterations: nil)
-    let solution = solveBinarySVC(x, y, cPositive: c, cNegative: c, settings: settings)
+    let solution = try solveBinarySVC(x, y, cPositive: c, cNegative: c, settings: settings)
     #expect(solution.converged)
     let alpha = zip(solution.alpha, y).map { $0 * $1 }
     #expect(alpha.allSatisfy { $0 >= 0 && $0 <= c })
@@ -61,11 +61,11 @@ import Testing
   @Test func cacheSizeAndShrinkingDoNotChangeTheSolution() throws {
     let (x, y) = Self.problem(150, 4, seed: 5)
     let kernel = KernelFunction(kind: .rbf, degree: 3, gamma: 1, coef0: 0)
-    func solve(_ megabytes: Double, _ shrinking: Bool) -> SMOSolution {
-      solveBinarySVC(x, y, cPositive: 5, cNegative: 5, settings: SVC.SolverSettings(
+    func solve(_ megabytes: Double, _ shrinking: Bool) throws -> SMOSolution {
+      try solveBinarySVC(x, y, cPositive: 5, cNegative: 5, settings: SVC.SolverSettings(
         kernel: kernel, tolerance: 1e-4, shrinking: shrinking, cacheSizeMB: megabytes, maxIterations: nil))
     }
-    let large = solve(100, true), tiny = solve(0.001, true), plain = solve(100, false)
+    let large = try solve(100, true), tiny = try solve(0.001, true), plain = try solve(100, false)
     #expect(large.alpha == tiny.alpha && large.rho == tiny.rho && large.iterations == tiny.iterations)
     #expect(isClose(large.objective, plain.objective, relative: 1e-5))
     #expect(maxAbsoluteDifference(large.alpha, plain.alpha) < 1e-2)
@@ -77,13 +77,13 @@ import Testing
     let x = try Matrix([[3.0, 1.0], [1.0, 0.0]])
     let settings = SVC.SolverSettings(kernel: KernelFunction(kind: .linear, degree: 3, gamma: 1, coef0: 0),
                                       tolerance: 1e-6, shrinking: true, cacheSizeMB: 1, maxIterations: nil)
-    let solution = solveBinarySVC(x, [1, -1], cPositive: 100, cNegative: 100, settings: settings)
+    let solution = try solveBinarySVC(x, [1, -1], cPositive: 100, cNegative: 100, settings: settings)
     #expect(isClose(solution.alpha[0], 0.4, relative: 1e-6) && isClose(solution.alpha[1], -0.4, relative: 1e-6))
     // w = 0.4·(2, 1), and w·x − ρ = ±1 at the two points: ρ = w·(2, 0.5) = 1.8.
     #expect(isClose(solution.rho, 1.8, relative: 1e-6))
     #expect(isClose(solution.objective, -0.4, relative: 1e-6))
     // A box below the unconstrained optimum: both at C.
-    let boxed = solveBinarySVC(x, [1, -1], cPositive: 0.1, cNegative: 0.1, settings: settings)
+    let boxed = try solveBinarySVC(x, [1, -1], cPositive: 0.1, cNegative: 0.1, settings: settings)
     #expect(boxed.alpha == [0.1, -0.1])
   }
 
@@ -91,7 +91,7 @@ import Testing
     let (x, y) = Self.problem(60, 2, seed: 2)
     let settings = SVC.SolverSettings(kernel: KernelFunction(kind: .linear, degree: 3, gamma: 1, coef0: 0),
                                       tolerance: 1e-3, shrinking: true, cacheSizeMB: 1, maxIterations: 10)
-    let solution = solveBinarySVC(x, y, cPositive: 1000, cNegative: 1000, settings: settings)
+    let solution = try solveBinarySVC(x, y, cPositive: 1000, cNegative: 1000, settings: settings)
     #expect(!solution.converged && solution.iterations == 10)
     #expect(SMOSolver<ClassificationKernelMatrix>.safetyCap(1000) == 10_000_000)
     #expect(SMOSolver<ClassificationKernelMatrix>.safetyCap(200_000) == 20_000_000)

@@ -89,8 +89,9 @@ public enum LBFGS {
   ///   - maxEvaluations: stop once more evaluations than this were made (scipy `maxfun`, default 15000).
   ///   - objective: returns `f(x)` and writes `∇f(x)` into `gradient` (which has `x.count` elements).
   /// - Throws: ``LearnError/invalidArgument(name:reason:)`` for an empty `x0`, a non-finite start
-  ///   point, bad settings, or an objective or gradient that is not finite at `x0`; errors thrown by
-  ///   `objective` are passed on.
+  ///   point, bad settings, or an objective or gradient that is not finite at `x0`;
+  ///   ``LearnError/cancelled(_:)`` when the calling thread's ``JobContext`` is cancelled (checked
+  ///   before every iteration); errors thrown by `objective` are passed on.
   public static func minimize(
     from x0: [Double], memory: Int = 10, maxIterations: Int = 15000, gradientTolerance: Double = 1e-5,
     relativeReductionTolerance: Double = 2.220446049250313e-09, maxLineSearchSteps: Int = 20,
@@ -133,6 +134,7 @@ public enum LBFGS {
     var xTrial = x, gTrial = g
     var iterations = 0
     while true {
+      try Validation.checkCancellation("at L-BFGS iteration \(iterations + 1) of at most \(maxIterations)")
       state.computeDirection(x: x, g: g)
       let directionNorm = state.directionNorm()
       var step = iterations == 0 ? Swift.min(1 / directionNorm, maximumStep) : 1

@@ -17,7 +17,8 @@ public protocol Estimator<Target>: Tunable {
   associatedtype Target: Sendable
   /// The model `fit` returns.
   associatedtype Fitted: Predictor where Fitted.Prediction == Target
-  /// Learns from `x` (one row per sample) and `y` (one target per row).
+  /// Learns from `x` (one row per sample) and `y` (one target per row). Iterative fits throw
+  /// ``LearnError/cancelled(_:)`` when the calling thread's ``JobContext`` is cancelled.
   func fit(_ x: Matrix, _ y: [Target]) throws -> Fitted
 }
 

@@ -14,8 +14,8 @@ public struct StopConditions: Sendable, Hashable {
   /// Start no new trial once a trial's mean test score (first metric) reaches this (in the
   /// study's direction: at least it when maximising, at most when minimising).
   public var targetScore: Double?
-  /// A fit taking longer than this many seconds is recorded as failed (its thread is abandoned
-  /// and its result ignored; Swift cannot cancel a running computation).
+  /// A fit taking longer than this many seconds is recorded as failed. The fit is cancelled: an
+  /// iterative fit (trees, epochs, solver iterations) stops at its next check and frees its core.
   public var fitTimeout: Double?
 
   /// Stop conditions; all off by default.
@@ -173,17 +173,25 @@ public struct FitTimeout: Error, CustomStringConvertible {
   public var description: String { "fit exceeded the time limit of \(seconds) s" }
 }
 
-/// Runs `body` on its own thread and waits at most `seconds`; past that, throws ``FitTimeout``
-/// and abandons the thread (its result is discarded when it finishes).
+/// Runs `body` on its own thread, under the caller's job context plus a cancellation flag, and
+/// waits at most `seconds`. Past that, sets the flag and throws ``FitTimeout``: an iterative fit
+/// stops at its next check (a tree, an epoch, a solver iteration) and its thread ends; a fit with
+/// no checks runs on, abandoned, and its result is discarded.
 func withTimeout<T: Sendable>(_ seconds: Double?, _ body: @escaping @Sendable () throws -> T) throws -> T {
   guard let seconds else { return try body() }
+  let flag = CancellationFlag()
+  var context = JobContext.current ?? JobContext()
+  context.cancellation = flag
   let box = ResultBox<T>()
   let done = DispatchSemaphore(value: 0)
-  Thread.detachNewThread {
-    box.set(Result { try body() })
+  Thread.detachNewThread { [context] in
+    box.set(Result { try JobContext.with(context) { () throws -> T in try body() } })
     done.signal()
   }
-  guard done.wait(timeout: .now() + seconds) == .success, let result = box.get() else { throw FitTimeout(seconds: seconds) }
+  guard done.wait(timeout: .now() + seconds) == .success, let result = box.get() else {
+    flag.cancel()
+    throw FitTimeout(seconds: seconds)
+  }
   return try result.get()
 }
 
