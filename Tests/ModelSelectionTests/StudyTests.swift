@@ -159,7 +159,7 @@ let objectiveCalls = Atomic<Int>(0)
 
   @Test func askTellEnqueueAndReport() throws {
     let study = Study(direction: .minimize, seed: 1)
-    study.enqueue(["x": 1])
+    try study.enqueue(["x": 1])
     let waiting = try #require(try study.askWaiting())
     #expect(waiting.parameters == ["x": 1] && waiting.proposal == "enqueued/0" && waiting.status == .running)
     #expect(try study.askWaiting() == nil)
@@ -175,7 +175,7 @@ let objectiveCalls = Atomic<Int>(0)
     // Enqueued points go first in a search too.
     let enqueued = try SearchSession(DummyRegressor(), x: Matrix(rowCount: 6, columnCount: 1) { i, _ in Double(i) },
                                      y: [1, 2, 3, 4, 5, 6], cv: KFold(splits: 2))
-    enqueued.study.enqueue(["strategy": "median"])
+    try enqueued.study.enqueue(["strategy": "median"])
     try enqueued.run(try GridSearch(["strategy": ["mean"]]))
     #expect(enqueued.history.map { $0.parameters["strategy"] } == ["median", "mean"])
   }

@@ -64,6 +64,8 @@ public struct SearchCV<Base: Estimator, Strategy: SearchStrategy>: Estimator {
   /// A journal file: every finished trial is appended there, and a search run again on the same
   /// journal resumes where it stopped.
   public var journal: String?
+  /// How the journal is shared with other processes (heartbeats, dead-worker timeout, locking).
+  public var journalOptions = JournalOptions()
   /// Progress reporting.
   public var progress: SearchProgress
   /// Seed for the engine's own randomness (budget subsamples).
@@ -115,7 +117,7 @@ public struct SearchCV<Base: Estimator, Strategy: SearchStrategy>: Estimator {
     let session = try SearchSession(
       estimator, x: x, y: y, cv: cv, scoring: scoring, errorScore: errorScore, returnTrainScore: returnTrainScore,
       retainFoldModels: retainFoldModels, parallelism: parallelism, stop: stop, budgetParameter: budgetParameter,
-      journal: journal, strategyName: strategy.fingerprint, progress: progress, seed: seed)
+      journal: journal, journalOptions: journalOptions, strategyName: strategy.fingerprint, progress: progress, seed: seed)
     let execution = try session.run(strategy)
     let results = session.results
     try checkSomeTrialCompleted(results, errors: session.errors)

@@ -46,6 +46,8 @@ public final class SearchSession<E: Estimator> {
   let stop: StopConditions
   let progress: SearchProgress
   let started = DispatchTime.now().uptimeNanoseconds
+  /// How many candidates ``evaluate(_:)`` has named so far.
+  private let evaluated = Mutex(0)
 
   /// A session.
   ///
@@ -55,15 +57,18 @@ public final class SearchSession<E: Estimator> {
   ///   - retainFoldModels: keep every trial's fitted fold models (``foldModels(of:)``); they are
   ///     always kept for configurations that can continue training, which strategies may continue.
   ///   - budgetParameter: the hyperparameter a `.units` budget sets (such as `"nEstimators"`).
-  ///   - journal: a file recording every trial; a session opened on it again starts from its
-  ///     trials. Refused when it was written by a different search.
+  ///   - journal: a file recording every trial, shared by every process that opens it: a session
+  ///     opened on it again starts from its trials, and several processes running the same search
+  ///     on it share the work. Refused when it was written by a different search.
+  ///   - journalOptions: heartbeats, when a silent trial counts as dead, and the locking.
   ///   - strategyName: identifies the proposing strategy in the journal's fingerprint.
   ///   - seed: the study's seed (strategies' randomness, budget subsamples).
   public init(
     _ estimator: E, x: Matrix, y: [E.Target], cv: (any Splitter)? = nil, scoring: [Scorer] = [],
     errorScore: ErrorScore = .value(.nan), returnTrainScore: Bool = false, retainFoldModels: Bool = false,
     parallelism: Parallelism = .automatic, stop: StopConditions = StopConditions(), budgetParameter: String? = nil,
-    journal: String? = nil, strategyName: String = "ask-tell", progress: SearchProgress = SearchProgress(), seed: UInt64 = 0
+    journal: String? = nil, journalOptions: JournalOptions = JournalOptions(), strategyName: String = "ask-tell",
+    progress: SearchProgress = SearchProgress(), seed: UInt64 = 0
   ) throws {
     try Validation.checkShapes(x, y)
     let scorers = scoring.isEmpty ? [defaultScorer(for: E.Target.self)] : scoring
@@ -71,6 +76,7 @@ public final class SearchSession<E: Estimator> {
       throw LearnError.invalidArgument(name: "scoring", reason: "scorer names must be unique, got \(scorers.map(\.name))")
     }
     let folds = try makeFolds(cv, count: x.rowCount, y: y, groups: nil)
+    guard !folds.isEmpty else { throw LearnError.invalidArgument(name: "cv", reason: "the splitter made no folds") }
     objective = CrossValidationObjective(
       estimator: estimator, x: x, y: y, folds: folds, scorers: scorers, errorScore: errorScore,
       returnTrainScore: returnTrainScore, budgetParameter: budgetParameter, retainFoldModels: retainFoldModels,
@@ -83,7 +89,7 @@ public final class SearchSession<E: Estimator> {
         "strategy or search space": strategyName, "scoring": "\(scorers.map(\.name))", "folds": foldChecksum(folds),
         "data": dataChecksum(x, y), "seed": String(seed), "budget parameter": budgetParameter ?? "none",
         "train scores": String(returnTrainScore), "error score": "\(errorScore)",
-      ]))
+      ]), options: journalOptions)
     }
     study = Study(direction: .maximize, metrics: scorers.map(\.name), splits: folds.count, seed: seed, journal: file)
     self.parallelism = parallelism
@@ -113,17 +119,23 @@ public final class SearchSession<E: Estimator> {
   /// session's workers, each trial recorded as it completes. Returns how busy the workers were.
   @discardableResult
   public func run(_ strategy: some SearchStrategy) throws -> ExecutionReport {
+    try strategy.validate(parameterNames: estimator.hyperparameterNames, estimator: E.estimatorName)
     objective.continuesTrials = strategy.continuesTrials
     return try Executor(study: study, strategy: strategy, objective: objective, stop: stop, progress: progress,
-                        parallelism: parallelism).run()
+                        parallelism: parallelism, started: started).run()
   }
 
   /// Cross-validates every candidate, (candidate × fold) fits in parallel, and returns their
-  /// records in order. Candidates beyond `maxTrials` are dropped; none run once a stop condition
-  /// is met.
+  /// records in order. A candidate without a proposal identifier is named `evaluate/<k>`, the
+  /// k-th evaluated by this session, so a script run again on its journal finds its earlier
+  /// evaluations in the record instead of running them again. Candidates beyond `maxTrials` are
+  /// not run (and not returned); none start once a stop condition is met.
   @discardableResult
   public func evaluate(_ candidates: [Candidate]) throws -> [TrialRecord] {
-    let first = study.count
+    let first = evaluated.withLock { count in
+      defer { count += candidates.count }
+      return count
+    }
     let batch = candidates.enumerated().map { offset, candidate in
       var candidate = candidate
       candidate.proposal = candidate.proposal ?? ProposalID("evaluate", first + offset)
@@ -131,9 +143,17 @@ public final class SearchSession<E: Estimator> {
     }
     objective.continuesTrials = true
     try Executor(study: study, strategy: FixedBatch(candidates: batch), objective: objective, stop: stop, progress: progress,
-                 parallelism: parallelism).run()
-    let created = Set(batch.map { $0.proposal! })
-    return study.trials.dropFirst(first).filter { created.contains($0.proposal) }
+                 parallelism: parallelism, started: started).run()
+    var byProposal: [ProposalID: TrialRecord] = [:]
+    for trial in study.trials { byProposal[trial.proposal] = trial }
+    return try batch.compactMap { candidate in
+      guard let record = byProposal[candidate.proposal!] else { return nil }
+      guard record.parameters == candidate.parameters else {
+        throw LearnError.invalidArgument(
+          name: "candidates", reason: "proposal \(candidate.proposal!) is recorded with other parameters (\(record.parameters))")
+      }
+      return record
+    }
   }
 
   /// Records a trial evaluated elsewhere (ask/tell): `testScores` are per-fold test scores by
@@ -157,7 +177,7 @@ struct FixedBatch: SearchStrategy {
   func next(_ context: StrategyContext) -> StrategyDecision {
     let proposed = context.proposals
     let rest = candidates.filter { !proposed.contains($0.proposal!) }
-    return rest.count == candidates.count ? .propose(rest) : .finished
+    return rest.isEmpty ? .finished : .propose(rest)
   }
 
   func expectedTrials(_ context: StrategyContext) -> Int? { candidates.count }

@@ -149,8 +149,12 @@ struct CandidateList {
     var first = 0
     while first < candidates.count && proposed.contains(ProposalID(kind, first)) { first += 1 }
     guard first < candidates.count else { return .finished }
-    if batchSize != nil, context.hasRunningTrials { return .wait }
-    let end = Swift.min(candidates.count, first + (batchSize ?? candidates.count))
+    let size = batchSize ?? candidates.count
+    let batchStart = first - first % size
+    // A new batch starts only once the previous one has finished; the rest of a batch already
+    // begun is proposed at once (the executor creates its trials a few at a time).
+    if batchStart == first, first > 0, context.hasRunningTrials { return .wait }
+    let end = Swift.min(candidates.count, batchStart + size)
     return .propose((first..<end).map { Candidate(candidates[$0], proposal: ProposalID(kind, $0)) }
       .filter { !proposed.contains($0.proposal!) })
   }

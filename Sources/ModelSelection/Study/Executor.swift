@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import LearnCore
 import LinearAlgebra
 
@@ -39,8 +40,11 @@ public struct ExecutionReport: Sendable, Hashable {
   /// Trials this run recorded.
   public var trials: Int
 
-  /// The share of the workers' time spent in jobs, in [0, 1].
-  public var coresBusy: Double { wallSeconds > 0 ? busySeconds / (Double(workers) * wallSeconds) : 0 }
+  /// The share of the cores' time spent in jobs, in [0, 1]: summed job time over (cores used ×
+  /// wall time), where the cores used are the workers, at most the machine's cores.
+  public var coresBusy: Double {
+    wallSeconds > 0 ? busySeconds / (Double(Swift.min(workers, Parallel.coreCount)) * wallSeconds) : 0
+  }
 }
 
 /// Where a search stands: passed to progress reporting.
@@ -83,6 +87,8 @@ final class Executor<Objective: TrialObjective>: @unchecked Sendable {
   private var status: ExecutorProgress
   private var announced = false
   private var busy: UInt64 = 0
+  /// Serialises progress reports, made outside the executor's lock.
+  private let reporting = Mutex<Void>(())
   private var recorded = 0
 
   private struct RunningTrial {
@@ -92,7 +98,11 @@ final class Executor<Objective: TrialObjective>: @unchecked Sendable {
     var remaining: Int
   }
 
-  init(study: Study, strategy: any SearchStrategy, objective: Objective, stop: StopConditions, progress: SearchProgress, parallelism: Parallelism) {
+  /// An executor; `started` is when the time budget began (a session's creation).
+  init(
+    study: Study, strategy: any SearchStrategy, objective: Objective, stop: StopConditions, progress: SearchProgress,
+    parallelism: Parallelism, started: UInt64 = DispatchTime.now().uptimeNanoseconds
+  ) {
     self.study = study
     self.strategy = strategy
     self.objective = objective
@@ -104,7 +114,7 @@ final class Executor<Objective: TrialObjective>: @unchecked Sendable {
     jobContext = context
     status = ExecutorProgress(
       folds: objective.jobsPerTrial, maxTrials: stop.maxTrials, name: objective.displayName,
-      started: DispatchTime.now().uptimeNanoseconds, metric: study.metric)
+      started: started, metric: study.metric)
     for trial in study.trials where trial.status.isFinished { note(trial) }
   }
 
@@ -117,9 +127,15 @@ final class Executor<Objective: TrialObjective>: @unchecked Sendable {
   @discardableResult
   func run() throws -> ExecutionReport {
     let start = DispatchTime.now().uptimeNanoseconds
+    let heartbeat = shared ? startHeartbeat() : nil
     Parallel.forEach(workers, parallelism: .threads(workers)) { worker in self.work(worker) }
+    heartbeat?.stop()
+    if let failure {
+      // Give back the trials this run started and did not finish: they run again next time.
+      try? study.release(Array(running.keys).sorted(), worker: processName)
+      throw failure
+    }
     if status.finished > 0 { progress.finish(status) }
-    if let failure { throw failure }
     return ExecutionReport(
       workers: workers, wallSeconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9, busySeconds: Double(busy) / 1e9,
       trials: recorded)
@@ -149,34 +165,78 @@ final class Executor<Objective: TrialObjective>: @unchecked Sendable {
         let took = DispatchTime.now().uptimeNanoseconds - started
         condition.lock()
         busy += took
-        deliver(output, number: number, job: job)
+        if let record = deliver(output, number: number, job: job) {
+          let snapshot = status
+          condition.broadcast()
+          condition.unlock()
+          reporting.withLock { _ in progress.report(record, snapshot) }
+          condition.lock()
+        }
         condition.broadcast()
         continue
       }
       if refill(worker: name) { continue }
-      if running.isEmpty { break }
-      condition.wait()
+      if !running.isEmpty {
+        condition.wait()
+        continue
+      }
+      // Nothing runs here. In a shared study, trials of other processes may still finish (and
+      // let the strategy go on) or die (and be re-queued here): poll until none runs anywhere.
+      guard shared, study.hasRunningTrials else { break }
+      _ = condition.wait(until: Date().addingTimeInterval(pollInterval))
     }
     condition.broadcast()
   }
 
-  /// Records one job's outcome; the trial's last one completes it.
-  private func deliver(_ output: Result<Objective.Output, any Error>, number: Int, job: Int) {
-    guard var trial = running[number] else { return }
+  /// Whether the study is shared with other processes through a journal.
+  private var shared: Bool { study.journalPath != nil }
+
+  /// How long an idle worker of a shared study sleeps before looking at the journal again.
+  private var pollInterval: Double { Swift.min(0.2, Swift.max(0.01, (study.journalOptions?.heartbeatInterval ?? 1) / 4)) }
+
+  /// The numbers of this process's running trials.
+  private var runningNumbers: [Int] {
+    condition.lock()
+    defer { condition.unlock() }
+    return Array(running.keys)
+  }
+
+  /// Starts the thread that appends heartbeats for this process's running trials.
+  private func startHeartbeat() -> Heartbeat {
+    let heartbeat = Heartbeat()
+    let interval = study.journalOptions?.heartbeatInterval ?? 10
+    Thread.detachNewThread { [self] in
+      while heartbeat.sleep(interval) {
+        try? study.heartbeat(runningNumbers, worker: processName)
+      }
+      heartbeat.finished.signal()
+    }
+    return heartbeat
+  }
+
+  /// Records one job's outcome; the trial's last one completes it, and is returned for
+  /// progress reporting (done outside the lock, in order, under `reporting`).
+  private func deliver(_ output: Result<Objective.Output, any Error>, number: Int, job: Int) -> TrialRecord? {
+    guard var trial = running[number] else { return nil }
     trial.outputs[job] = output
     trial.remaining -= 1
-    guard trial.remaining == 0 else { running[number] = trial; return }
-    running[number] = nil
+    guard trial.remaining == 0 else {
+      running[number] = trial
+      return nil
+    }
     do {
       var record = try objective.complete(trial.record, trial.prepared, trial.outputs.map { $0! })
       record.worker = trial.record.worker
       record.startedAt = trial.record.startedAt
-      try study.finish(record)
+      running[number] = nil
+      // False when the trial was re-queued and another worker finished it first.
+      guard try study.finish(record) else { return nil }
       recorded += 1
       note(record)
-      progress.report(record, status)
+      return record
     } catch {
       failure = failure ?? error
+      return nil
     }
   }
 
@@ -197,35 +257,32 @@ final class Executor<Objective: TrialObjective>: @unchecked Sendable {
     return false
   }
 
-  /// Starts trials (waiting ones first, then the strategy's new ones); `false` when there are none now.
+  /// Starts trials: re-queued ones first, then enqueued ones, then the strategy's new ones,
+  /// decided in one step under the study's (and journal's) lock; `false` when there are none now.
   private func refill(worker: String) -> Bool {
     do {
-      // Trials left running by a dead process are run again even past a limit: they are counted.
+      // Trials re-queued after their worker died are run again even past a limit: they are counted.
       let stopped = self.stopped
-      if let waiting = try study.askWaiting(worker: worker, includingEnqueued: !stopped) {
-        start(waiting)
-        return true
+      var expected: Int?
+      let work = try study.nextWork(worker: worker, allowNew: !stopped) { trials throws -> StrategyDecision in
+        guard !strategyFinished else { return .finished }
+        let remaining = stop.maxTrials.map { Swift.max(0, $0 - trials.count) }
+        let context = StrategyContext(
+          trials: trials, seed: study.seed, direction: study.direction, metric: study.metric, space: objective.space,
+          remaining: remaining)
+        let decision = try strategy.next(context)
+        guard case .propose(let candidates) = decision else { return decision }
+        expected = strategy.expectedTrials(context)
+        // Trials are created a few at a time (enough to keep the workers busy), so stop
+        // conditions are checked between them even when the strategy proposes a whole grid.
+        let chunk = Swift.min(remaining ?? Int.max, Swift.max(2, (4 * workers + objective.jobsPerTrial - 1) / objective.jobsPerTrial))
+        let kept = Array(candidates.prefix(chunk))
+        return kept.isEmpty ? .finished : .propose(kept)
       }
-      guard !stopped, !strategyFinished else { return false }
-      let context = StrategyContext(
-        trials: study.trials, seed: study.seed, direction: study.direction, metric: study.metric, space: objective.space,
-        remaining: stop.maxTrials.map { Swift.max(0, $0 - study.count) })
-      switch try strategy.next(context) {
-      case .finished:
-        strategyFinished = true
-        return false
-      case .wait:
-        return false
-      case .propose(var candidates):
-        if let remaining = context.remaining { candidates = Array(candidates.prefix(remaining)) }
-        guard !candidates.isEmpty else {
-          strategyFinished = true
-          return false
-        }
-        if status.expected == nil { status.expected = strategy.expectedTrials(context) }
-        for candidate in candidates { start(try study.ask(candidate, worker: worker)) }
-        return true
-      }
+      if status.expected == nil { status.expected = expected }
+      if case .finished? = work.decision { strategyFinished = true }
+      for record in work.trials { start(record) }
+      return !work.trials.isEmpty
     } catch {
       failure = failure ?? error
       return false
@@ -242,6 +299,30 @@ final class Executor<Objective: TrialObjective>: @unchecked Sendable {
     running[record.index] = RunningTrial(
       record: record, prepared: objective.prepare(record), outputs: Array(repeating: nil, count: jobs), remaining: jobs)
     for job in 0..<jobs { queue.append((record.index, job)) }
+  }
+}
+
+/// The stop switch of a heartbeat thread.
+final class Heartbeat: Sendable {
+  private let stopped = Atomic<Bool>(false)
+  let finished = DispatchSemaphore(value: 0)
+
+  /// Sleeps `seconds` in short steps; false once stopped.
+  func sleep(_ seconds: Double) -> Bool {
+    var slept = 0.0
+    while slept < seconds {
+      if stopped.load(ordering: .acquiring) { return false }
+      let step = Swift.min(0.02, seconds - slept)
+      Thread.sleep(forTimeInterval: step)
+      slept += step
+    }
+    return !stopped.load(ordering: .acquiring)
+  }
+
+  /// Stops the thread and waits for it to end.
+  func stop() {
+    stopped.store(true, ordering: .releasing)
+    finished.wait()
   }
 }
 

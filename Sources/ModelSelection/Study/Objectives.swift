@@ -207,18 +207,21 @@ struct ClosureObjective: TrialObjective {
 ///   - strategy: proposes the trials; by default random search over `space`. A strategy built
 ///     without a space of its own (`RandomSearch(iterations:seed:)`) draws from `space`.
 ///   - seed: the study's seed (and the default random search's).
-///   - journal: a file recording every trial; running again on it resumes. Needs `studyName`.
+///   - journal: a file recording every trial; running again on it resumes, and several
+///     processes running the same study on it share the work. Needs `studyName`.
+///   - journalOptions: heartbeats, when a silent trial counts as dead, and the locking.
 ///   - studyName: identifies the study in its journal (a closure cannot be fingerprinted).
 /// - Returns: the study: its trials, ``Study/bestParameters``, ``Study/bestValue``.
 @discardableResult
 public func minimize(
   _ objective: @escaping @Sendable (ParameterSet) throws -> Double, space: [String: Distribution], trials: Int,
   strategy: (any SearchStrategy)? = nil, seed: UInt64 = 0, parallelism: Parallelism = .serial,
-  stop: StopConditions = StopConditions(), journal: String? = nil, studyName: String? = nil,
-  progress: SearchProgress = SearchProgress()
+  stop: StopConditions = StopConditions(), journal: String? = nil, journalOptions: JournalOptions = JournalOptions(),
+  studyName: String? = nil, progress: SearchProgress = SearchProgress()
 ) throws -> Study {
   try optimize(objective, direction: .minimize, space: space, trials: trials, strategy: strategy, seed: seed,
-               parallelism: parallelism, stop: stop, journal: journal, studyName: studyName, progress: progress)
+               parallelism: parallelism, stop: stop, journal: journal.map { ($0, journalOptions) }, studyName: studyName,
+               progress: progress)
 }
 
 /// Finds the parameters in `space` that maximise `objective`; see ``minimize(_:space:trials:strategy:seed:parallelism:stop:journal:studyName:progress:)``.
@@ -226,17 +229,18 @@ public func minimize(
 public func maximize(
   _ objective: @escaping @Sendable (ParameterSet) throws -> Double, space: [String: Distribution], trials: Int,
   strategy: (any SearchStrategy)? = nil, seed: UInt64 = 0, parallelism: Parallelism = .serial,
-  stop: StopConditions = StopConditions(), journal: String? = nil, studyName: String? = nil,
-  progress: SearchProgress = SearchProgress()
+  stop: StopConditions = StopConditions(), journal: String? = nil, journalOptions: JournalOptions = JournalOptions(),
+  studyName: String? = nil, progress: SearchProgress = SearchProgress()
 ) throws -> Study {
   try optimize(objective, direction: .maximize, space: space, trials: trials, strategy: strategy, seed: seed,
-               parallelism: parallelism, stop: stop, journal: journal, studyName: studyName, progress: progress)
+               parallelism: parallelism, stop: stop, journal: journal.map { ($0, journalOptions) }, studyName: studyName,
+               progress: progress)
 }
 
 private func optimize(
   _ objective: @escaping @Sendable (ParameterSet) throws -> Double, direction: StudyDirection, space: [String: Distribution],
   trials: Int, strategy: (any SearchStrategy)?, seed: UInt64, parallelism: Parallelism, stop: StopConditions,
-  journal: String?, studyName: String?, progress: SearchProgress
+  journal: (path: String, options: JournalOptions)?, studyName: String?, progress: SearchProgress
 ) throws -> Study {
   guard trials >= 1 else { throw LearnError.invalidArgument(name: "trials", reason: "must be at least 1, got \(trials)") }
   let searchSpace = try SearchSpace(space)
@@ -250,7 +254,7 @@ private func optimize(
       "study": studyName, "direction": direction.rawValue, "space": searchSpace.description, "strategy": strategy.fingerprint,
       "seed": String(seed),
     ])
-    file = try StudyJournal(path: journal, fingerprint: fingerprint)
+    file = try StudyJournal(path: journal.path, fingerprint: fingerprint, options: journal.options)
   }
   let study = Study(direction: direction, metrics: ["value"], splits: 1, seed: seed, journal: file)
   var limits = stop

@@ -16,16 +16,28 @@ public enum StudyDirection: String, Sendable, Hashable, Codable {
   }
 }
 
+/// What a worker should do next, from ``Study/nextWork(worker:allowNew:decide:)``.
+enum StudyWork {
+  /// Run these trials (created, or claimed again after their process died).
+  case run([TrialRecord])
+  /// Nothing now; trials are running (here or in another process) or the strategy waits.
+  case wait
+  /// Nothing more will come from the strategy.
+  case finished
+}
+
 /// The record of a search: every trial with its proposal, parameters, budget, parent, state,
 /// scores, intermediate values, tags, warnings, worker and times, and a direction (Optuna's
 /// `Study`). It knows nothing of estimators: a cross-validated search, a plain ``minimize``
 /// objective or your own loop (``ask(_:worker:)`` / ``tell(_:testScores:trainScores:status:fitTimes:scoreTimes:warnings:)``)
 /// all record their trials here, and strategies decide from it alone.
 ///
-/// A study is safe to share between threads. With a journal, every change is appended to the
-/// journal file before it is visible; a study opened on an existing journal starts from the
-/// trials recorded there, and trials that were left running (their process was killed) are handed
-/// out again, under the same number and proposal, by ``askWaiting(worker:)``.
+/// A study is safe to share between threads, and, through its journal, between processes: every
+/// change is appended to the journal (under a lock shared with the other processes, flushed to
+/// disk) before it is visible, and every change by another process is read before a decision. A
+/// running trial whose worker died (a process gone from this host, or no heartbeat for
+/// ``JournalOptions/staleAfter`` seconds) is re-queued and run again under the same number and
+/// proposal.
 public final class Study: Sendable {
   /// Lower or higher is better.
   public let direction: StudyDirection
@@ -51,26 +63,66 @@ public final class Study: Sendable {
     self.splits = splits
     self.seed = seed
     self.journal = journal
-    var initial = StudyState()
-    for record in journal?.records ?? [] { initial.load(record) }
-    initial.orphans = initial.trials.filter { $0.status == .running }.map(\.index)
-    initial.enqueuedCount = initial.trials.filter { $0.proposal.rawValue.hasPrefix("enqueued/") }.count
-    state = Mutex(initial)
+    state = Mutex(StudyState())
   }
+
+  /// The journal's path, when the study has one.
+  public var journalPath: String? { journal?.path }
+
+  /// How the study shares its journal, when it has one.
+  public var journalOptions: JournalOptions? { journal?.options }
 
   /// The first metric, the objective.
   public var metric: String { metrics[0] }
 
-  /// Every trial, by number (running ones included).
-  public var trials: [TrialRecord] { state.withLock { $0.trials } }
+  /// Runs `body` on the state brought up to date with the journal, holding the journal's lock;
+  /// the operations it returns are appended, then applied. Without a journal, only the
+  /// in-process lock.
+  private func transaction<T: Sendable>(
+    _ body: (StudyState) throws(LearnError) -> (T, [JournalOperation])
+  ) throws(LearnError) -> T {
+    try state.withLock { state throws(LearnError) -> T in
+      guard let journal else {
+        let (result, operations) = try body(state)
+        for operation in operations { state.apply(operation) }
+        return result
+      }
+      return try journal.withLock { () throws(LearnError) -> T in
+        for operation in try journal.readOperations() { state.apply(operation) }
+        let (result, operations) = try body(state)
+        try journal.append(operations)
+        for operation in operations {
+          state.apply(operation)
+          state.noteOwn(operation, journal: journal.path)
+        }
+        return result
+      }
+    }
+  }
+
+  /// Reads what other processes appended (no lock needed: only whole lines are read).
+  private func refreshed<T: Sendable>(_ read: (StudyState) -> T) -> T {
+    state.withLock { state in
+      if let journal, let operations = try? journal.readOperations() {
+        for operation in operations { state.apply(operation) }
+      }
+      return read(state)
+    }
+  }
+
+  /// Every trial, by number (running ones included), with what other processes recorded.
+  public var trials: [TrialRecord] { refreshed { $0.trials } }
 
   /// The number of trials created so far.
-  public var count: Int { state.withLock { $0.trials.count } }
+  public var count: Int { refreshed { $0.trials.count } }
 
   /// Trial `number`, when it exists.
   public func trial(_ number: Int) -> TrialRecord? {
-    state.withLock { $0.trials.indices.contains(number) ? $0.trials[number] : nil }
+    refreshed { $0.trials.indices.contains(number) ? $0.trials[number] : nil }
   }
+
+  /// Whether any trial is running, in this process or another.
+  public var hasRunningTrials: Bool { refreshed { $0.runningCount > 0 } }
 
   /// The trials as a results table.
   public var results: SearchResults { SearchResults(trials: trials, metrics: metrics, splits: splits, direction: direction) }
@@ -88,50 +140,98 @@ public final class Study: Sendable {
   public var bestParameters: ParameterSet { bestTrial?.parameters ?? [:] }
 
   /// Queues known points to evaluate before the strategy's own proposals (Optuna's
-  /// `enqueue_trial`): the next workers to ask take them first, in order.
-  public func enqueue(_ parameters: ParameterSet, budget: Budget? = nil, tags: [String: ParameterValue] = [:]) {
-    state.withLock { state in
-      let id = ProposalID("enqueued", state.enqueuedCount)
-      state.enqueuedCount += 1
-      state.waiting.append(Candidate(parameters, budget: budget, tags: tags, proposal: id))
+  /// `enqueue_trial`): the next workers to ask, in any process, take them first, in order.
+  public func enqueue(_ parameters: ParameterSet, budget: Budget? = nil, tags: [String: ParameterValue] = [:]) throws(LearnError) {
+    try transaction { state throws(LearnError) in
+      let id = ProposalID("enqueued", state.enqueued.count)
+      return ((), [.enqueued(Candidate(parameters, budget: budget, tags: tags, proposal: id))])
     }
   }
 
   /// Creates a running trial for `candidate` and returns it (Optuna's `ask` with the candidate
-  /// already chosen). Its number is the next free one; its proposal is the candidate's, or
-  /// `trial/<number>`.
+  /// already chosen). Its number is the next free one, given under the journal's lock; its
+  /// proposal is the candidate's, or `trial/<number>`.
   @discardableResult
   public func ask(_ candidate: Candidate, worker: String? = nil) throws(LearnError) -> TrialRecord {
-    try state.withLock { state throws(LearnError) in
-      let record = state.create(candidate, worker: worker)
-      try journal?.append(record)
-      return record
+    try transaction { state throws(LearnError) in
+      let record = state.newTrial(candidate, number: state.trials.count, worker: worker)
+      return (record, [.created(record)])
     }
   }
 
-  /// Hands out a trial that is waiting: one left running by a dead process (same number and
+  /// Hands out a trial that is waiting: one re-queued after its worker died (same number and
   /// proposal, run again), else (unless `includingEnqueued` is false, when no new trial may
   /// start) the next enqueued point as a new trial. `nil` when none waits.
   public func askWaiting(worker: String? = nil, includingEnqueued: Bool = true) throws(LearnError) -> TrialRecord? {
-    try state.withLock { state throws(LearnError) -> TrialRecord? in
-      if let number = state.orphans.first {
-        state.orphans.removeFirst()
+    try nextWork(worker: worker, allowNew: includingEnqueued) { _ in .finished }.trials.first
+  }
+
+  /// The next work for a worker, decided in one step under the journal's lock so that two
+  /// processes never take the same trial or propose the same candidate twice: re-queue running
+  /// trials whose worker died, claim a re-queued trial, else (when `allowNew`) start the next
+  /// enqueued point, else ask `decide` (the strategy) with the record and create its proposals.
+  func nextWork(
+    worker: String?, allowNew: Bool, decide: ([TrialRecord]) throws -> StrategyDecision
+  ) throws(LearnError) -> (trials: [TrialRecord], decision: StrategyDecision?) {
+    let now = DispatchTime.now().uptimeNanoseconds
+    let staleAfter = UInt64(Swift.min(1e9, Swift.max(0, journal?.options.staleAfter ?? 1e9)) * 1e9)
+    let (records, decision, decideError): ([TrialRecord], StrategyDecision?, (any Error)?) = try transaction {
+      state throws(LearnError) in
+      // Only a shared study has workers that can die unseen; an in-memory one releases its own.
+      var operations = journal.map { journal in
+        state.deadTrials(now: now, staleAfter: staleAfter, live: liveTrials(in: journal.path))
+          .map { JournalOperation.requeued(trial: $0, by: worker ?? processName) }
+      } ?? []
+      var queued = state.requeued.subtracting(Set(operations.compactMap { if case .requeued(let n, _) = $0 { return n }; return nil }))
+      for case .requeued(let n, _) in operations { queued.insert(n) }
+      if let number = queued.min() {
         var record = state.trials[number]
         record.worker = worker
         record.startedAt = Date().timeIntervalSince1970
-        state.trials[number] = record
-        try journal?.append(record)
-        return record
+        operations.append(.created(record))
+        return (([record], nil, nil), operations)
       }
-      guard includingEnqueued, !state.waiting.isEmpty else { return nil }
-      let record = state.create(state.waiting.removeFirst(), worker: worker)
-      try journal?.append(record)
-      return record
+      guard allowNew else { return (([], nil, nil), operations) }
+      if let candidate = state.nextEnqueued {
+        let record = state.newTrial(candidate, number: state.trials.count, worker: worker)
+        return (([record], nil, nil), operations + [.created(record)])
+      }
+      let decision: StrategyDecision
+      do {
+        decision = try decide(state.trials)
+      } catch {
+        return (([], nil, error), operations)
+      }
+      guard case .propose(let candidates) = decision else { return (([], decision, nil), operations) }
+      var records: [TrialRecord] = []
+      for (offset, candidate) in candidates.enumerated() {
+        records.append(state.newTrial(candidate, number: state.trials.count + offset, worker: worker))
+      }
+      return ((records, decision, nil), operations + records.map(JournalOperation.created))
+    }
+    if let decideError {
+      if let error = decideError as? LearnError { throw error }
+      throw .invalidArgument(name: "strategy", reason: "\(decideError)")
+    }
+    return (records, decision)
+  }
+
+  /// Gives running trials of this process back (re-queued, to run again under their numbers):
+  /// what a run that stops on an error does with the trials it had started.
+  func release(_ numbers: [Int], worker: String) throws(LearnError) {
+    guard !numbers.isEmpty else { return }
+    try transaction { state throws(LearnError) in
+      ((), numbers.filter { state.isRunning($0) }.map { JournalOperation.requeued(trial: $0, by: worker) })
     }
   }
 
-  /// Whether a trial is waiting to be handed out by ``askWaiting(worker:)``.
-  public var hasWaiting: Bool { state.withLock { !$0.orphans.isEmpty || !$0.waiting.isEmpty } }
+  /// Appends heartbeats for `numbers`, running trials of this process.
+  func heartbeat(_ numbers: [Int], worker: String) throws(LearnError) {
+    guard journal != nil, !numbers.isEmpty else { return }
+    try transaction { state throws(LearnError) in
+      ((), numbers.filter { state.isRunning($0) }.map { JournalOperation.heartbeat(trial: $0, worker: worker) })
+    }
+  }
 
   /// Records how running trial `number` ended: its per-fold scores by metric and its status.
   /// Throws when there is no such trial or it has already finished (a trial is told once).
@@ -140,7 +240,7 @@ public final class Study: Sendable {
     _ number: Int, testScores: [String: [Double]], trainScores: [String: [Double]] = [:], status: TrialStatus = .complete,
     fitTimes: [Double] = [], scoreTimes: [Double] = [], warnings: [String] = []
   ) throws(LearnError) -> TrialRecord {
-    try state.withLock { state throws(LearnError) -> TrialRecord in
+    try transaction { state throws(LearnError) in
       var record = try state.running(number)
       record.testScores = testScores
       record.trainScores = trainScores
@@ -149,9 +249,7 @@ public final class Study: Sendable {
       record.scoreTimes = scoreTimes
       record.warnings += warnings
       record.finishedAt = Date().timeIntervalSince1970
-      try journal?.append(record)
-      state.trials[number] = record
-      return record
+      return (record, [.finished(record)])
     }
   }
 
@@ -169,53 +267,112 @@ public final class Study: Sendable {
   /// Records a value reported by running trial `number` at `step` (an epoch, a rung), for pruners
   /// and learning curves (Optuna's `trial.report`).
   public func report(_ number: Int, step: Int, value: Double) throws(LearnError) {
-    try state.withLock { state throws(LearnError) in
-      var record = try state.running(number)
-      record.intermediateValues[step] = value
-      try journal?.append(record)
-      state.trials[number] = record
+    try transaction { state throws(LearnError) in
+      _ = try state.running(number)
+      return ((), [.reported(trial: number, step: step, value: value)])
     }
   }
 
-  /// Replaces the study's record of a finished trial computed elsewhere (an executor's complete
-  /// record, with times and worker).
-  func finish(_ record: TrialRecord) throws(LearnError) {
-    try state.withLock { state throws(LearnError) in
-      _ = try state.running(record.index)
+  /// Records a finished trial computed elsewhere (an executor's complete record, with times and
+  /// worker). Returns false, recording nothing, when the trial has already finished (it was
+  /// re-queued and another worker finished it first).
+  @discardableResult
+  func finish(_ record: TrialRecord) throws(LearnError) -> Bool {
+    try transaction { state throws(LearnError) in
+      guard state.isRunning(record.index) else { return (false, []) }
+      // Keep what was reported on the trial while it ran.
+      let current = state.trials[record.index]
       var record = record
+      record.intermediateValues.merge(current.intermediateValues) { mine, _ in mine }
+      record.warnings = current.warnings + record.warnings
+      record.tags.merge(current.tags) { mine, _ in mine }
       record.finishedAt = Date().timeIntervalSince1970
-      try journal?.append(record)
-      state.trials[record.index] = record
+      return (true, [.finished(record)])
     }
   }
 }
 
-/// The mutable part of a study, behind its lock.
+/// The mutable part of a study, behind its lock: the result of applying every journal operation
+/// in order.
 struct StudyState {
   var trials: [TrialRecord] = []
-  /// Trials recorded as running when the journal was opened: their process died.
-  var orphans: [Int] = []
-  /// Enqueued points not handed out yet.
-  var waiting: [Candidate] = []
-  var enqueuedCount = 0
+  /// Running trials re-queued after their worker died, to be claimed again.
+  var requeued: Set<Int> = []
+  /// Points enqueued so far, by their number.
+  var enqueued: [Candidate] = []
+  /// When (this process's monotonic clock) each running trial last showed life.
+  var lastSeen: [Int: UInt64] = [:]
+  var runningCount = 0
 
-  /// Adds a record read from a journal (the last line of each trial wins).
-  mutating func load(_ record: TrialRecord) {
-    while trials.count <= record.index {
-      trials.append(TrialRecord(index: trials.count, parameters: [:], status: .running, testScores: [:], fitTimes: [], scoreTimes: []))
-    }
-    trials[record.index] = record
+  func isRunning(_ number: Int) -> Bool { trials.indices.contains(number) && trials[number].status == .running }
+
+  /// The first enqueued point no trial has taken yet.
+  var nextEnqueued: Candidate? {
+    let taken = Set(trials.map(\.proposal))
+    return enqueued.first { !taken.contains($0.proposal!) }
   }
 
-  /// A new running trial for `candidate`, numbered next.
-  mutating func create(_ candidate: Candidate, worker: String?) -> TrialRecord {
-    let number = trials.count
-    let record = TrialRecord(
+  mutating func apply(_ operation: JournalOperation) {
+    let now = DispatchTime.now().uptimeNanoseconds
+    switch operation {
+    case .created(let record):
+      while trials.count <= record.index {
+        trials.append(TrialRecord(index: trials.count, parameters: [:], status: .complete, testScores: [:], fitTimes: [], scoreTimes: []))
+      }
+      if !isRunning(record.index) { runningCount += 1 }
+      trials[record.index] = record
+      requeued.remove(record.index)
+      lastSeen[record.index] = now
+    case .heartbeat(let trial, _):
+      if isRunning(trial) { lastSeen[trial] = now }
+    case .reported(let trial, let step, let value):
+      if isRunning(trial) { trials[trial].intermediateValues[step] = value }
+    case .finished(let record):
+      guard isRunning(record.index) else { return }  // the first finished line wins
+      trials[record.index] = record
+      runningCount -= 1
+      requeued.remove(record.index)
+      lastSeen[record.index] = nil
+    case .requeued(let trial, _):
+      if isRunning(trial) {
+        requeued.insert(trial)
+        lastSeen[trial] = now
+      }
+    case .enqueued(let candidate):
+      enqueued.append(candidate)
+    }
+  }
+
+  /// A new running trial for `candidate`, numbered `number`.
+  func newTrial(_ candidate: Candidate, number: Int, worker: String?) -> TrialRecord {
+    TrialRecord(
       index: number, proposal: candidate.proposal, parameters: candidate.parameters, budget: candidate.budget,
       parent: candidate.continuing, tags: candidate.tags, status: .running, testScores: [:], fitTimes: [], scoreTimes: [],
       worker: worker, startedAt: Date().timeIntervalSince1970)
-    trials.append(record)
-    return record
+  }
+
+  /// Running trials, not yet re-queued, whose worker is dead: this process but not running it now
+  /// (`live`: left by an earlier run that failed or was cut short), a process of this host that
+  /// no longer exists, or silent for `staleAfter` nanoseconds.
+  func deadTrials(now: UInt64, staleAfter: UInt64, live: Set<Int>) -> [Int] {
+    guard runningCount > 0 else { return [] }
+    return trials.indices.filter { number in
+      guard trials[number].status == .running, !requeued.contains(number) else { return false }
+      let owner = trials[number].worker ?? ""
+      if owner.hasPrefix(processName + "/") { return !live.contains(number) }
+      if let pid = sameHostProcess(owner), kill(pid, 0) != 0, errno == ESRCH { return true }
+      return now &- (lastSeen[number] ?? now) > staleAfter
+    }
+  }
+
+  /// Keeps this process's registry of the trials it runs up to date with an operation it wrote.
+  func noteOwn(_ operation: JournalOperation, journal path: String) {
+    switch operation {
+    case .created(let record): liveTrialRegistry.withLock { $0[path, default: []].insert(record.index) }
+    case .finished(let record): liveTrialRegistry.withLock { _ = $0[path]?.remove(record.index) }
+    case .requeued(let trial, _): liveTrialRegistry.withLock { _ = $0[path]?.remove(trial) }
+    default: break
+    }
   }
 
   /// Trial `number`, which must exist and be running.
@@ -229,3 +386,20 @@ struct StudyState {
     return trials[number]
   }
 }
+
+/// The process id in a worker name `host/pid/…`, when the host is this one.
+func sameHostProcess(_ worker: String) -> pid_t? {
+  let parts = worker.split(separator: "/")
+  guard parts.count >= 2, let pid = pid_t(parts[1]), "\(parts[0])/\(parts[1])" != processName,
+    String(parts[0]) == processName.split(separator: "/").first.map(String.init)
+  else { return nil }
+  return pid
+}
+
+/// The trials this process is running, by journal path: how a study tells its own process's live
+/// trials from ones an earlier run in this process left running (it failed, or its journal was
+/// cut).
+let liveTrialRegistry = Mutex<[String: Set<Int>]>([:])
+
+/// The trials this process is running on the journal at `path`.
+func liveTrials(in path: String) -> Set<Int> { liveTrialRegistry.withLock { $0[path] ?? [] } }

@@ -33,20 +33,96 @@ struct StableHash {
   var hex: String { String(value, radix: 16) }
 }
 
-/// The study's record on disk: a header line with the study's fingerprint, then one JSON line per
-/// change of a trial (created, reported, finished), the whole record each time; the last line of
-/// a trial is its state. Lines are appended and flushed to disk (`fsync`) before the change is
-/// visible, so a killed process loses nothing it had recorded; a line cut short by a kill is cut
-/// off when the journal is next opened. Non-finite scores are written as `"nan"`, `"inf"`.
-///
-/// One process writes at a time (every write happens under its study's lock); several processes
-/// sharing one journal come with the shared-journal format.
+/// One line of a journal after the header: a change to the study.
+enum JournalOperation: Sendable, Equatable {
+  /// A trial was created, or a re-queued one claimed again (same number): the whole record.
+  case created(TrialRecord)
+  /// A worker's sign of life on its running trial.
+  case heartbeat(trial: Int, worker: String)
+  /// A value reported while training.
+  case reported(trial: Int, step: Int, value: Double)
+  /// A trial finished: the whole record. The first finished line of a trial wins.
+  case finished(TrialRecord)
+  /// A running trial taken to be dead, to run again under its number.
+  case requeued(trial: Int, by: String)
+  /// A point queued to run before the strategy's proposals.
+  case enqueued(Candidate)
+}
+
+/// The JSON shape of a journal line: `op` and the fields that operation uses.
+private struct JournalLine: Codable {
+  var op: String
+  var record: TrialRecord?
+  var trial: Int?
+  var worker: String?
+  var step: Int?
+  var value: Double?
+  var parameters: ParameterSet?
+  var budget: Budget?
+  var tags: [String: ParameterValue]?
+  var proposal: ProposalID?
+
+  init(_ operation: JournalOperation) {
+    switch operation {
+    case .created(let record): self.init(op: "created", record: record)
+    case .heartbeat(let trial, let worker): self.init(op: "heartbeat", trial: trial, worker: worker)
+    case .reported(let trial, let step, let value): self.init(op: "reported", trial: trial, step: step, value: value)
+    case .finished(let record): self.init(op: "finished", record: record)
+    case .requeued(let trial, let worker): self.init(op: "requeued", trial: trial, worker: worker)
+    case .enqueued(let candidate):
+      self.init(op: "enqueued", parameters: candidate.parameters, budget: candidate.budget, tags: candidate.tags,
+                proposal: candidate.proposal)
+    }
+  }
+
+  init(op: String, record: TrialRecord? = nil, trial: Int? = nil, worker: String? = nil, step: Int? = nil, value: Double? = nil,
+       parameters: ParameterSet? = nil, budget: Budget? = nil, tags: [String: ParameterValue]? = nil, proposal: ProposalID? = nil) {
+    self.op = op
+    self.record = record
+    self.trial = trial
+    self.worker = worker
+    self.step = step
+    self.value = value
+    self.parameters = parameters
+    self.budget = budget
+    self.tags = tags
+    self.proposal = proposal
+  }
+
+  var operation: JournalOperation? {
+    switch op {
+    case "created": return record.map(JournalOperation.created)
+    case "finished": return record.map(JournalOperation.finished)
+    case "heartbeat":
+      guard let trial, let worker else { return nil }
+      return .heartbeat(trial: trial, worker: worker)
+    case "reported":
+      guard let trial, let step, let value else { return nil }
+      return .reported(trial: trial, step: step, value: value)
+    case "requeued":
+      guard let trial, let worker else { return nil }
+      return .requeued(trial: trial, by: worker)
+    case "enqueued":
+      guard let parameters, let proposal else { return nil }
+      return .enqueued(Candidate(parameters, budget: budget, tags: tags ?? [:], proposal: proposal))
+    default: return nil
+    }
+  }
+}
+
+/// The study's record on disk, shared by every process that opens it (format 2): a header line
+/// with the study's fingerprint, then one JSON line per change (``JournalOperation``): `created`,
+/// `heartbeat`, `reported`, `finished`, `requeued`, `enqueued`. Every process applies the lines in
+/// file order, so all reach the same record. Appends are whole lines under an exclusive lock,
+/// flushed to disk before the change is visible; reads continue from the last offset. Non-finite
+/// scores are written as `"nan"`, `"inf"`.
 final class StudyJournal: @unchecked Sendable {
-  let path: String
-  /// The records read when the journal was opened, in file order.
-  private(set) var records: [TrialRecord] = []
-  private let handle: FileHandle
+  let file: JournalFile
+  let options: JournalOptions
+  private var pending: [JournalOperation] = []
+  private var lineNumber = 1
   private let encoder = StudyJournal.makeEncoder()
+  private let decoder = StudyJournal.makeDecoder()
 
   static func makeEncoder() -> JSONEncoder {
     let encoder = JSONEncoder()
@@ -61,78 +137,68 @@ final class StudyJournal: @unchecked Sendable {
     return decoder
   }
 
-  /// Opens the journal at `path`, creating it with `fingerprint` as its header, or reading the
-  /// records of an existing one (refused when its fingerprint differs).
-  init(path: String, fingerprint: StudyFingerprint) throws(LearnError) {
-    self.path = path
-    let manager = FileManager.default
-    if let data = manager.contents(atPath: path), !data.isEmpty {
-      let end = try Self.read(data, path: path, fingerprint: fingerprint, into: &records)
-      guard let handle = FileHandle(forUpdatingAtPath: path) else { throw .io(path: path, reason: "could not open the journal") }
-      self.handle = handle
-      do {
-        // A last line cut short by a kill is cut off, so appends start on a clean line.
-        if end < data.count { try handle.truncate(atOffset: UInt64(end)) }
-        try handle.seekToEnd()
-      } catch {
-        throw .io(path: path, reason: "could not cut off a torn last line: \(error)")
+  /// Opens the journal at `path`, creating it with `fingerprint` as its header, or checking the
+  /// header of an existing one (refused when its fingerprint differs).
+  init(path: String, fingerprint: StudyFingerprint, options: JournalOptions = JournalOptions()) throws(LearnError) {
+    file = try JournalFile(path: path, locking: options.locking)
+    self.options = options
+    try file.withLock { () throws(LearnError) in
+      var lines = try file.readNewLines()
+      guard !lines.isEmpty else {
+        guard let header = try? encoder.encode(fingerprint) else { throw .io(path: path, reason: "could not encode the header") }
+        try file.append([header])
+        _ = try file.readNewLines()
+        return
       }
-    } else {
-      guard var header = try? encoder.encode(fingerprint) else { throw .io(path: path, reason: "could not encode the header") }
-      header.append(UInt8(ascii: "\n"))
-      guard manager.createFile(atPath: path, contents: header), let handle = FileHandle(forWritingAtPath: path) else {
-        throw .io(path: path, reason: "could not create the journal")
+      let first = lines.removeFirst()
+      guard let stored = try? decoder.decode(StudyFingerprint.self, from: Data(first)) else {
+        throw .invalidArgument(name: "journal", reason: "\(path) is not a Learn study journal (format \(fingerprint.format))")
       }
-      self.handle = handle
-      do { try handle.seekToEnd() } catch { throw .io(path: path, reason: "\(error)") }
+      let differing = stored.differences(from: fingerprint)
+      guard differing.isEmpty else {
+        throw .invalidArgument(
+          name: "journal",
+          reason: "\(path) was written by a different search (\(differing.joined(separator: ", ")) differ); use a new journal path")
+      }
+      pending = try decode(lines)
     }
   }
 
-  /// Reads the header and every whole record of `data`; returns the byte offset after the last
-  /// whole line.
-  private static func read(
-    _ data: Data, path: String, fingerprint: StudyFingerprint, into records: inout [TrialRecord]
-  ) throws(LearnError) -> Int {
-    let decoder = makeDecoder()
-    let newline = UInt8(ascii: "\n")
-    guard let headerEnd = data.firstIndex(of: newline),
-      let stored = try? decoder.decode(StudyFingerprint.self, from: data[data.startIndex..<headerEnd])
-    else {
-      throw .invalidArgument(name: "journal", reason: "\(path) is not a Learn study journal (format \(fingerprint.format))")
-    }
-    let differing = stored.differences(from: fingerprint)
-    guard differing.isEmpty else {
-      throw .invalidArgument(
-        name: "journal",
-        reason: "\(path) was written by a different search (\(differing.joined(separator: ", ")) differ); use a new journal path")
-    }
-    var start = headerEnd + 1
-    var line = 2
-    while start < data.endIndex {
-      guard let end = data[start...].firstIndex(of: newline) else { break }  // torn last line
-      do {
-        records.append(try decoder.decode(TrialRecord.self, from: data[start..<end]))
-      } catch {
-        throw .malformedCSV(line: line, column: nil, reason: "journal \(path) has an unreadable trial record: \(error)")
+  var path: String { file.path }
+
+  private func decode(_ lines: [ArraySlice<UInt8>]) throws(LearnError) -> [JournalOperation] {
+    var operations: [JournalOperation] = []
+    for line in lines {
+      lineNumber += 1
+      guard let decoded = try? decoder.decode(JournalLine.self, from: Data(line)), let operation = decoded.operation else {
+        throw .malformedCSV(line: lineNumber, column: nil, reason: "journal \(path) has an unreadable record")
       }
-      start = end + 1
-      line += 1
+      operations.append(operation)
     }
-    return start - data.startIndex
+    return operations
   }
 
-  deinit { try? handle.close() }
+  /// The operations appended since the last call (by any process), in file order.
+  func readOperations() throws(LearnError) -> [JournalOperation] {
+    let lines = try file.readNewLines()
+    let operations = pending + (try decode(lines))
+    pending = []
+    return operations
+  }
 
-  /// Appends `record` as one line and flushes it to disk.
-  func append(_ record: TrialRecord) throws(LearnError) {
-    do {
-      var line = try encoder.encode(record)
-      line.append(UInt8(ascii: "\n"))
-      try handle.write(contentsOf: line)
-      try handle.synchronize()
-    } catch {
-      throw .io(path: path, reason: "could not append trial \(record.index): \(error)")
+  /// Runs `body` holding the lock shared with other processes.
+  func withLock<T>(_ body: () throws(LearnError) -> T) throws(LearnError) -> T { try file.withLock(body) }
+
+  /// Appends `operations` as whole lines and flushes them to disk (call while holding the lock).
+  func append(_ operations: [JournalOperation]) throws(LearnError) {
+    var lines: [Data] = []
+    for operation in operations {
+      guard let line = try? encoder.encode(JournalLine(operation)) else {
+        throw .io(path: path, reason: "could not encode a journal record")
+      }
+      lines.append(line)
     }
+    try file.append(lines)
   }
 }
 
