@@ -24,7 +24,7 @@ enum Plain: Decodable, Hashable {
 }
 
 /// A journal line, as far as the tests read it.
-struct JournalTestLine: Decodable {
+struct JournalTestLine: Decodable, Equatable {
   let op: String
   let record: TrialRecord?
 }

@@ -329,9 +329,12 @@ final class Heartbeat: Sendable {
 /// `host/pid/w<k>`: names a worker thread in the record.
 func workerName(_ worker: Int) -> String { "\(processName)/w\(worker)" }
 
-/// `host/pid` of this process, read once.
+/// `host/pid` of this process, read once. The host is `$LEARN_HOSTNAME` when set (for hosts
+/// whose names are not unique, such as containers), else `gethostname`.
 let processName: String = {
   var buffer = [CChar](repeating: 0, count: 256)
-  let host = gethostname(&buffer, buffer.count) == 0 ? String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : "localhost"
-  return "\(host)/\(getpid())"
+  var host = gethostname(&buffer, buffer.count) == 0
+    ? String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : "localhost"
+  if let name = ProcessInfo.processInfo.environment["LEARN_HOSTNAME"], !name.isEmpty { host = name }
+  return "\(host.replacingOccurrences(of: "/", with: "-"))/\(getpid())"
 }()

@@ -1,0 +1,139 @@
+import Foundation
+import Learn
+@testable import ModelSelection
+import LearnTestSupport
+import Synchronization
+import Testing
+
+/// Branin, slowed down so that two processes both get work.
+@Sendable func slowBranin(_ p: ParameterSet) -> Double {
+  Thread.sleep(forTimeInterval: 0.02)
+  return branin(p)
+}
+
+/// Every line after the header, decoded as far as the tests need.
+func journalLines(_ path: String) throws -> [JournalTestLine] {
+  let decoder = JSONDecoder()
+  decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+  return try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").dropFirst()
+    .map { try decoder.decode(JournalTestLine.self, from: Data($0.utf8)) }
+}
+
+/// Runs `minimize` over Branin with a random search in a child process on `journal`.
+func randomSearchWorker(_ journal: String) async {
+  await #expect(processExitsWith: .success) { [journal = journal as String] in
+    try minimize(slowBranin, space: braninSpace, trials: 40, seed: 3, journal: journal, studyName: "shared")
+  }
+}
+
+/// Runs the adaptive toy strategy in a child process on `journal`.
+func adaptiveWorker(_ journal: String) async {
+  await #expect(processExitsWith: .success) { [journal = journal as String] in
+    try minimize(slowBranin, space: braninSpace, trials: 24, strategy: BestPlusStep(trials: 24, step: 2), seed: 5,
+                 journal: journal, studyName: "adaptive")
+  }
+}
+
+@Suite struct SharedJournalTests {
+  @Test func twoProcessesShareARandomSearchAndEvaluateEveryTrialOnce() async throws {
+    let journal = temporaryJournal("shared")
+    defer { try? FileManager.default.removeItem(atPath: journal) }
+    async let first: Void = randomSearchWorker(journal)
+    async let second: Void = randomSearchWorker(journal)
+    _ = await (first, second)
+    let lines = try journalLines(journal)
+    let created = lines.filter { $0.op == "created" }.compactMap(\.record)
+    let finished = lines.filter { $0.op == "finished" }.compactMap(\.record)
+    #expect(created.map(\.index).sorted() == Array(0..<40), "each trial created once, numbered without gaps")
+    #expect(finished.map(\.index).sorted() == Array(0..<40), "each trial finished once")
+    #expect(!lines.contains { $0.op == "requeued" })
+    let processes = Set(created.compactMap { $0.worker?.split(separator: "/").dropLast().joined(separator: "/") })
+    #expect(processes.count == 2, "both processes took trials: \(processes)")
+    // The shared table is a one-process run's.
+    let shared = try minimize(slowBranin, space: braninSpace, trials: 40, seed: 3, journal: journal, studyName: "shared")
+    let alone = try minimize(branin, space: braninSpace, trials: 40, seed: 3)
+    #expect(shared.trials.map(\.untimed) == alone.trials.map(\.untimed))
+  }
+
+  @Test func aKilledWorkersTrialIsRunAgainAfterItsHeartbeatStops() async throws {
+    let journal = temporaryJournal("heartbeat")
+    defer { try? FileManager.default.removeItem(atPath: journal) }
+    // The child names its host "elsewhere", so only the missing heartbeat can tell it died.
+    await #expect(processExitsWith: .signal(SIGKILL)) { [journal = journal as String] in
+      setenv("LEARN_HOSTNAME", "elsewhere", 1)
+      try minimize({ p in
+        if objectiveCalls.add(1, ordering: .relaxed).newValue == 6 { kill(getpid(), SIGKILL) }
+        return branin(p)
+      }, space: braninSpace, trials: 12, seed: 8, journal: journal,
+         journalOptions: JournalOptions(heartbeatInterval: 0.1, staleAfter: 1), studyName: "heartbeat")
+    }
+    let start = Date()
+    let resumed = try minimize(branin, space: braninSpace, trials: 12, seed: 8, journal: journal,
+                               journalOptions: JournalOptions(heartbeatInterval: 0.1, staleAfter: 1), studyName: "heartbeat")
+    let waited = Date().timeIntervalSince(start)
+    #expect(waited >= 1, "the trial is re-queued only after a second without a heartbeat (waited \(waited) s)")
+    let lines = try journalLines(journal)
+    #expect(lines.contains { $0.op == "requeued" })
+    #expect(resumed.trials.map(\.untimed) == (try minimize(branin, space: braninSpace, trials: 12, seed: 8)).trials.map(\.untimed))
+  }
+
+  @Test func aTornAppendLosesNothingBeforeItAndTheNextAppendContinuesCleanly() async throws {
+    let journal = temporaryJournal("torn")
+    defer { try? FileManager.default.removeItem(atPath: journal) }
+    // The child's 6th append writes 25 bytes of its record and fails, as a crash mid-write would.
+    await #expect(processExitsWith: .failure) { [journal = journal as String] in
+      setenv("LEARN_JOURNAL_FAULT", "tear:6:25", 1)
+      try minimize(branin, space: braninSpace, trials: 20, seed: 4, journal: journal, studyName: "torn")
+    }
+    let text = try String(contentsOfFile: journal, encoding: .utf8)
+    #expect(!text.hasSuffix("\n"), "the journal ends in a torn record")
+    let before = try journalLines(String(text[..<text.lastIndex(of: "\n")!]) + "\n", fromText: true)
+    let resumed = try minimize(branin, space: braninSpace, trials: 20, seed: 4, journal: journal, studyName: "torn")
+    let after = try journalLines(journal)
+    #expect(Array(after.prefix(before.count)).map(\.op) == before.map(\.op), "every whole record before the tear is kept")
+    #expect(Array(after.prefix(before.count)).map(\.record) == before.map(\.record))
+    #expect(resumed.trials.map(\.untimed) == (try minimize(branin, space: braninSpace, trials: 20, seed: 4)).trials.map(\.untimed))
+    // A fault hook in process: a failed write fails the search, and the study resumes.
+    let file = try JournalFile(path: temporaryJournal("fault"), locking: .flock)
+    defer { try? FileManager.default.removeItem(atPath: file.path) }
+    file.fault = JournalFault(append: 1, bytes: 3)
+    #expect(throws: LearnError.self) { try file.withLock { () throws(LearnError) in try file.append([Data("{\"a\":1}".utf8)]) } }
+    try file.withLock { () throws(LearnError) in try file.append([Data("{\"b\":2}".utf8)]) }
+    #expect(try String(contentsOfFile: file.path, encoding: .utf8) == "{\"b\":2}\n")
+  }
+
+  @Test func anAdaptiveStrategyOnTwoProcessesKeepsAConsistentRecord() async throws {
+    let journal = temporaryJournal("adaptive2")
+    defer { try? FileManager.default.removeItem(atPath: journal) }
+    async let first: Void = adaptiveWorker(journal)
+    async let second: Void = adaptiveWorker(journal)
+    _ = await (first, second)
+    let study = try minimize(slowBranin, space: braninSpace, trials: 24, strategy: BestPlusStep(trials: 24, step: 2), seed: 5,
+                             journal: journal, studyName: "adaptive")
+    #expect(study.count == 24 && study.trials.allSatisfy { $0.status == .complete })
+    #expect(study.trials.map(\.index) == Array(0..<24))
+    #expect(Set(study.trials.map(\.proposal)).count == 24, "no proposal twice")
+    let finished = try journalLines(journal).filter { $0.op == "finished" }.compactMap(\.record)
+    #expect(finished.count == 24)
+  }
+
+  @Test func aLockFileSerialisesAppendsWhereLocksDoNotWork() throws {
+    let path = temporaryJournal("lockfile")
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let options = JournalOptions(locking: .lockFile(staleAfter: 5))
+    let study = try minimize(branin, space: braninSpace, trials: 10, seed: 2, parallelism: .threads(2), journal: path,
+                             journalOptions: options, studyName: "lockfile")
+    #expect(study.count == 10 && !FileManager.default.fileExists(atPath: path + ".lock"))
+    // A stale lock file left by a dead process is removed after `staleAfter`.
+    FileManager.default.createFile(atPath: path + ".lock", contents: nil, attributes: [.modificationDate: Date(timeIntervalSinceNow: -60)])
+    let again = try minimize(branin, space: braninSpace, trials: 12, seed: 2, journal: path, journalOptions: options, studyName: "lockfile")
+    #expect(again.count == 12)
+  }
+}
+
+/// Lines of journal text (after the header).
+func journalLines(_ text: String, fromText: Bool) throws -> [JournalTestLine] {
+  let decoder = JSONDecoder()
+  decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+  return try text.split(separator: "\n").dropFirst().map { try decoder.decode(JournalTestLine.self, from: Data($0.utf8)) }
+}
