@@ -70,6 +70,7 @@ do {
   case "estimators": try runEstimatorBenchmarks(
       family: option("--family", in: arguments), only: option("--estimator", in: arguments))
   case "engine": try runEngineBenchmarks(repeats: repeats)
+  case "journal-worker": try runJournalWorker(path: arguments[1])
   default:
     FileHandle.standardError.write("unknown benchmark '\(which)'; known: gemm, estimators, engine\n".data(using: .utf8)!)
     exit(2)
