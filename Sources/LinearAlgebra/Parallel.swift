@@ -40,7 +40,8 @@ public enum Parallelism: Sendable, Hashable, CustomStringConvertible {
 
 /// Learn's one fork-join helper over `DispatchQueue.concurrentPerform`.
 ///
-/// This file is the single audited place where `@unchecked Sendable` is used. The invariant every
+/// This file is the audited place for `@unchecked Sendable` in the numeric code (the search
+/// executor and the journal file are the others, each with its invariant documented there). The invariant every
 /// caller keeps: iteration `i` writes only its own slot (or its own disjoint slice) of shared
 /// storage, and results are combined afterwards on one thread in index order, so the outcome does
 /// not depend on the number of threads or on scheduling.

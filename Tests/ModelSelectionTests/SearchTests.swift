@@ -461,12 +461,17 @@ struct Sleepy: Estimator {
 
   @Test func onTrialSeesEveryTrialInOrder() throws {
     let iris = try Datasets.iris()
-    let seen = Mutex<[Int]>([])
-    _ = try GridSearchCV(DummyClassifier(), grid: ["strategy": ["prior", "uniform", "most_frequent"]], cv: KFold(splits: 3),
-                         progress: SearchProgress(onTrial: { record in seen.withLock { $0.append(record.index) } }))
-      .fit(iris.x, iris.y)
-    #expect(seen.withLock { $0 } == [0, 1, 2])
+    for parallelism in [Parallelism.serial, .threads(2)] {
+      let seen = Mutex<[Int]>([])
+      _ = try GridSearchCV(DummyClassifier(), grid: ["strategy": ["prior", "uniform", "most_frequent"]], cv: KFold(splits: 3),
+                           parallelism: parallelism, progress: SearchProgress(onTrial: { record in seen.withLock { $0.append(record.index) } }))
+        .fit(iris.x, iris.y)
+      let order = seen.withLock { $0 }
+      // Each trial once, in the order they finished: number order with one worker.
+      #expect(parallelism == .serial ? order == [0, 1, 2] : order.sorted() == [0, 1, 2])
+    }
   }
+
 }
 
 /// Non-finite scores are failures that go through `errorScore`, so they can never rank first.

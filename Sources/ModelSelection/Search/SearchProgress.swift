@@ -3,8 +3,8 @@ import LearnCore
 
 /// How a search reports progress. `verbose` follows scikit-learn's meaning: 0 silent; 1 a summary
 /// line and (on a terminal) a progress bar on standard error; 2 one line per trial; 3 also every
-/// trial's parameters and fold scores. `onTrial` is called after every trial, on the thread
-/// running the search.
+/// trial's parameters and fold scores. `onTrial` is called after every trial, in the order the
+/// trials finished (trial-number order with one worker), one call at a time, on a worker thread.
 public struct SearchProgress: Sendable {
   /// The verbosity level (scikit-learn's `verbose`).
   public var verbose: Int

@@ -54,8 +54,9 @@ public struct SearchResults: Sendable, Hashable {
     return ranks
   }
 
-  /// The first trial ranked 1 by `metric` (scikit-learn's `best_index_`), `nil` when no trial
-  /// completed.
+  /// The best complete trial by `metric` (scikit-learn's `best_index_`: the first on ties), `nil`
+  /// when no trial completed. Failed trials are never chosen, even when a numeric `errorScore`
+  /// ranks them first.
   public func bestIndex(_ metric: String) -> Int? {
     bestIndex(metric, among: Array(trials.indices))
   }

@@ -140,23 +140,37 @@ func checkNames(_ spaces: [SearchSpace], against names: [String], estimator: Str
 /// once the previous one has finished, so tables are identical for any number of workers.
 struct CandidateList {
   let kind: String
-  let candidates: [ParameterSet]
+  let count: Int
   let batchSize: Int?
+  let candidate: (Int) -> ParameterSet
+
+  init(kind: String, candidates: [ParameterSet], batchSize: Int?) {
+    self.init(kind: kind, count: candidates.count, batchSize: batchSize) { candidates[$0] }
+  }
+
+  init(kind: String, count: Int, batchSize: Int?, candidate: @escaping (Int) -> ParameterSet) {
+    self.kind = kind
+    self.count = count
+    self.batchSize = batchSize
+    self.candidate = candidate
+  }
 
   func next(_ context: StrategyContext) -> StrategyDecision {
     // Proposals are "<kind>/<k>" for the k-th candidate; the record says how many were proposed.
     let proposed = context.proposals
     var first = 0
-    while first < candidates.count && proposed.contains(ProposalID(kind, first)) { first += 1 }
-    guard first < candidates.count else { return .finished }
-    let size = batchSize ?? candidates.count
+    while first < count && proposed.contains(ProposalID(kind, first)) { first += 1 }
+    guard first < count else { return .finished }
+    let size = batchSize ?? count
     let batchStart = first - first % size
     // A new batch starts only once the previous one has finished; the rest of a batch already
     // begun is proposed at once (the executor creates its trials a few at a time).
     if batchStart == first, first > 0, context.hasRunningTrials { return .wait }
-    let end = Swift.min(candidates.count, batchStart + size)
-    return .propose((first..<end).map { Candidate(candidates[$0], proposal: ProposalID(kind, $0)) }
-      .filter { !proposed.contains($0.proposal!) })
+    // A whole batch is proposed, but at most a few hundred candidates are built per call: the
+    // executor creates trials a few at a time and asks again.
+    let end = Swift.min(count, batchStart + size, first + 256)
+    return .propose((first..<end).filter { !proposed.contains(ProposalID(kind, $0)) }
+      .map { Candidate(candidate($0), proposal: ProposalID(kind, $0)) })
   }
 }
 
@@ -180,6 +194,11 @@ public struct GridSearch: SearchStrategy, Hashable {
   /// ``maximumCandidates`` combinations (use a random search there).
   public init(grids: [[String: [ParameterValue]]]) throws(LearnError) {
     guard !grids.isEmpty else { throw .emptyInput("a grid search needs at least one grid") }
+    self.grids = try Self.spaces(grids)
+  }
+
+  /// The grids as spaces, checked: valid, and at most ``maximumCandidates`` combinations in all.
+  private static func spaces(_ grids: [[String: [ParameterValue]]]) throws(LearnError) -> [SearchSpace] {
     var spaces: [SearchSpace] = []
     var total = 0
     for (index, grid) in grids.enumerated() {
@@ -193,7 +212,7 @@ public struct GridSearch: SearchStrategy, Hashable {
       }
       spaces.append(space)
     }
-    self.grids = spaces
+    return spaces
   }
 
   /// A search over one grid whose values are plain arrays: `["alpha": alphas]` with
@@ -210,13 +229,36 @@ public struct GridSearch: SearchStrategy, Hashable {
   /// Every candidate, in order.
   public var candidates: [ParameterSet] { grids.flatMap { $0.allCandidates() ?? [] } }
 
+  /// The number of candidates.
+  public var count: Int { grids.reduce(0) { $0 + $1.dimensions.reduce(1) { $0 * ($1.distribution.finiteValues()?.count ?? 0) } } }
+
+  /// Candidate `k` (in `ParameterGrid` order: grid by grid, names sorted, the last name varying
+  /// fastest), computed without enumerating the others.
+  public func candidate(at k: Int) -> ParameterSet {
+    var k = k
+    for grid in grids {
+      let values = grid.dimensions.map { $0.distribution.finiteValues() ?? [] }
+      let size = values.reduce(1) { $0 * $1.count }
+      guard k >= size else {
+        var result: ParameterSet = [:]
+        for (index, dimension) in grid.dimensions.enumerated().reversed() {
+          result[dimension.name] = values[index][k % values[index].count]
+          k /= values[index].count
+        }
+        return result
+      }
+      k -= size
+    }
+    preconditionFailure("candidate \(k) is past the grid's end")
+  }
+
   /// Every candidate not yet in the record, in one batch (`grid/<k>` for the k-th).
   public func next(_ context: StrategyContext) -> StrategyDecision {
-    CandidateList(kind: "grid", candidates: candidates, batchSize: nil).next(context)
+    CandidateList(kind: "grid", count: count, batchSize: nil, candidate: candidate(at:)).next(context)
   }
 
   /// The number of candidates.
-  public func expectedTrials(_ context: StrategyContext) -> Int? { candidates.count }
+  public func expectedTrials(_ context: StrategyContext) -> Int? { count }
 
   /// Refuses names the estimator does not have.
   public func validate(parameterNames names: [String], estimator: String) throws(LearnError) {
@@ -237,11 +279,14 @@ public struct RandomSearch: SearchStrategy, Hashable {
   /// The spaces. When every one is finite (and holds at most ``GridSearch/maximumCandidates``
   /// combinations) their candidates are pooled and drawn without replacement; otherwise each draw
   /// first picks a space uniformly. Empty: draw from the study's space (``minimize``).
-  public var spaces: [SearchSpace]
+  public var spaces: [SearchSpace] { didSet { draw() } }
   /// Number of candidates (scikit-learn's `n_iter`, default 10).
-  public var iterations: Int
+  public var iterations: Int { didSet { draw() } }
   /// Seed of the draws.
-  public var seed: UInt64
+  public var seed: UInt64 { didSet { draw() } }
+  /// The draws from ``spaces``, made once whenever the spaces, iterations or seed are set (the
+  /// strategy is asked for every few trials, and must not draw again each time).
+  private var drawn: [ParameterSet] = []
   /// Candidates per evaluated batch; the whole set by default (all in parallel).
   public var batchSize: Int?
 
@@ -270,10 +315,13 @@ public struct RandomSearch: SearchStrategy, Hashable {
     self.iterations = iterations
     self.seed = seed
     self.batchSize = batchSize
+    draw()
   }
 
+  private mutating func draw() { drawn = candidates(in: spaces) }
+
   /// The candidates this search evaluates, in order: a pure function of the seed.
-  public var candidates: [ParameterSet] { candidates(in: spaces) }
+  public var candidates: [ParameterSet] { drawn }
 
   /// The candidates drawn from `spaces`, in order.
   func candidates(in spaces: [SearchSpace]) -> [ParameterSet] {
@@ -298,14 +346,11 @@ public struct RandomSearch: SearchStrategy, Hashable {
   }
 
   private func list(_ context: StrategyContext) throws(LearnError) -> CandidateList {
-    var drawFrom = spaces
-    if drawFrom.isEmpty {
-      guard let space = context.space else {
-        throw .invalidArgument(name: "spaces", reason: "this random search has no space of its own and the study declares none")
-      }
-      drawFrom = [space]
+    guard spaces.isEmpty else { return CandidateList(kind: "random", candidates: drawn, batchSize: batchSize) }
+    guard let space = context.space else {
+      throw .invalidArgument(name: "spaces", reason: "this random search has no space of its own and the study declares none")
     }
-    return CandidateList(kind: "random", candidates: candidates(in: drawFrom), batchSize: batchSize)
+    return CandidateList(kind: "random", candidates: candidates(in: [space]), batchSize: batchSize)
   }
 
   /// The next batch of draws not yet in the record (`random/<k>` for the k-th draw); with a
@@ -315,10 +360,13 @@ public struct RandomSearch: SearchStrategy, Hashable {
   }
 
   /// The number of draws.
-  public func expectedTrials(_ context: StrategyContext) -> Int? { try? list(context).candidates.count }
+  public func expectedTrials(_ context: StrategyContext) -> Int? { try? list(context).count }
 
   /// Refuses names the estimator does not have.
   public func validate(parameterNames names: [String], estimator: String) throws(LearnError) {
+    guard !spaces.isEmpty else {
+      throw .invalidArgument(name: "spaces", reason: "a random search of an estimator needs a space: RandomSearch(space, …)")
+    }
     try checkNames(spaces, against: names, estimator: estimator)
   }
 

@@ -89,6 +89,22 @@ final class Executor<Objective: TrialObjective>: @unchecked Sendable {
   private var busy: UInt64 = 0
   /// Serialises progress reports, made outside the executor's lock.
   private let reporting = Mutex<Void>(())
+  /// Finished trials not reported yet, in the order they finished (under the executor's lock).
+  private var finishedReports: [(record: TrialRecord, status: ExecutorProgress)] = []
+
+  /// Reports finished trials in the order they finished, outside the executor's lock (a slow
+  /// `onTrial` holds up no worker but the one reporting).
+  private func reportFinished() {
+    reporting.withLock { _ in
+      while true {
+        condition.lock()
+        let next = finishedReports.isEmpty ? nil : finishedReports.removeFirst()
+        condition.unlock()
+        guard let next else { return }
+        progress.report(next.record, next.status)
+      }
+    }
+  }
   private var recorded = 0
 
   private struct RunningTrial {
@@ -166,10 +182,10 @@ final class Executor<Objective: TrialObjective>: @unchecked Sendable {
         condition.lock()
         busy += took
         if let record = deliver(output, number: number, job: job) {
-          let snapshot = status
+          finishedReports.append((record, status))
           condition.broadcast()
           condition.unlock()
-          reporting.withLock { _ in progress.report(record, snapshot) }
+          reportFinished()
           condition.lock()
         }
         condition.broadcast()

@@ -85,7 +85,12 @@ final class CrossValidationObjective<E: Estimator>: TrialObjective {
       }
     }
     let configured = plain.flatMap { estimator -> Result<E, any Error> in
-      guard case .units(let n)? = trial.resource, continuation == nil, let name = budgetParameter else { return .success(estimator) }
+      guard case .units(let n)? = trial.resource, continuation == nil else { return .success(estimator) }
+      guard let name = budgetParameter else {
+        // Without a budget parameter a unit budget could not be applied: refuse, not ignore it.
+        return .failure(LearnError.invalidArgument(
+          name: "budgetParameter", reason: "a .units(\(n)) budget needs the search's budgetParameter (such as \"nEstimators\")"))
+      }
       return Result { try estimator.setting(name, to: .int(n)) }
     }
     let canContinueTraining = ((try? configured.get()) as? any IncrementallyTrainable)?.canContinueTraining == true

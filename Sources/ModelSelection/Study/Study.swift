@@ -173,13 +173,12 @@ public final class Study: Sendable {
   func nextWork(
     worker: String?, allowNew: Bool, decide: ([TrialRecord]) throws -> StrategyDecision
   ) throws(LearnError) -> (trials: [TrialRecord], decision: StrategyDecision?) {
-    let now = DispatchTime.now().uptimeNanoseconds
     let staleAfter = UInt64(Swift.min(1e9, Swift.max(0, journal?.options.staleAfter ?? 1e9)) * 1e9)
     let (records, decision, decideError): ([TrialRecord], StrategyDecision?, (any Error)?) = try transaction {
       state throws(LearnError) in
       // Only a shared study has workers that can die unseen; an in-memory one releases its own.
       var operations = journal.map { journal in
-        state.deadTrials(now: now, staleAfter: staleAfter, live: liveTrials(in: journal.path))
+        state.deadTrials(now: DispatchTime.now().uptimeNanoseconds, staleAfter: staleAfter, live: liveTrials(in: journal.path))
           .map { JournalOperation.requeued(trial: $0, by: worker ?? processName) }
       } ?? []
       var queued = state.requeued.subtracting(Set(operations.compactMap { if case .requeued(let n, _) = $0 { return n }; return nil }))
@@ -361,7 +360,9 @@ struct StudyState {
       let owner = trials[number].worker ?? ""
       if owner.hasPrefix(processName + "/") { return !live.contains(number) }
       if let pid = sameHostProcess(owner), kill(pid, 0) != 0, errno == ESRCH { return true }
-      return now &- (lastSeen[number] ?? now) > staleAfter
+      // Saturating: a trial first seen after `now` was taken has been silent for no time at all.
+      let last = lastSeen[number] ?? now
+      return now > last && now - last > staleAfter
     }
   }
 

@@ -171,7 +171,7 @@ final class StudyJournal: @unchecked Sendable {
     for line in lines {
       lineNumber += 1
       guard let decoded = try? decoder.decode(JournalLine.self, from: Data(line)), let operation = decoded.operation else {
-        throw .malformedCSV(line: lineNumber, column: nil, reason: "journal \(path) has an unreadable record")
+        throw .io(path: path, reason: "line \(lineNumber) is not a readable journal record")
       }
       operations.append(operation)
     }
@@ -211,7 +211,12 @@ func dataChecksum<T>(_ x: Matrix, _ y: [T]) -> String {
   for target in y {
     if let label = target as? Int { hash.add(UInt64(bitPattern: Int64(label))) }
     else if let value = target as? Double { hash.add(value.bitPattern) }
-    else { hash.add(String(describing: target)) }
+    else {
+      // Length first, so that ["ab", "c"] and ["a", "bc"] differ.
+      let text = String(describing: target)
+      hash.add(UInt64(text.utf8.count))
+      hash.add(text)
+    }
   }
   return hash.hex
 }
