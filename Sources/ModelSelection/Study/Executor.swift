@@ -291,7 +291,7 @@ final class Executor<Objective: TrialObjective>: @unchecked Sendable {
         expected = strategy.expectedTrials(context)
         // Trials are created a few at a time (enough to keep the workers busy), so stop
         // conditions are checked between them even when the strategy proposes a whole grid.
-        let chunk = Swift.min(remaining ?? Int.max, Swift.max(2, (4 * workers + objective.jobsPerTrial - 1) / objective.jobsPerTrial))
+        let chunk = Swift.min(remaining ?? Int.max, Swift.max(2, (16 * workers + objective.jobsPerTrial - 1) / objective.jobsPerTrial))
         let kept = Array(candidates.prefix(chunk))
         return kept.isEmpty ? .finished : .propose(kept)
       }
