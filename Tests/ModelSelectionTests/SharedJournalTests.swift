@@ -19,9 +19,32 @@ func journalLines(_ path: String) throws -> [JournalTestLine] {
     .map { try decoder.decode(JournalTestLine.self, from: Data($0.utf8)) }
 }
 
+/// Waits (up to 20 s) until `count` processes have called this for `journal`, so that children
+/// started by the test runner at different moments begin their work together.
+func rendezvous(_ journal: String, count: Int) {
+  FileManager.default.createFile(atPath: "\(journal).ready.\(getpid())", contents: nil)
+  let directory = URL(fileURLWithPath: journal).deletingLastPathComponent().path
+  let prefix = URL(fileURLWithPath: journal).lastPathComponent + ".ready."
+  for _ in 0..<2000 {
+    let ready = (try? FileManager.default.contentsOfDirectory(atPath: directory))?.filter { $0.hasPrefix(prefix) }.count ?? 0
+    if ready >= count { return }
+    Thread.sleep(forTimeInterval: 0.01)
+  }
+}
+
+/// Removes the rendezvous files of `journal`.
+func removeRendezvous(_ journal: String) {
+  let directory = URL(fileURLWithPath: journal).deletingLastPathComponent().path
+  let prefix = URL(fileURLWithPath: journal).lastPathComponent + ".ready."
+  for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] where name.hasPrefix(prefix) {
+    try? FileManager.default.removeItem(atPath: directory + "/" + name)
+  }
+}
+
 /// Runs `minimize` over Branin with a random search in a child process on `journal`.
 func randomSearchWorker(_ journal: String) async {
   await #expect(processExitsWith: .success) { [journal = journal as String] in
+    rendezvous(journal, count: 2)
     try minimize(slowBranin, space: braninSpace, trials: 40, seed: 3, journal: journal, studyName: "shared")
   }
 }
@@ -29,15 +52,19 @@ func randomSearchWorker(_ journal: String) async {
 /// Runs the adaptive toy strategy in a child process on `journal`.
 func adaptiveWorker(_ journal: String) async {
   await #expect(processExitsWith: .success) { [journal = journal as String] in
+    rendezvous(journal, count: 2)
     try minimize(slowBranin, space: braninSpace, trials: 24, strategy: BestPlusStep(trials: 24, step: 2), seed: 5,
                  journal: journal, studyName: "adaptive")
   }
 }
 
-@Suite struct SharedJournalTests {
+@Suite(.timeLimit(.minutes(3))) struct SharedJournalTests {
   @Test func twoProcessesShareARandomSearchAndEvaluateEveryTrialOnce() async throws {
     let journal = temporaryJournal("shared")
-    defer { try? FileManager.default.removeItem(atPath: journal) }
+    defer {
+      try? FileManager.default.removeItem(atPath: journal)
+      removeRendezvous(journal)
+    }
     async let first: Void = randomSearchWorker(journal)
     async let second: Void = randomSearchWorker(journal)
     _ = await (first, second)
@@ -107,7 +134,10 @@ func adaptiveWorker(_ journal: String) async {
 
   @Test func anAdaptiveStrategyOnTwoProcessesKeepsAConsistentRecord() async throws {
     let journal = temporaryJournal("adaptive2")
-    defer { try? FileManager.default.removeItem(atPath: journal) }
+    defer {
+      try? FileManager.default.removeItem(atPath: journal)
+      removeRendezvous(journal)
+    }
     async let first: Void = adaptiveWorker(journal)
     async let second: Void = adaptiveWorker(journal)
     _ = await (first, second)
@@ -120,10 +150,29 @@ func adaptiveWorker(_ journal: String) async {
     #expect(finished.count == 24)
   }
 
+  @Test func aFailedWriteThenARetryInTheSameProcessFinishes() async throws {
+    let journal = temporaryJournal("retry")
+    defer { try? FileManager.default.removeItem(atPath: journal) }
+    // In one process: the 4th append (a finished trial) fails; the retry must re-run the trials
+    // that run left behind and finish, not wait for them forever.
+    await #expect(processExitsWith: .success) { [journal = journal as String] in
+      setenv("LEARN_JOURNAL_FAULT", "fail:4", 1)
+      let failed = (try? minimize(branin, space: braninSpace, trials: 12, seed: 6, journal: journal, studyName: "retry")) == nil
+      unsetenv("LEARN_JOURNAL_FAULT")
+      let study = try minimize(branin, space: braninSpace, trials: 12, seed: 6, journal: journal, studyName: "retry")
+      let alone = try minimize(branin, space: braninSpace, trials: 12, seed: 6)
+      guard failed, study.trials.map(\.untimed) == alone.trials.map(\.untimed) else { exit(1) }
+    }
+  }
+
   @Test func aLockFileSerialisesAppendsWhereLocksDoNotWork() throws {
     let path = temporaryJournal("lockfile")
     defer { try? FileManager.default.removeItem(atPath: path) }
     let options = JournalOptions(locking: .lockFile(staleAfter: 5))
+    #expect(throws: LearnError.self) {
+      try minimize(branin, space: braninSpace, trials: 2, journal: path + ".bad",
+                   journalOptions: JournalOptions(heartbeatInterval: 10, staleAfter: 5), studyName: "bad")
+    }
     let study = try minimize(branin, space: braninSpace, trials: 10, seed: 2, parallelism: .threads(2), journal: path,
                              journalOptions: options, studyName: "lockfile")
     #expect(study.count == 10 && !FileManager.default.fileExists(atPath: path + ".lock"))

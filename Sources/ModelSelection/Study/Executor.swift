@@ -87,6 +87,8 @@ final class Executor<Objective: TrialObjective>: @unchecked Sendable {
   private var status: ExecutorProgress
   private var announced = false
   private var busy: UInt64 = 0
+  /// Every trial this run started (to forget them in the live registry when it ends).
+  private var startedNumbers: Set<Int> = []
   /// Serialises progress reports, made outside the executor's lock.
   private let reporting = Mutex<Void>(())
   /// Finished trials not reported yet, in the order they finished (under the executor's lock).
@@ -146,6 +148,9 @@ final class Executor<Objective: TrialObjective>: @unchecked Sendable {
     let heartbeat = shared ? startHeartbeat() : nil
     Parallel.forEach(workers, parallelism: .threads(workers)) { worker in self.work(worker) }
     heartbeat?.stop()
+    // This run holds no trial any more: finished, given back, or (if even that write failed)
+    // left for the next run here, which takes them as dead.
+    defer { study.forgetLive(Array(startedNumbers)) }
     if let failure {
       // Give back the trials this run started and did not finish: they run again next time.
       try? study.release(Array(running.keys).sorted(), worker: processName)
@@ -244,9 +249,11 @@ final class Executor<Objective: TrialObjective>: @unchecked Sendable {
       var record = try objective.complete(trial.record, trial.prepared, trial.outputs.map { $0! })
       record.worker = trial.record.worker
       record.startedAt = trial.record.startedAt
+      // False when the trial was re-queued and another worker finished it first. Until it is
+      // recorded, the trial stays in `running`, so a failed write gives it back below.
+      let recordedHere = try study.finish(record)
       running[number] = nil
-      // False when the trial was re-queued and another worker finished it first.
-      guard try study.finish(record) else { return nil }
+      guard recordedHere else { return nil }
       recorded += 1
       note(record)
       return record
@@ -305,8 +312,10 @@ final class Executor<Objective: TrialObjective>: @unchecked Sendable {
     }
   }
 
-  /// Queues the jobs of a new running trial.
+  /// Queues the jobs of a new running trial (never a second time for a trial already running here).
   private func start(_ record: TrialRecord) {
+    guard running[record.index] == nil else { return }
+    startedNumbers.insert(record.index)
     if !announced {
       announced = true
       progress.start(status)
@@ -323,14 +332,12 @@ final class Heartbeat: Sendable {
   private let stopped = Atomic<Bool>(false)
   let finished = DispatchSemaphore(value: 0)
 
-  /// Sleeps `seconds` in short steps; false once stopped.
+  /// Sleeps `seconds` by the monotonic clock, in short steps; false once stopped.
   func sleep(_ seconds: Double) -> Bool {
-    var slept = 0.0
-    while slept < seconds {
+    let until = DispatchTime.now().uptimeNanoseconds + UInt64(seconds * 1e9)
+    while DispatchTime.now().uptimeNanoseconds < until {
       if stopped.load(ordering: .acquiring) { return false }
-      let step = Swift.min(0.02, seconds - slept)
-      Thread.sleep(forTimeInterval: step)
-      slept += step
+      Thread.sleep(forTimeInterval: 0.02)
     }
     return !stopped.load(ordering: .acquiring)
   }

@@ -97,31 +97,51 @@ final class JournalFile: @unchecked Sendable {
       return try body()
     case .lockFile(let staleAfter):
       let lockPath = path + ".lock"
-      try Self.acquire(lockPath, staleAfter: staleAfter)
-      defer { unlink(lockPath) }
+      let token = "\(processName)/\(UInt64.random(in: 0...UInt64.max))"
+      try Self.acquire(lockPath, token: token, staleAfter: staleAfter)
+      defer { Self.releaseLock(lockPath, token: token) }
       return try body()
     }
   }
 
-  /// Creates `lockPath` exclusively, waiting (with back-off) while another process holds it, and
-  /// removing it when it is older than `staleAfter` seconds.
-  private static func acquire(_ lockPath: String, staleAfter: Double) throws(LearnError) {
+  /// Creates `lockPath` exclusively with `token` in it, waiting (with back-off) while another
+  /// process holds it. A lock file older than `staleAfter` seconds is taken over by renaming it
+  /// aside (atomic: of several waiters only one succeeds) and checking that the file renamed was
+  /// still the stale one.
+  private static func acquire(_ lockPath: String, token: String, staleAfter: Double) throws(LearnError) {
     var pause = 0.001
     while true {
       let fd = open(lockPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
       if fd >= 0 {
+        _ = Array(token.utf8).withUnsafeBytes { Glibc.write(fd, $0.baseAddress!, $0.count) }
         close(fd)
         return
       }
       guard errno == EEXIST else { throw .io(path: lockPath, reason: "could not create the lock file: \(errorText())") }
-      var info = stat()
-      if stat(lockPath, &info) == 0, Date().timeIntervalSince1970 - Double(info.st_mtim.tv_sec) > staleAfter {
-        unlink(lockPath)
-        continue
+      if age(lockPath).map({ $0 > staleAfter }) == true {
+        let aside = lockPath + ".stale-" + token.replacingOccurrences(of: "/", with: "-")
+        if rename(lockPath, aside) == 0 {
+          // Put back a lock file that another waiter had just taken over (it is fresh).
+          if let moved = age(aside), moved <= staleAfter { _ = link(aside, lockPath) }
+          unlink(aside)
+        }
       }
       Thread.sleep(forTimeInterval: pause)
       pause = Swift.min(0.1, pause * 2)
     }
+  }
+
+  /// Seconds since `path` was last modified, by this host's clock.
+  private static func age(_ path: String) -> Double? {
+    var info = stat()
+    guard stat(path, &info) == 0 else { return nil }
+    return Date().timeIntervalSince1970 - Double(info.st_mtim.tv_sec)
+  }
+
+  /// Removes the lock file if it is still this holder's (it may have been taken over as stale).
+  private static func releaseLock(_ lockPath: String, token: String) {
+    guard let data = FileManager.default.contents(atPath: lockPath), String(decoding: data, as: UTF8.self) == token else { return }
+    unlink(lockPath)
   }
 
   /// The file's size in bytes.
@@ -144,16 +164,19 @@ final class JournalFile: @unchecked Sendable {
     return Array(bytes.prefix(done))
   }
 
-  /// The whole lines appended since the last call (a partial last line is left for later: its
-  /// writer may still be writing it), with the 1-based number of the first.
-  func readNewLines() throws(LearnError) -> [ArraySlice<UInt8>] {
+  /// The whole lines appended since the last committed read (a partial last line is left for
+  /// later: its writer may still be writing it), and the offset after them. The offset moves only
+  /// when the caller ``commit(_:)``s it, once the lines have been understood.
+  func readNewLines() throws(LearnError) -> (lines: [ArraySlice<UInt8>], end: Int) {
     let end = try size()
-    guard end > offset else { return [] }
+    guard end > offset else { return ([], offset) }
     let bytes = try read(at: offset, count: end - offset)
-    guard let last = bytes.lastIndex(of: UInt8(ascii: "\n")) else { return [] }
-    offset += last + 1
-    return bytes[...last].split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true)
+    guard let last = bytes.lastIndex(of: UInt8(ascii: "\n")) else { return ([], offset) }
+    return (bytes[...last].split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true), offset + last + 1)
   }
+
+  /// Marks the lines before `end` as read.
+  func commit(_ end: Int) { offset = Swift.max(offset, end) }
 
   /// Appends `lines` (each without its newline) in one write, after cutting off a torn last line,
   /// and flushes them to disk. Call while holding the lock.
@@ -172,6 +195,9 @@ final class JournalFile: @unchecked Sendable {
       throw .io(path: path, reason: "injected fault: append \(appends) torn after \(buffer.count) bytes")
     }
     try write(buffer)
+    // Under the lock, after reading to the end: these lines are this process's own, already
+    // applied; the next read starts after them.
+    offset = try size()
     guard fsync(descriptor) == 0 else { throw .io(path: path, reason: "could not flush the journal: \(Self.errorText())") }
   }
 

@@ -88,6 +88,7 @@ public final class Study: Sendable {
         return result
       }
       return try journal.withLock { () throws(LearnError) -> T in
+        state.catchUp(after: UInt64(journal.options.heartbeatInterval * 1.5e9))
         for operation in try journal.readOperations() { state.apply(operation) }
         let (result, operations) = try body(state)
         try journal.append(operations)
@@ -183,7 +184,8 @@ public final class Study: Sendable {
       } ?? []
       var queued = state.requeued.subtracting(Set(operations.compactMap { if case .requeued(let n, _) = $0 { return n }; return nil }))
       for case .requeued(let n, _) in operations { queued.insert(n) }
-      if let number = queued.min() {
+      let own = journal.map { liveTrials(in: $0.path) } ?? []
+      if let number = queued.subtracting(own).min() {
         var record = state.trials[number]
         record.worker = worker
         record.startedAt = Date().timeIntervalSince1970
@@ -220,8 +222,17 @@ public final class Study: Sendable {
   func release(_ numbers: [Int], worker: String) throws(LearnError) {
     guard !numbers.isEmpty else { return }
     try transaction { state throws(LearnError) in
-      ((), numbers.filter { state.isRunning($0) }.map { JournalOperation.requeued(trial: $0, by: worker) })
+      // Only trials still held by this process: another may have claimed one meanwhile.
+      let own = numbers.filter { state.isRunning($0) && (state.trials[$0].worker ?? "").hasPrefix(processName + "/") }
+      return ((), own.map { JournalOperation.requeued(trial: $0, by: worker) })
     }
+  }
+
+  /// Forgets that this process runs `numbers` on the journal (a run has ended: they finished, or
+  /// were given back, or could not be): a later run here will take any still running as dead.
+  func forgetLive(_ numbers: [Int]) {
+    guard let journal else { return }
+    liveTrialRegistry.withLock { registry in for number in numbers { registry[journal.path]?.remove(number) } }
   }
 
   /// Appends heartbeats for `numbers`, running trials of this process.
@@ -338,7 +349,7 @@ struct StudyState {
         lastSeen[trial] = now
       }
     case .enqueued(let candidate):
-      enqueued.append(candidate)
+      if !enqueued.contains(where: { $0.proposal == candidate.proposal }) { enqueued.append(candidate) }
     }
   }
 
@@ -364,6 +375,20 @@ struct StudyState {
       let last = lastSeen[number] ?? now
       return now > last && now - last > staleAfter
     }
+  }
+
+  /// When this process last read the journal (its monotonic clock).
+  var lastRead: UInt64 = 0
+
+  /// Called before reading the journal: when this process has not read it for longer than
+  /// `gap` (it waited for the lock, or was busy), the others' silence in between is not theirs,
+  /// so every running trial counts as seen now.
+  mutating func catchUp(after gap: UInt64) {
+    let now = DispatchTime.now().uptimeNanoseconds
+    if lastRead > 0, now > lastRead, now - lastRead > gap {
+      for number in lastSeen.keys { lastSeen[number] = now }
+    }
+    lastRead = now
   }
 
   /// Keeps this process's registry of the trials it runs up to date with an operation it wrote.

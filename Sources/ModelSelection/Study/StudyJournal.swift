@@ -140,14 +140,22 @@ final class StudyJournal: @unchecked Sendable {
   /// Opens the journal at `path`, creating it with `fingerprint` as its header, or checking the
   /// header of an existing one (refused when its fingerprint differs).
   init(path: String, fingerprint: StudyFingerprint, options: JournalOptions = JournalOptions()) throws(LearnError) {
+    guard options.heartbeatInterval > 0, options.staleAfter >= 2 * options.heartbeatInterval else {
+      throw .invalidArgument(
+        name: "journalOptions", reason: "staleAfter (\(options.staleAfter) s) must be at least twice the heartbeat interval "
+          + "(\(options.heartbeatInterval) s), which must be positive")
+    }
+    if case .lockFile(let lockStale) = options.locking, lockStale >= options.staleAfter {
+      throw .invalidArgument(
+        name: "journalOptions", reason: "a stale lock file (\(lockStale) s) must be broken before trials count as dead (\(options.staleAfter) s)")
+    }
     file = try JournalFile(path: path, locking: options.locking)
     self.options = options
     try file.withLock { () throws(LearnError) in
-      var lines = try file.readNewLines()
+      var (lines, end) = try file.readNewLines()
       guard !lines.isEmpty else {
         guard let header = try? encoder.encode(fingerprint) else { throw .io(path: path, reason: "could not encode the header") }
         try file.append([header])
-        _ = try file.readNewLines()
         return
       }
       let first = lines.removeFirst()
@@ -161,6 +169,7 @@ final class StudyJournal: @unchecked Sendable {
           reason: "\(path) was written by a different search (\(differing.joined(separator: ", ")) differ); use a new journal path")
       }
       pending = try decode(lines)
+      file.commit(end)
     }
   }
 
@@ -178,10 +187,20 @@ final class StudyJournal: @unchecked Sendable {
     return operations
   }
 
-  /// The operations appended since the last call (by any process), in file order.
+  /// The operations appended by other processes since the last call, in file order. Lines that
+  /// cannot be decoded are left unread (and the error thrown), never skipped.
   func readOperations() throws(LearnError) -> [JournalOperation] {
-    let lines = try file.readNewLines()
-    let operations = pending + (try decode(lines))
+    let (lines, end) = try file.readNewLines()
+    let start = lineNumber
+    let decoded: [JournalOperation]
+    do {
+      decoded = try decode(lines)
+    } catch {
+      lineNumber = start
+      throw error
+    }
+    file.commit(end)
+    let operations = pending + decoded
     pending = []
     return operations
   }
@@ -199,6 +218,7 @@ final class StudyJournal: @unchecked Sendable {
       lines.append(line)
     }
     try file.append(lines)
+    lineNumber += lines.count
   }
 }
 
