@@ -58,7 +58,10 @@ public enum Parallel {
   /// (capped by the calling thread's ``JobContext/maxThreads``) and returns when all are done.
   /// Iterations are handed out one at a time from a shared counter, so uneven work balances itself.
   /// One thread means the calling thread only. Each worker binds the caller's ``JobContext`` (or
-  /// none) while it runs iterations, since thread-locals do not cross `concurrentPerform`.
+  /// none) while it runs iterations, since thread-locals do not cross `concurrentPerform`, with
+  /// `maxThreads` set to 1 when there are several workers: only the outermost level fans out, so a
+  /// forest fitted inside cross-validation's folds grows its trees serially instead of
+  /// oversubscribing the cores.
   public static func forEach(
     _ count: Int, parallelism: Parallelism = .automatic, _ body: @Sendable (Int) -> Void
   ) {
@@ -69,10 +72,11 @@ public enum Parallel {
       return
     }
     let counter = WorkCounter()
-    let context = JobContextBox.current
+    var inner = JobContext.current ?? JobContext()
+    inner.maxThreads = 1
+    let context = inner
     DispatchQueue.concurrentPerform(iterations: workers) { _ in
-      let raw = context.map { UnsafeMutableRawPointer(Unmanaged.passUnretained($0).toOpaque()) }
-      JobContextSlot.bind(raw) {
+      JobContext.with(context) {
         while true {
           let i = counter.next.add(1, ordering: .relaxed).oldValue
           if i >= count { break }

@@ -276,7 +276,9 @@ final class Executor<Objective: TrialObjective>: @unchecked Sendable {
   private var stopped: Bool {
     if let limit = stop.maxTrials, study.count >= limit { return true }
     if let budget = stop.timeBudget, elapsed >= budget { return true }
-    if let target = stop.targetScore, let best = status.best, !study.direction.isBetter(target, than: best) { return true }
+    if let target = stop.targetScore, !target.isNaN, let best = status.best, !study.direction.isBetter(target, than: best) {
+      return true
+    }
     return false
   }
 
