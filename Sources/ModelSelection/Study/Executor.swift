@@ -127,9 +127,6 @@ final class Executor<Objective: TrialObjective>: @unchecked Sendable {
     self.stop = stop
     self.progress = progress
     self.workers = parallelism.threadCount
-    var context = JobContext.current ?? JobContext()
-    if parallelism.threadCount > 1 { context.maxThreads = 1 }
-    jobContext = context
     status = ExecutorProgress(
       folds: objective.jobsPerTrial, maxTrials: stop.maxTrials, name: objective.displayName,
       started: started, metric: study.metric)
@@ -162,11 +159,6 @@ final class Executor<Objective: TrialObjective>: @unchecked Sendable {
       trials: recorded)
   }
 
-  /// The context every job runs in: the caller's (a search nested in another job keeps its cap),
-  /// and with several workers fits inside a job run serial (`Parallel` calls in them use one
-  /// thread) whatever their own `parallelism`, so the fan-out is the only parallelism; with one
-  /// worker they may use the cores.
-  private let jobContext: JobContext
 
   private func work(_ worker: Int) {
     let name = workerName(worker)
@@ -180,9 +172,8 @@ final class Executor<Objective: TrialObjective>: @unchecked Sendable {
         guard let trial = running[number] else { continue }
         condition.unlock()
         let started = DispatchTime.now().uptimeNanoseconds
-        let output = Result {
-          try JobContext.with(jobContext) { () throws -> Objective.Output in try objective.run(trial.prepared, trial: trial.record, job: job) }
-        }
+        // Fits run in the context `Parallel` gave this worker: serial when there are several.
+        let output = Result { try objective.run(trial.prepared, trial: trial.record, job: job) }
         let took = DispatchTime.now().uptimeNanoseconds - started
         condition.lock()
         busy += took
