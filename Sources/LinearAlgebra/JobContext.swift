@@ -14,15 +14,17 @@ import Musl
 /// iterations (through ``JobContext/isCancelled``) and throw when they see it set.
 public final class CancellationFlag: Sendable {
   private let state = Atomic<Bool>(false)
+  /// A flag whose cancellation this one inherits (an outer search's timeout, around an inner one's).
+  public let parent: CancellationFlag?
 
-  /// A flag that is not set.
-  public init() {}
+  /// A flag that is not set; with a `parent`, it also reads as set once the parent is.
+  public init(parent: CancellationFlag? = nil) { self.parent = parent }
 
   /// Sets the flag. It stays set; calling this again does nothing.
   public func cancel() { state.store(true, ordering: .releasing) }
 
-  /// Whether ``cancel()`` has been called.
-  public var isCancelled: Bool { state.load(ordering: .acquiring) }
+  /// Whether ``cancel()`` has been called on this flag or on one of its parents.
+  public var isCancelled: Bool { state.load(ordering: .acquiring) || (parent?.isCancelled ?? false) }
 }
 
 /// What a unit of work (one fit of a search's fan-out, say) tells everything it runs: how many

@@ -50,6 +50,16 @@ private func observe(_ count: Int, parallelism: Parallelism, sleep: Double = 0.0
 }
 
 @Suite struct JobContextTests {
+  @Test func aFlagReadsAsSetOnceItsParentIs() {
+    let outer = CancellationFlag(), inner = CancellationFlag(parent: outer)
+    #expect(!inner.isCancelled)
+    outer.cancel()
+    #expect(inner.isCancelled && outer.isCancelled)
+    let other = CancellationFlag(parent: CancellationFlag())
+    other.cancel()
+    #expect(other.isCancelled && !(other.parent!.isCancelled))
+  }
+
   @Test func noContextIsBoundByDefault() {
     #expect(JobContext.current == nil)
     #expect(!JobContext.isCancelled)

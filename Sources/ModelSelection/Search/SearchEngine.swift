@@ -199,7 +199,8 @@ public struct FitTimeout: Error, CustomStringConvertible {
 /// no checks runs on, abandoned, and its result is discarded.
 func withTimeout<T: Sendable>(_ seconds: Double?, _ body: @escaping @Sendable () throws -> T) throws -> T {
   guard let seconds else { return try body() }
-  let flag = CancellationFlag()
+  // Chained to the caller's flag: an outer search's timeout still stops a nested search's fit.
+  let flag = CancellationFlag(parent: JobContext.current?.cancellation)
   var context = JobContext.current ?? JobContext()
   context.cancellation = flag
   let box = ResultBox<T>()
