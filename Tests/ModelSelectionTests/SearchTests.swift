@@ -29,14 +29,15 @@ struct JournalTestLine: Decodable, Equatable {
   let record: TrialRecord?
 }
 
+/// Journal lines (after the header), decoded as the journal itself decodes them.
+func decodeJournalLines<S: Sequence>(_ lines: S) throws -> [JournalTestLine] where S.Element: StringProtocol {
+  let decoder = StudyJournal.makeDecoder()
+  return try lines.map { try decoder.decode(JournalTestLine.self, from: Data(String($0).utf8)) }
+}
+
 /// The records of the `finished` lines of a journal's lines (after the header).
 func finishedRecords<S: Sequence>(_ lines: S) throws -> [TrialRecord] where S.Element: StringProtocol {
-  let decoder = JSONDecoder()
-  decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-  return try lines.compactMap { line in
-    let decoded = try decoder.decode(JournalTestLine.self, from: Data(String(line).utf8))
-    return decoded.op == "finished" ? decoded.record : nil
-  }
+  try decodeJournalLines(lines).compactMap { $0.op == "finished" ? $0.record : nil }
 }
 
 /// Sleeps for `seconds` in fit, then predicts the mean: for timeouts.

@@ -13,10 +13,7 @@ import Testing
 
 /// Every line after the header, decoded as far as the tests need.
 func journalLines(_ path: String) throws -> [JournalTestLine] {
-  let decoder = JSONDecoder()
-  decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-  return try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").dropFirst()
-    .map { try decoder.decode(JournalTestLine.self, from: Data($0.utf8)) }
+  try decodeJournalLines(String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").dropFirst())
 }
 
 /// Waits (up to 20 s) until `count` processes have called this for `journal`, so that children
@@ -116,7 +113,7 @@ func adaptiveWorker(_ journal: String) async {
     // cut off the torn record: every line is whole.
     let text = try String(contentsOfFile: journal, encoding: .utf8)
     #expect(text.hasSuffix("\n"))
-    let before = try journalLines(text, fromText: true)
+    let before = try decodeJournalLines(text.split(separator: "\n").dropFirst())
     #expect(before.contains { $0.op == "requeued" } && before.filter { $0.op == "finished" }.count >= 2)
     let resumed = try minimize(branin, space: braninSpace, trials: 20, seed: 4, journal: journal, studyName: "torn")
     let after = try journalLines(journal)
@@ -181,11 +178,4 @@ func adaptiveWorker(_ journal: String) async {
     let again = try minimize(branin, space: braninSpace, trials: 12, seed: 2, journal: path, journalOptions: options, studyName: "lockfile")
     #expect(again.count == 12)
   }
-}
-
-/// Lines of journal text (after the header).
-func journalLines(_ text: String, fromText: Bool) throws -> [JournalTestLine] {
-  let decoder = JSONDecoder()
-  decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-  return try text.split(separator: "\n").dropFirst().map { try decoder.decode(JournalTestLine.self, from: Data($0.utf8)) }
 }
