@@ -3,6 +3,7 @@
 //   swift run -c release Benchmarks gemm [--repeats N]
 //   swift run -c release Benchmarks estimators [--family F] [--estimator NAME]
 //   swift run -c release Benchmarks engine [--repeats N]
+//   swift run -c release Benchmarks bayes [--timing] (see BayesBenchmarks.swift)
 //
 // Each benchmark prints one JSON object per line. Fixtures/scripts/bench_numpy_gemm.py times the
 // same operations with numpy on the same machine; Docs/Benchmarks.md reports the ratios.
@@ -71,8 +72,9 @@ do {
       family: option("--family", in: arguments), only: option("--estimator", in: arguments))
   case "engine": try runEngineBenchmarks(repeats: repeats)
   case "journal-worker": try runJournalWorker(path: arguments[1])
+  case "bayes": try runBayesBenchmarks(arguments: arguments)
   default:
-    FileHandle.standardError.write("unknown benchmark '\(which)'; known: gemm, estimators, engine\n".data(using: .utf8)!)
+    FileHandle.standardError.write("unknown benchmark '\(which)'; known: gemm, estimators, engine, bayes\n".data(using: .utf8)!)
     exit(2)
   }
 } catch {

@@ -1,7 +1,7 @@
 // Numerics shared by the least-squares models (LinearRegression, Ridge, RidgeClassifier, Lasso,
 // ElasticNet): centring, the linear predictor, the ridge solvers (Cholesky of the Gram or kernel
-// matrix, and a QR + one-sided Jacobi SVD) and a Cholesky factorisation that reports numerically
-// singular matrices. Internal: the public surface is the estimators.
+// matrix by LinearAlgebra's `Cholesky` with a singularity tolerance, and a QR + one-sided Jacobi
+// SVD). Internal: the public surface is the estimators.
 
 import LearnCore
 import LinearAlgebra
@@ -137,64 +137,17 @@ enum LeastSquaresSupport {
     return result
   }
 
-  /// The Cholesky factor `L` (lower-triangular, row-major `n × n`) of a symmetric matrix, reading
-  /// its lower triangle. A pivot `Lᵢᵢ²` at most `n·ε·max(diag)` counts as not positive: the matrix
-  /// is singular to working precision, and an exactly singular `XᵀX` is reported at its first
-  /// dependent column whichever way rounding tips that pivot. Throws
-  /// ``LearnError/linearAlgebra(_:)`` with `notPositiveDefinite(pivot:)`.
-  static func choleskyFactor(_ a: Matrix) throws(LearnError) -> Matrix {
-    let n = a.rowCount
-    var largest = 0.0
-    for i in 0..<n { largest = Swift.max(largest, a[i, i]) }
-    let floor = Double(n) * Double.ulpOfOne * largest
-    var l = Matrix(rowCount: n, columnCount: n)
-    let failed: Int? = a.withUnsafeBufferPointer { pa in
-      l.withUnsafeMutableBufferPointer { pl in
-        let base = pl.baseAddress!
-        for i in 0..<n {
-          let rowI = base + i &* n
-          for j in 0...i {
-            let rowJ = base + j &* n
-            let s = pa[i &* n &+ j] - dot(UnsafePointer(rowI), UnsafePointer(rowJ), count: j)
-            if i == j {
-              guard s > floor, s.isFinite else { return i }
-              rowI[i] = s.squareRoot()
-            } else {
-              rowI[j] = s / rowJ[j]
-            }
-          }
-        }
-        return nil
-      }
+  /// Solves `A·X = B` for every column of `b` by Cholesky, reading `a`'s lower triangle. A pivot
+  /// `Lᵢᵢ²` at most `n·ε·max(diag)` counts as not positive: the matrix is singular to working
+  /// precision, and an exactly singular `XᵀX` is reported at its first dependent column whichever
+  /// way rounding tips that pivot. Throws ``LearnError/linearAlgebra(_:)`` with
+  /// `notPositiveDefinite(pivot:)`.
+  static func choleskySolve(_ a: Matrix, _ b: Matrix) throws(LearnError) -> Matrix {
+    do {
+      return try Cholesky(a, singularityTolerance: Double(a.rowCount) * Double.ulpOfOne).solve(b)
+    } catch {
+      throw .linearAlgebra(error)
     }
-    if let failed { throw .linearAlgebra(.notPositiveDefinite(pivot: failed)) }
-    return l
-  }
-
-  /// Solves `L·Lᵀ·X = B` for every column of `b` (`n × k`), given the factor of ``choleskyFactor(_:)``.
-  static func choleskySolve(_ l: Matrix, _ b: Matrix) -> Matrix {
-    let n = l.rowCount, k = b.columnCount
-    // Work on Bᵀ so each right-hand side is contiguous.
-    var x = b.transposed()
-    l.withUnsafeBufferPointer { pl in
-      x.withUnsafeMutableBufferPointer { px in
-        let factor = pl.baseAddress!
-        for t in 0..<k {
-          let v = px.baseAddress! + t &* n
-          for i in 0..<n {  // L·z = b
-            v[i] = (v[i] - dot(factor + i &* n, UnsafePointer(v), count: i)) / factor[i &* n &+ i]
-          }
-          var i = n - 1
-          while i >= 0 {  // Lᵀ·x = z, column-oriented
-            v[i] /= factor[i &* n &+ i]
-            let xi = v[i], row = factor + i &* n
-            for j in 0..<i { v[j] -= row[j] * xi }
-            i -= 1
-          }
-        }
-      }
-    }
-    return x.transposed()
   }
 
   // MARK: Ridge
@@ -239,7 +192,7 @@ enum LeastSquaresSupport {
         if p <= n {
           var (gram, xty) = centeredGram(x, means: xMeans, rowScales: rowScales, targets: yc)
           for i in 0..<p { gram[i, i] += alpha }
-          coefficients = choleskySolve(try choleskyFactor(gram), xty).transposed()
+          coefficients = try choleskySolve(gram, xty).transposed()
         } else {
           coefficients = try ridgeKernelCholesky(centered(), yc, alpha: alpha)
         }
@@ -268,7 +221,7 @@ enum LeastSquaresSupport {
     var kernel = Matrix(rowCount: n, columnCount: n)
     try! gemm(transposeB: true, xc, xc, into: &kernel)
     for i in 0..<n { kernel[i, i] += alpha }
-    let dual = choleskySolve(try choleskyFactor(kernel), yc)
+    let dual = try choleskySolve(kernel, yc)
     var coefficients = Matrix(rowCount: k, columnCount: p)
     try! gemm(transposeA: true, dual, xc, into: &coefficients)
     return coefficients

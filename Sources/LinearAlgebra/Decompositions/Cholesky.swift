@@ -7,13 +7,18 @@ public struct Cholesky: Sendable {
   public let lower: Matrix
 
   /// Factors `a`, reading only its lower triangle. Throws
-  /// ``LinearAlgebraError/notPositiveDefinite(pivot:)`` at the first non-positive (or non-finite)
-  /// pivot, and ``LinearAlgebraError/dimensionMismatch(_:)`` when `a` is not square.
-  public init(_ a: Matrix) throws(LinearAlgebraError) {
+  /// ``LinearAlgebraError/notPositiveDefinite(pivot:)`` at the first pivot `Lᵢᵢ²` that is not finite
+  /// or not above `singularityTolerance · max(diag a)` (0 by default: any positive pivot passes;
+  /// least squares pass `n·ε` to report a matrix singular to working precision at its first
+  /// dependent column), and ``LinearAlgebraError/dimensionMismatch(_:)`` when `a` is not square.
+  public init(_ a: Matrix, singularityTolerance: Double = 0) throws(LinearAlgebraError) {
     guard a.rowCount == a.columnCount else {
       throw .dimensionMismatch("Cholesky needs a square matrix, got \(a.rowCount) × \(a.columnCount)")
     }
     let n = a.rowCount
+    var largest = 0.0
+    for i in 0..<n { largest = Swift.max(largest, a[i, i]) }
+    let floor = singularityTolerance > 0 ? singularityTolerance * largest : 0
     var l = Matrix(rowCount: n, columnCount: n)
     let failedPivot: Int? = a.withUnsafeBufferPointer { pa in
       l.withUnsafeMutableBufferPointer { pl in
@@ -24,7 +29,7 @@ public struct Cholesky: Sendable {
             let rowJ = base + j &* n
             let s = pa[i &* n &+ j] - dot(UnsafePointer(rowI), UnsafePointer(rowJ), count: j)
             if i == j {
-              guard s > 0, s.isFinite else { return i }
+              guard s > floor, s.isFinite else { return i }
               rowI[i] = s.squareRoot()
             } else {
               rowI[j] = s / rowJ[j]
@@ -36,6 +41,66 @@ public struct Cholesky: Sendable {
     }
     if let pivot = failedPivot { throw .notPositiveDefinite(pivot: pivot) }
     lower = l
+  }
+
+  private init(lower: Matrix) { self.lower = lower }
+
+  /// The factor of the matrix grown by one row and column: `row` holds the new off-diagonal
+  /// entries `A[n][0..<n]` and `diagonal` the new `A[n][n]`. O(n²), where refactoring is O(n³)
+  /// (a Gaussian process adding one observation). Throws
+  /// ``LinearAlgebraError/notPositiveDefinite(pivot:)`` when the grown matrix is not positive
+  /// definite, ``LinearAlgebraError/dimensionMismatch(_:)`` when `row` has the wrong length.
+  public func appending(row: [Double], diagonal: Double) throws(LinearAlgebraError) -> Cholesky {
+    let n = lower.rowCount
+    guard row.count == n else { throw .dimensionMismatch("a new row of a \(n)-square factor needs \(n) entries, got \(row.count)") }
+    let newRow = forwardSubstitution(row)
+    let pivot = diagonal - LinearAlgebra.dot(newRow, newRow)
+    guard pivot > 0, pivot.isFinite else { throw .notPositiveDefinite(pivot: n) }
+    var grown = Matrix(rowCount: n + 1, columnCount: n + 1)
+    for i in 0..<n {
+      for j in 0...i { grown[i, j] = lower[i, j] }
+    }
+    for j in 0..<n { grown[n, j] = newRow[j] }
+    grown[n, n] = pivot.squareRoot()
+    return Cholesky(lower: grown)
+  }
+
+  /// `A⁻¹`, symmetric (from `L⁻¹`: `A⁻¹ = L⁻ᵀ·L⁻¹`), in about n³/3 flops.
+  public var inverse: Matrix {
+    let n = lower.rowCount
+    // Row j of `upper` holds column j of L⁻¹ (zero before j), so `upper` is L⁻ᵀ.
+    var upper = Matrix(rowCount: n, columnCount: n)
+    var result = Matrix(rowCount: n, columnCount: n)
+    lower.withUnsafeBufferPointer { pl in
+      upper.withUnsafeMutableBufferPointer { pu in
+        let l = pl.baseAddress!, u = pu.baseAddress!
+        for j in 0..<n {
+          let row = u + j &* n
+          row[j] = 1 / l[j &* n &+ j]
+          var i = j + 1
+          while i < n {
+            // (L⁻¹)[i][j] = −(Σ_{k=j}^{i−1} L[i][k]·(L⁻¹)[k][j]) / L[i][i]
+            let s = dot(l + (i &* n &+ j), UnsafePointer(row + j), count: i - j)
+            row[i] = -s / l[i &* n &+ i]
+            i += 1
+          }
+        }
+      }
+      // A⁻¹[i][k] = Σ_{j ≥ max(i,k)} (L⁻¹)[j][i]·(L⁻¹)[j][k] = rows i and k of L⁻ᵀ from column max(i,k).
+      upper.withUnsafeBufferPointer { pu in
+        result.withUnsafeMutableBufferPointer { pr in
+          let u = pu.baseAddress!, r = pr.baseAddress!
+          for i in 0..<n {
+            for k in 0...i {
+              let value = dot(u + (i &* n &+ i), u + (k &* n &+ i), count: n - i)
+              r[i &* n &+ k] = value
+              r[k &* n &+ i] = value
+            }
+          }
+        }
+      }
+    }
+    return result
   }
 
   /// Solves `A·x = b` by forward then backward substitution.

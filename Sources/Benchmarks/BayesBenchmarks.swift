@@ -1,0 +1,149 @@
+// Model-based search on standard test functions: simple regret after 20 and 50 evaluations, and
+// the optimiser's own time per suggestion (wall time between the end of one evaluation and the
+// start of the next: strategy plus engine). Fixtures/scripts/bayes_peers.py runs Optuna,
+// scikit-optimize and SMAC3 on the same problems and seeds with the same JSON schema;
+// Fixtures/scripts/compare_bayes.py prints the tables of Docs/Benchmarks.md.
+//
+//   Benchmarks bayes [--problems branin,hartmann6] [--optimizers learn_gp,learn_tpe,learn_random]
+//                    [--seeds 0-9] [--evals 50]
+//   Benchmarks bayes --timing [--observations 50,200]
+
+import Foundation
+import Learn
+import Synchronization
+
+/// A test function on a box, with its known minimum.
+struct TestProblem: Sendable {
+  let name: String
+  let space: [String: Distribution]
+  let minimum: Double
+  let function: @Sendable (ParameterSet) -> Double
+
+  static let branin = TestProblem(
+    name: "branin", space: ["x1": .uniform(-5, 10), "x2": .uniform(0, 15)], minimum: 0.39788735772973816
+  ) { p in
+    let x1 = p["x1"]!.doubleValue!, x2 = p["x2"]!.doubleValue!
+    let b = 5.1 / (4 * Double.pi * Double.pi), c = 5 / Double.pi, t = 1 / (8 * Double.pi)
+    let u = x2 - b * x1 * x1 + c * x1 - 6
+    return u * u + 10 * (1 - t) * cos(x1) + 10
+  }
+
+  static let hartmann6: TestProblem = {
+    let alpha = [1.0, 1.2, 3.0, 3.2]
+    let a: [[Double]] = [
+      [10, 3, 17, 3.5, 1.7, 8], [0.05, 10, 17, 0.1, 8, 14], [3, 3.5, 1.7, 10, 17, 8], [17, 8, 0.05, 10, 0.1, 14],
+    ]
+    let p: [[Double]] = [
+      [0.1312, 0.1696, 0.5569, 0.0124, 0.8283, 0.5886], [0.2329, 0.4135, 0.8307, 0.3736, 0.1004, 0.9991],
+      [0.2348, 0.1451, 0.3522, 0.2883, 0.3047, 0.6650], [0.4047, 0.8828, 0.8732, 0.5743, 0.1091, 0.0381],
+    ]
+    let names = (1...6).map { "x\($0)" }
+    var space: [String: Distribution] = [:]
+    for name in names { space[name] = .uniform(0, 1) }
+    return TestProblem(name: "hartmann6", space: space, minimum: -3.32236801141551) { parameters in
+      let x = names.map { parameters[$0]!.doubleValue! }
+      var total = 0.0
+      for i in 0..<4 {
+        var inner = 0.0
+        for j in 0..<6 { inner += a[i][j] * (x[j] - p[i][j]) * (x[j] - p[i][j]) }
+        total -= alpha[i] * exp(-inner)
+      }
+      return total
+    }
+  }()
+}
+
+/// What one run recorded: best value so far after each evaluation, and the gaps between
+/// evaluations.
+final class RunLog: Sendable {
+  private let state = Mutex<(best: [Double], gaps: [Double], lastEnd: UInt64?)>(([], [], nil))
+
+  func evaluate(_ problem: TestProblem, _ parameters: ParameterSet) -> Double {
+    let start = DispatchTime.now().uptimeNanoseconds
+    let value = problem.function(parameters)
+    let end = DispatchTime.now().uptimeNanoseconds
+    state.withLock { s in
+      if let last = s.lastEnd { s.gaps.append(Double(start - last) / 1e9) }
+      s.lastEnd = end
+      s.best.append(Swift.min(s.best.last ?? .infinity, value))
+    }
+    return value
+  }
+
+  var best: [Double] { state.withLock { $0.best } }
+  /// Seconds between the end of evaluation k and the start of evaluation k+1, k = 1…
+  var gaps: [Double] { state.withLock { $0.gaps } }
+}
+
+func bayesStrategy(_ optimizer: String, evaluations: Int, seed: UInt64) throws -> any SearchStrategy {
+  switch optimizer {
+  case "learn_gp":
+    let env = ProcessInfo.processInfo.environment
+    let settings = GaussianProcessSettings(
+      sweepPoints: Int(env["GP_SWEEP"] ?? "") ?? 2048, localSearches: Int(env["GP_LOCAL"] ?? "") ?? 10,
+      kernelStarts: Int(env["GP_STARTS"] ?? "") ?? 2)
+    return try BayesSearch(iterations: evaluations, surrogate: .gaussianProcess(settings), seed: seed)
+  case "learn_gp_hedge":
+    return try BayesSearch(iterations: evaluations, surrogate: .gaussianProcess(GaussianProcessSettings(acquisition: .hedge())), seed: seed)
+  case "learn_tpe": return try BayesSearch(iterations: evaluations, surrogate: .tpe, seed: seed)
+  case "learn_random": return try RandomSearch(iterations: evaluations, seed: seed)
+  default: throw LearnError.invalidArgument(name: "--optimizers", reason: "unknown optimizer \(optimizer)")
+  }
+}
+
+func runBayesProblem(_ problem: TestProblem, optimizer: String, seed: UInt64, evaluations: Int) throws -> RunLog {
+  let log = RunLog()
+  let strategy = try bayesStrategy(optimizer, evaluations: evaluations, seed: seed)
+  try minimize({ log.evaluate(problem, $0) }, space: problem.space, trials: evaluations, strategy: strategy, seed: seed)
+  return log
+}
+
+func mean(of values: ArraySlice<Double>) -> Double { values.isEmpty ? .nan : values.reduce(0, +) / Double(values.count) }
+
+func parseSeeds(_ text: String) -> [UInt64] {
+  if let dash = text.firstIndex(of: "-"), let a = UInt64(text[..<dash]), let b = UInt64(text[text.index(after: dash)...]) {
+    return Array(a...b)
+  }
+  return text.split(separator: ",").compactMap { UInt64($0) }
+}
+
+func runBayesBenchmarks(arguments: [String]) throws {
+  let problems = (option("--problems", in: arguments) ?? "branin,hartmann6").split(separator: ",").map(String.init)
+  let optimizers = (option("--optimizers", in: arguments) ?? "learn_gp,learn_tpe,learn_random").split(separator: ",").map(String.init)
+  let all = ["branin": TestProblem.branin, "hartmann6": TestProblem.hartmann6]
+  if arguments.contains("--timing") {
+    let observations = (option("--observations", in: arguments) ?? "50,200").split(separator: ",").compactMap { Int($0) }
+    for name in problems {
+      guard let problem = all[name] else { continue }
+      for optimizer in optimizers {
+        let log = try runBayesProblem(problem, optimizer: optimizer, seed: 0, evaluations: observations.max()!)
+        for n in observations {
+          // Gaps k−1 … : the suggestions made while holding n−10 … n−1 observations.
+          let gaps = log.gaps[Swift.max(0, n - 11)..<Swift.min(log.gaps.count, n - 1)]
+          emit([("kind", "\"timing\""), ("optimizer", "\"\(optimizer)\""), ("problem", "\"\(name)\""),
+                ("observations", "\(n)"), ("seconds_per_suggestion", "\(mean(of: gaps))")])
+        }
+      }
+    }
+    return
+  }
+  let seeds = parseSeeds(option("--seeds", in: arguments) ?? "0-9")
+  let evaluations = Int(option("--evals", in: arguments) ?? "50") ?? 50
+  for name in problems {
+    guard let problem = all[name] else { continue }
+    for optimizer in optimizers {
+      for seed in seeds {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let log = try runBayesProblem(problem, optimizer: optimizer, seed: seed, evaluations: evaluations)
+        let wall = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        let regrets = log.best.map { $0 - problem.minimum }
+        let gaps = log.gaps[Swift.min(log.gaps.count, 39)..<log.gaps.count]
+        emit([("kind", "\"quality\""), ("optimizer", "\"\(optimizer)\""), ("problem", "\"\(name)\""), ("seed", "\(seed)"),
+              ("best", "[" + log.best.map { "\($0)" }.joined(separator: ",") + "]"),
+              ("regret_at_20", "\(regrets.count >= 20 ? regrets[19] : .nan)"),
+              ("regret_at_50", "\(regrets.count >= 50 ? regrets[49] : .nan)"),
+              ("seconds_per_suggestion", "\(mean(of: gaps))"), ("wall_seconds", "\(wall)")])
+      }
+    }
+  }
+}

@@ -1,0 +1,385 @@
+// The Gaussian-process surrogate of `BayesSearch`: a Matérn-5/2 kernel with one length scale per
+// feature (automatic relevance), a signal variance and a noise variance, on standardised targets;
+// its posterior with gradients, and the kernel fitted by maximising the log marginal likelihood
+// plus a weak prior (Optuna's GPSampler priors), with bounded L-BFGS from several starts.
+
+import Foundation
+import LearnCore
+import LinearAlgebra
+
+/// The kernel's hyperparameters: `k(x, x') = signalVariance · m(r) + noiseVariance·[x = x']` with
+/// `r² = Σᵢ λᵢ (xᵢ − x'ᵢ)²` (λᵢ = 1/ℓᵢ², the inverse squared length scales) and Matérn-5/2
+/// `m(r) = (1 + √5 r + 5r²/3)·e^{−√5 r}`.
+struct KernelParameters: Sendable, Hashable {
+  var inverseSquaredLengthScales: [Double]
+  var signalVariance: Double
+  var noiseVariance: Double
+
+  init(inverseSquaredLengthScales: [Double], signalVariance: Double, noiseVariance: Double) {
+    self.inverseSquaredLengthScales = inverseSquaredLengthScales
+    self.signalVariance = signalVariance
+    self.noiseVariance = noiseVariance
+  }
+
+  /// From `[log λ₁ … log λ_p, log signal, log noise]`.
+  init(logParameters p: [Double]) {
+    inverseSquaredLengthScales = p.dropLast(2).map { exp($0) }
+    signalVariance = exp(p[p.count - 2])
+    noiseVariance = exp(p[p.count - 1])
+  }
+
+  /// The default start of a kernel fit: unit length scales and signal, small noise.
+  static func initial(features: Int) -> KernelParameters {
+    KernelParameters(inverseSquaredLengthScales: Array(repeating: 1, count: features), signalVariance: 1, noiseVariance: 1e-2)
+  }
+
+  /// `[log λ₁ … log λ_p, log signal, log noise]`, the coordinates the fit works in.
+  var logParameters: [Double] { inverseSquaredLengthScales.map { log($0) } + [log(signalVariance), log(noiseVariance)] }
+
+  /// The parameters as text, for a trial's tags (every digit kept, so a resumed search warm-starts
+  /// from exactly the same values).
+  var encoded: String { logParameters.map { "\($0)" }.joined(separator: ",") }
+
+  /// Parameters read back from ``encoded``, when they have `features + 2` finite values.
+  init?(encoded: String, features: Int) {
+    let values = encoded.split(separator: ",").compactMap { Double($0) }
+    guard values.count == features + 2, values.allSatisfy(\.isFinite) else { return nil }
+    self.init(logParameters: values)
+  }
+}
+
+/// Matérn-5/2 as a function of the squared distance.
+enum Matern52 {
+  static let root5 = 5.0.squareRoot()
+
+  /// `m(r)` at `r² = r2`.
+  @inline(__always) static func value(_ r2: Double) -> Double {
+    let t = root5 * Swift.max(r2, 0).squareRoot()
+    return (1 + t + t * t / 3) * exp(-t)
+  }
+
+  /// `m(r)` and `dm/d(r²)` together (one exponential).
+  @inline(__always) static func valueAndDerivative(_ r2: Double) -> (value: Double, derivative: Double) {
+    let t = root5 * Swift.max(r2, 0).squareRoot()
+    let e = exp(-t)
+    return ((1 + t + t * t / 3) * e, -5.0 / 6.0 * (1 + t) * e)
+  }
+
+  /// `dm/d(r²) = −(5/6)(1 + √5 r)·e^{−√5 r}` (finite at r = 0).
+  @inline(__always) static func derivative(_ r2: Double) -> Double {
+    let t = root5 * Swift.max(r2, 0).squareRoot()
+    return -5.0 / 6.0 * (1 + t) * exp(-t)
+  }
+}
+
+/// A Gaussian process conditioned on `points` (rows, the surrogate's features) and standardised
+/// `targets`, under fixed kernel parameters.
+struct GaussianProcess: Sendable {
+  let points: Matrix
+  let targets: [Double]
+  let kernel: KernelParameters
+  let factor: Cholesky
+  /// `K⁻¹·y`.
+  let weights: [Double]
+
+  /// Conditions on the data. The covariance gets jitter (10⁻¹⁰ to 10⁻⁴ of the signal variance,
+  /// tenfold each time) when rounding makes it not positive definite: duplicate points under tiny
+  /// noise. Throws ``LearnError/linearAlgebra(_:)`` when even the largest jitter fails.
+  init(points: Matrix, targets: [Double], kernel: KernelParameters) throws(LearnError) {
+    self.points = points
+    self.targets = targets
+    self.kernel = kernel
+    let covariance = Self.covariance(points, kernel)
+    factor = try Self.factor(covariance, scale: kernel.signalVariance)
+    weights = try! factor.solve(targets)
+  }
+
+  private init(points: Matrix, targets: [Double], kernel: KernelParameters, factor: Cholesky) {
+    self.points = points
+    self.targets = targets
+    self.kernel = kernel
+    self.factor = factor
+    weights = try! factor.solve(targets)
+  }
+
+  /// The Cholesky factor of `covariance`, with growing jitter on the diagonal when needed.
+  static func factor(_ covariance: Matrix, scale: Double) throws(LearnError) -> Cholesky {
+    var jitter = 0.0
+    while true {
+      var matrix = covariance
+      if jitter > 0 { for i in 0..<matrix.rowCount { matrix[i, i] += jitter } }
+      do {
+        return try Cholesky(matrix)
+      } catch {
+        jitter = jitter == 0 ? 1e-10 * scale : jitter * 10
+        if jitter > 1e-4 * scale { throw .linearAlgebra(error) }
+      }
+    }
+  }
+
+  /// The process with one more observation (a constant liar's pending point), extending the
+  /// factor in O(n²) instead of refactoring.
+  func adding(point: [Double], target: Double) throws(LearnError) -> GaussianProcess {
+    let row = crossCovariance(point)
+    var grown = Matrix(rowCount: points.rowCount + 1, columnCount: points.columnCount)
+    for i in 0..<points.rowCount { for j in 0..<points.columnCount { grown[i, j] = points[i, j] } }
+    for j in 0..<points.columnCount { grown[points.rowCount, j] = point[j] }
+    let extended: Cholesky
+    do {
+      extended = try factor.appending(row: row, diagonal: kernel.signalVariance + kernel.noiseVariance + 1e-10 * kernel.signalVariance)
+    } catch {
+      return try GaussianProcess(points: grown, targets: targets + [target], kernel: kernel)
+    }
+    return GaussianProcess(points: grown, targets: targets + [target], kernel: kernel, factor: extended)
+  }
+
+  /// `K(X, X) + noise·I` under `kernel`.
+  static func covariance(_ points: Matrix, _ kernel: KernelParameters) -> Matrix {
+    let n = points.rowCount, p = points.columnCount
+    let lambda = kernel.inverseSquaredLengthScales
+    var result = Matrix(rowCount: n, columnCount: n)
+    for i in 0..<n {
+      result[i, i] = kernel.signalVariance + kernel.noiseVariance
+      for j in 0..<i {
+        var r2 = 0.0
+        for f in 0..<p {
+          let d = points[i, f] - points[j, f]
+          r2 += lambda[f] * d * d
+        }
+        let value = kernel.signalVariance * Matern52.value(r2)
+        result[i, j] = value
+        result[j, i] = value
+      }
+    }
+    return result
+  }
+
+  /// `k(x, Xᵢ)` for every observation (noise-free).
+  func crossCovariance(_ x: [Double]) -> [Double] {
+    let n = points.rowCount, p = points.columnCount
+    let lambda = kernel.inverseSquaredLengthScales
+    var result = [Double](repeating: 0, count: n)
+    points.withUnsafeBufferPointer { buffer in
+      for i in 0..<n {
+        var r2 = 0.0
+        for f in 0..<p {
+          let d = x[f] - buffer[i &* p &+ f]
+          r2 += lambda[f] * d * d
+        }
+        result[i] = kernel.signalVariance * Matern52.value(r2)
+      }
+    }
+    return result
+  }
+
+  /// The posterior mean and variance of the latent function at `x` (standardised units).
+  func posterior(_ x: [Double]) -> (mean: Double, variance: Double) {
+    let k = crossCovariance(x)
+    let v = factor.forwardSubstitution(k)
+    return (LinearAlgebra.dot(k, weights), Swift.max(kernel.signalVariance - LinearAlgebra.dot(v, v), 0))
+  }
+
+  /// The posterior at `x` with the gradients of its mean and variance with respect to `x`.
+  func posteriorWithGradient(_ x: [Double]) -> PosteriorPoint {
+    let n = points.rowCount, p = points.columnCount
+    let lambda = kernel.inverseSquaredLengthScales
+    var k = [Double](repeating: 0, count: n)
+    var slope = [Double](repeating: 0, count: n)  // s·m'(r²) per observation
+    for i in 0..<n {
+      var r2 = 0.0
+      for f in 0..<p {
+        let d = x[f] - points[i, f]
+        r2 += lambda[f] * d * d
+      }
+      let (m, derivative) = Matern52.valueAndDerivative(r2)
+      k[i] = kernel.signalVariance * m
+      slope[i] = kernel.signalVariance * derivative
+    }
+    let v = factor.forwardSubstitution(k)
+    let w = factor.backwardSubstitution(v)  // K⁻¹k
+    let mean = LinearAlgebra.dot(k, weights)
+    let variance = Swift.max(kernel.signalVariance - LinearAlgebra.dot(v, v), 0)
+    // ∂k_i/∂x_f = s·m'(r²)·2λ_f(x_f − X_if); ∂σ²/∂x = −2·(K⁻¹k)ᵀ ∂k/∂x.
+    var meanGradient = [Double](repeating: 0, count: p)
+    var varianceGradient = [Double](repeating: 0, count: p)
+    for i in 0..<n {
+      let a = slope[i] * weights[i], b = slope[i] * w[i]
+      for f in 0..<p {
+        let dk = 2 * lambda[f] * (x[f] - points[i, f])
+        meanGradient[f] += a * dk
+        varianceGradient[f] -= 2 * b * dk
+      }
+    }
+    return PosteriorPoint(mean: mean, variance: variance, meanGradient: meanGradient, varianceGradient: varianceGradient)
+  }
+
+  /// The posterior mean and variance at every row of `batch`, through one matrix product with
+  /// `inverse` (`K⁻¹`, from ``factor``): `σ² = s − rowsum((K*·K⁻¹) ∘ K*)`.
+  func posterior(batch: Matrix, inverse: Matrix) -> (means: [Double], variances: [Double]) {
+    let m = batch.rowCount, n = points.rowCount
+    var cross = Matrix(rowCount: m, columnCount: n)
+    for row in 0..<m {
+      let k = crossCovariance(batch.row(row))
+      for i in 0..<n { cross[row, i] = k[i] }
+    }
+    var product = Matrix(rowCount: m, columnCount: n)
+    try! gemm(cross, inverse, into: &product)
+    var means = [Double](repeating: 0, count: m), variances = [Double](repeating: 0, count: m)
+    for row in 0..<m {
+      var mean = 0.0, reduction = 0.0
+      for i in 0..<n {
+        mean += cross[row, i] * weights[i]
+        reduction += product[row, i] * cross[row, i]
+      }
+      means[row] = mean
+      variances[row] = Swift.max(kernel.signalVariance - reduction, 0)
+    }
+    return (means, variances)
+  }
+}
+
+/// The posterior at one point, with gradients (standardised units).
+struct PosteriorPoint {
+  let mean: Double
+  let variance: Double
+  let meanGradient: [Double]
+  let varianceGradient: [Double]
+}
+
+// MARK: - Fitting the kernel
+
+/// The log marginal likelihood of standardised targets, with its gradient with respect to the
+/// log parameters, and the kernel fit that maximises it plus a prior.
+struct KernelFit {
+  let points: Matrix
+  let targets: [Double]
+  /// Squared differences of every pair `i > j`, feature by feature (`pairs × p`).
+  private let differences: [Double]
+  /// Fix the noise at its floor (a deterministic objective).
+  let fixedNoise: Bool
+
+  /// The smallest noise variance (standardised units): keeps the covariance well conditioned.
+  static let minimumNoise = 1e-6
+
+  init(points: Matrix, targets: [Double], fixedNoise: Bool = false) {
+    self.points = points
+    self.targets = targets
+    self.fixedNoise = fixedNoise
+    let n = points.rowCount, p = points.columnCount
+    var differences = [Double]()
+    differences.reserveCapacity(n * (n - 1) / 2 * p)
+    for i in 0..<n {
+      for j in 0..<i {
+        for f in 0..<p {
+          let d = points[i, f] - points[j, f]
+          differences.append(d * d)
+        }
+      }
+    }
+    self.differences = differences
+  }
+
+  /// Bounds of the log parameters: length scales between about 0.01 and 30 (λ in [10⁻³, 10⁴]),
+  /// signal variance in [10⁻³, 10³], noise in [10⁻⁶, 10].
+  func bounds() -> (lower: [Double], upper: [Double]) {
+    let p = points.columnCount
+    let noiseLow = log(Self.minimumNoise), noiseHigh = fixedNoise ? noiseLow : log(10.0)
+    return (Array(repeating: log(1e-3), count: p) + [log(1e-3), noiseLow],
+            Array(repeating: log(1e4), count: p) + [log(1e3), noiseHigh])
+  }
+
+  /// The log prior (up to a constant) and its gradient in log coordinates: on each λ,
+  /// `−(0.1/λ + 0.1λ)`; Gamma(2, 1) on the signal variance; Gamma(1.1, 30) on the noise.
+  static func logPrior(_ kernel: KernelParameters, gradient: inout [Double]) -> Double {
+    var total = 0.0
+    for (f, lambda) in kernel.inverseSquaredLengthScales.enumerated() {
+      total -= 0.1 / lambda + 0.1 * lambda
+      gradient[f] += 0.1 / lambda - 0.1 * lambda
+    }
+    let p = kernel.inverseSquaredLengthScales.count
+    let s = kernel.signalVariance, v = kernel.noiseVariance
+    total += log(s) - s
+    gradient[p] += 1 - s
+    total += 0.1 * log(v) - 30 * v
+    gradient[p + 1] += 0.1 - 30 * v
+    return total
+  }
+
+  /// The log marginal likelihood `−½yᵀK⁻¹y − ½log|K| − (n/2)log 2π` and, in `gradient`, its
+  /// derivatives with respect to the log parameters (`½ tr((ααᵀ − K⁻¹) ∂K/∂θ)`). `nil` when the
+  /// covariance cannot be factored.
+  func logMarginalLikelihood(_ kernel: KernelParameters, gradient: inout [Double]) -> Double? {
+    let n = points.rowCount, p = points.columnCount
+    let lambda = kernel.inverseSquaredLengthScales, s = kernel.signalVariance
+    var covariance = Matrix(rowCount: n, columnCount: n)
+    var slopes = [Double](repeating: 0, count: n * (n - 1) / 2)
+    var pair = 0
+    for i in 0..<n {
+      covariance[i, i] = s + kernel.noiseVariance
+      for j in 0..<i {
+        var r2 = 0.0
+        for f in 0..<p { r2 += lambda[f] * differences[pair &* p &+ f] }
+        let (m, slope) = Matern52.valueAndDerivative(r2)
+        let value = s * m
+        covariance[i, j] = value
+        covariance[j, i] = value
+        slopes[pair] = s * slope
+        pair += 1
+      }
+    }
+    guard let factor = try? Cholesky(covariance) else { return nil }
+    let alpha = try! factor.solve(targets)
+    let inverse = factor.inverse
+    let value = -0.5 * LinearAlgebra.dot(targets, alpha) - 0.5 * factor.logDeterminant - 0.5 * Double(n) * log(2 * Double.pi)
+    for index in gradient.indices { gradient[index] = 0 }
+    pair = 0
+    var diagonal = 0.0
+    for i in 0..<n {
+      diagonal += alpha[i] * alpha[i] - inverse[i, i]
+      for j in 0..<i {
+        let w = alpha[i] * alpha[j] - inverse[i, j]
+        for f in 0..<p { gradient[f] += w * slopes[pair] * lambda[f] * differences[pair &* p &+ f] }
+        gradient[p] += w * (covariance[i, j])  // off-diagonal K_f = K there
+        pair += 1
+      }
+    }
+    gradient[p] += 0.5 * diagonal * s
+    gradient[p + 1] = fixedNoise ? 0 : 0.5 * diagonal * kernel.noiseVariance
+    return value.isFinite ? value : nil
+  }
+
+  /// The kernel maximising log marginal likelihood + log prior, by bounded L-BFGS in log
+  /// coordinates from each of `starts` (to a gradient of 10⁻², as Optuna's GPSampler: the
+  /// acquisition is not sensitive to the last digits of the kernel); the best result (the first start on ties). A start whose
+  /// fit fails keeps its (clamped) value as a candidate.
+  func fit(from starts: [KernelParameters], maxIterations: Int = 100) -> KernelParameters {
+    let (lower, upper) = bounds()
+    var best: (kernel: KernelParameters, value: Double)?
+    for start in starts {
+      let x0 = zip(start.logParameters, zip(lower, upper)).map { Swift.min($1.1, Swift.max($1.0, $0)) }
+      let objective = { (x: [Double], gradient: inout [Double]) throws(LearnError) -> Double in
+        let kernel = KernelParameters(logParameters: x)
+        guard let likelihood = self.logMarginalLikelihood(kernel, gradient: &gradient) else { return .infinity }
+        let prior = Self.logPrior(kernel, gradient: &gradient)
+        for index in gradient.indices { gradient[index] = -gradient[index] }
+        if self.fixedNoise { gradient[gradient.count - 1] = 0 }
+        return -(likelihood + prior)
+      }
+      let result = try? LBFGS.minimize(
+        from: x0, lower: lower, upper: upper, maxIterations: maxIterations, gradientTolerance: 1e-2,
+        relativeReductionTolerance: 1e-9, objective)
+      let x = result?.x ?? x0
+      var scratch = x
+      let value = result?.value ?? ((try? objective(x0, &scratch)) ?? .infinity)
+      if best == nil || value < best!.value { best = (KernelParameters(logParameters: x), value) }
+    }
+    return best?.kernel ?? KernelParameters.initial(features: points.columnCount)
+  }
+}
+
+extension Matrix {
+  /// Rows of `columns` values each, as a matrix.
+  init(rows: [[Double]], columns: Int) {
+    self.init(rowCount: rows.count, columnCount: columns) { rows[$0][$1] }
+  }
+}
