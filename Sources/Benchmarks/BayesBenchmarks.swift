@@ -77,15 +77,13 @@ final class RunLog: Sendable {
 
 func bayesStrategy(_ optimizer: String, evaluations: Int, seed: UInt64) throws -> any SearchStrategy {
   switch optimizer {
-  case "learn_gp":
-    let env = ProcessInfo.processInfo.environment
-    let settings = GaussianProcessSettings(
-      sweepPoints: Int(env["GP_SWEEP"] ?? "") ?? 2048, localSearches: Int(env["GP_LOCAL"] ?? "") ?? 10,
-      kernelStarts: Int(env["GP_STARTS"] ?? "") ?? 2)
-    return try BayesSearch(iterations: evaluations, surrogate: .gaussianProcess(settings), seed: seed)
+  case "learn_gp": return try BayesSearch(iterations: evaluations, surrogate: .gaussianProcess, seed: seed)
   case "learn_gp_hedge":
     return try BayesSearch(iterations: evaluations, surrogate: .gaussianProcess(GaussianProcessSettings(acquisition: .hedge())), seed: seed)
-  case "learn_tpe": return try BayesSearch(iterations: evaluations, surrogate: .tpe, seed: seed)
+  case "learn_tpe":
+    let env = ProcessInfo.processInfo.environment
+    let settings = TPESettings(candidates: Int(env["TPE_CAND"] ?? "") ?? 24)
+    return try BayesSearch(iterations: evaluations, surrogate: .tpe(settings), initialDesign: InitialDesign(rawValue: env["TPE_DESIGN"] ?? "latinHypercube")!, seed: seed)
   case "learn_random": return try RandomSearch(iterations: evaluations, seed: seed)
   default: throw LearnError.invalidArgument(name: "--optimizers", reason: "unknown optimizer \(optimizer)")
   }
@@ -146,4 +144,38 @@ func runBayesBenchmarks(arguments: [String]) throws {
       }
     }
   }
+}
+
+/// Fits the surrogate's kernel to `{"X": [[…]], "y": […]}` and prints it (a check against
+/// Optuna's GPSampler fit on the same data).
+func runGaussianProcessFitCheck(path: String) throws {
+  struct Observations: Decodable { let X: [[Double]]; let y: [Double] }
+  let data = try JSONDecoder().decode(Observations.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+  print(try gaussianProcessFitSummary(points: data.X, values: data.y))
+}
+
+/// The Gaussian-process strategy's own time for one proposal on a record of `n` random
+/// Hartmann-6 trials (no engine around it), mean of `repeats`.
+func runProposalTiming(observations n: Int, repeats: Int) throws {
+  let problem = TestProblem.hartmann6
+  var generator = Xoshiro256StarStar(seed: 7)
+  let space = try SearchSpace(problem.space)
+  let trials = (0..<n).map { i -> TrialRecord in
+    let parameters = space.sample(using: &generator)
+    return TrialRecord(index: i, proposal: ProposalID("bayes", i), parameters: parameters, status: .complete,
+                       testScores: ["value": [problem.function(parameters)]], fitTimes: [0], scoreTimes: [0])
+  }
+  let search = try BayesSearch(problem.space, iterations: n + 1, surrogate: .gaussianProcess)
+  var context = StrategyContext(trials: trials, direction: .minimize)
+  // As in a search, the record carries the previous proposal's kernel fit.
+  if case .propose(let candidates) = try search.next(context) {
+    var tagged = trials
+    tagged[n - 1].tags = candidates[0].tags
+    context = StrategyContext(trials: tagged, direction: .minimize)
+  }
+  _ = try search.next(context)
+  let start = DispatchTime.now().uptimeNanoseconds
+  for _ in 0..<repeats { _ = try search.next(context) }
+  let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 / Double(repeats)
+  emit([("kind", "\"proposal\""), ("observations", "\(n)"), ("seconds", "\(seconds)")])
 }

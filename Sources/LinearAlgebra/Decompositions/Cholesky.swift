@@ -19,28 +19,60 @@ public struct Cholesky: Sendable {
     var largest = 0.0
     for i in 0..<n { largest = Swift.max(largest, a[i, i]) }
     let floor = singularityTolerance > 0 ? singularityTolerance * largest : 0
-    var l = Matrix(rowCount: n, columnCount: n)
-    let failedPivot: Int? = a.withUnsafeBufferPointer { pa in
-      l.withUnsafeMutableBufferPointer { pl in
-        let base = pl.baseAddress!
-        for i in 0..<n {
-          let rowI = base + i &* n
-          for j in 0...i {
-            let rowJ = base + j &* n
-            let s = pa[i &* n &+ j] - dot(UnsafePointer(rowI), UnsafePointer(rowJ), count: j)
-            if i == j {
-              guard s > floor, s.isFinite else { return i }
-              rowI[i] = s.squareRoot()
-            } else {
-              rowI[j] = s / rowJ[j]
-            }
-          }
-        }
-        return nil
-      }
-    }
+    var l = a
+    let failedPivot = l.withUnsafeMutableBufferPointer { Self.factorInPlace($0.baseAddress!, n: n, floor: floor) }
     if let pivot = failedPivot { throw .notPositiveDefinite(pivot: pivot) }
     lower = l
+  }
+
+  /// Factors the row-major `n × n` matrix at `a` in place: its lower triangle becomes `L` and its
+  /// upper triangle zero. Returns the first pivot `Lᵢᵢ²` that is not finite or not above `floor`
+  /// (the matrix is then partly overwritten), `nil` on success. The routine under ``init(_:singularityTolerance:)``,
+  /// for callers that factor many matrices of one size into the same memory.
+  public static func factorInPlace(_ a: UnsafeMutablePointer<Double>, n: Int, floor: Double = 0) -> Int? {
+    for i in 0..<n {
+      let rowI = a + i &* n
+      for j in 0...i {
+        let rowJ = a + j &* n
+        let s = rowI[j] - dot(UnsafePointer(rowI), UnsafePointer(rowJ), count: j)
+        if i == j {
+          guard s > floor, s.isFinite else { return i }
+          rowI[i] = s.squareRoot()
+        } else {
+          rowI[j] = s / rowJ[j]
+        }
+      }
+      for j in (i + 1)..<Swift.max(i + 1, n) { rowI[j] = 0 }
+    }
+    return nil
+  }
+
+  /// `A⁻¹` into `result` from the factor `L` at `factor` (both row-major `n × n`), using `scratch`
+  /// (`n × n`) for `L⁻ᵀ`; about n³/3 flops, nothing allocated.
+  public static func invert(
+    factor l: UnsafePointer<Double>, n: Int, scratch u: UnsafeMutablePointer<Double>, into r: UnsafeMutablePointer<Double>
+  ) {
+    // Row j of `u` holds column j of L⁻¹ (zero before j), so `u` is L⁻ᵀ.
+    for j in 0..<n {
+      let row = u + j &* n
+      for i in 0..<j { row[i] = 0 }
+      row[j] = 1 / l[j &* n &+ j]
+      var i = j + 1
+      while i < n {
+        // (L⁻¹)[i][j] = −(Σ_{k=j}^{i−1} L[i][k]·(L⁻¹)[k][j]) / L[i][i]
+        let s = dot(l + (i &* n &+ j), UnsafePointer(row + j), count: i - j)
+        row[i] = -s / l[i &* n &+ i]
+        i += 1
+      }
+    }
+    // A⁻¹[i][k] = Σ_{j ≥ max(i,k)} (L⁻¹)[j][i]·(L⁻¹)[j][k]: rows i and k of L⁻ᵀ from column max(i,k).
+    for i in 0..<n {
+      for k in 0...i {
+        let value = dot(UnsafePointer(u + (i &* n &+ i)), UnsafePointer(u + (k &* n &+ i)), count: n - i)
+        r[i &* n &+ k] = value
+        r[k &* n &+ i] = value
+      }
+    }
   }
 
   private init(lower: Matrix) { self.lower = lower }
@@ -68,35 +100,12 @@ public struct Cholesky: Sendable {
   /// `A⁻¹`, symmetric (from `L⁻¹`: `A⁻¹ = L⁻ᵀ·L⁻¹`), in about n³/3 flops.
   public var inverse: Matrix {
     let n = lower.rowCount
-    // Row j of `upper` holds column j of L⁻¹ (zero before j), so `upper` is L⁻ᵀ.
-    var upper = Matrix(rowCount: n, columnCount: n)
+    var scratch = Matrix(rowCount: n, columnCount: n)
     var result = Matrix(rowCount: n, columnCount: n)
     lower.withUnsafeBufferPointer { pl in
-      upper.withUnsafeMutableBufferPointer { pu in
-        let l = pl.baseAddress!, u = pu.baseAddress!
-        for j in 0..<n {
-          let row = u + j &* n
-          row[j] = 1 / l[j &* n &+ j]
-          var i = j + 1
-          while i < n {
-            // (L⁻¹)[i][j] = −(Σ_{k=j}^{i−1} L[i][k]·(L⁻¹)[k][j]) / L[i][i]
-            let s = dot(l + (i &* n &+ j), UnsafePointer(row + j), count: i - j)
-            row[i] = -s / l[i &* n &+ i]
-            i += 1
-          }
-        }
-      }
-      // A⁻¹[i][k] = Σ_{j ≥ max(i,k)} (L⁻¹)[j][i]·(L⁻¹)[j][k] = rows i and k of L⁻ᵀ from column max(i,k).
-      upper.withUnsafeBufferPointer { pu in
+      scratch.withUnsafeMutableBufferPointer { ps in
         result.withUnsafeMutableBufferPointer { pr in
-          let u = pu.baseAddress!, r = pr.baseAddress!
-          for i in 0..<n {
-            for k in 0...i {
-              let value = dot(u + (i &* n &+ i), u + (k &* n &+ i), count: n - i)
-              r[i &* n &+ k] = value
-              r[k &* n &+ i] = value
-            }
-          }
+          Self.invert(factor: pl.baseAddress!, n: n, scratch: ps.baseAddress!, into: pr.baseAddress!)
         }
       }
     }

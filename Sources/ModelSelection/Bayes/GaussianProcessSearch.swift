@@ -139,14 +139,22 @@ struct GaussianProcessProposer {
     }
     let points = Matrix(rows: observed.map { map.features(map.snapped($0.point)) }, columns: map.featureCount)
     let targets = values.map { ($0 - mean) / (variance > 0 ? variance.squareRoot() : 1) }
-    var starts: [KernelParameters] = []
-    if case .string(let text)? = history.latestTags[Self.kernelTag],
-       let previous = KernelParameters(encoded: text, features: map.featureCount) {
-      starts.append(previous)
+    var previous: KernelParameters?
+    if case .string(let text)? = history.latestTags[Self.kernelTag] {
+      previous = KernelParameters(encoded: text, features: map.featureCount)
     }
-    // The previous fit alone usually converges in a dozen evaluations; the fresh starts (which
-    // guard against a poor local optimum) run when there is none, and at every fifth observation.
-    if starts.isEmpty || observed.count % 5 == 0 {
+    let n = observed.count
+    // Past 100 observations one more point barely moves the kernel, and a fit costs O(n³) per
+    // evaluation: the previous kernel is reused, and refitted at every fifth observation.
+    if let previous, n >= 100, n % 5 != 0 {
+      kernel = previous
+      return
+    }
+    // The previous fit alone usually converges in a few evaluations; the fresh starts (which
+    // guard against a poor local optimum) run when there is none, and at every fifth observation
+    // up to 100 (every twentieth beyond).
+    var starts = previous.map { [$0] } ?? []
+    if starts.isEmpty || n % (n < 100 ? 5 : 20) == 0 {
       starts.append(.initial(features: map.featureCount))
       var generator = Xoshiro256StarStar(seed: seed)
       for _ in 1..<settings.kernelStarts {
@@ -227,7 +235,11 @@ struct GaussianProcessProposer {
     generator: inout Xoshiro256StarStar
   ) -> [[Double]] {
     let d = map.space.dimensions.count
-    let sweep = DesignPoints.sweep(settings.sweepPoints, dimensions: d, seed: generator.next()).map { map.snapped($0) }
+    // The sweep costs O(points · n²): past 100 observations it shrinks as 100/n (to at least a
+    // quarter), which the local searches that follow make up for.
+    let n = process.points.rowCount
+    let size = n <= 100 ? settings.sweepPoints : Swift.max(settings.sweepPoints / 4, settings.sweepPoints * 100 / n)
+    let sweep = DesignPoints.sweep(size, dimensions: d, seed: generator.next()).map { map.snapped($0) }
     let (means, variances) = process.posterior(
       batch: Matrix(rows: sweep.map { map.features($0) }, columns: map.featureCount), inverse: inverse)
     let scores = (0..<sweep.count).map { acquisition.score(mean: means[$0], variance: variances[$0], best: best) }

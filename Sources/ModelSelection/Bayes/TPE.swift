@@ -98,10 +98,10 @@ struct TPEProposer {
     let ranked = history.observations.enumerated().sorted {
       $0.element.value < $1.element.value || ($0.element.value == $1.element.value && $0.offset < $1.offset)
     }.map(\.element)
+    // Both groups stay in value order (best first), which is the order Optuna's recency weights
+    // are applied in; running trials come last among the bad.
     let goodCount = settings.split.goodCount(ranked.count)
-    var good = Array(ranked.prefix(goodCount)), bad = Array(ranked.dropFirst(goodCount))
-    good.sort { $0.trial < $1.trial }
-    bad.sort { $0.trial < $1.trial }
+    let good = Array(ranked.prefix(goodCount)), bad = Array(ranked.dropFirst(goodCount))
     var badPoints = bad.map { (space: $0.space, point: $0.point) }
     if settings.constantLiar { badPoints += history.pending }
     // Conditional spaces: first the sub-space, by the same estimator over the space index.
@@ -110,10 +110,10 @@ struct TPEProposer {
       let choice = Distribution.choice((0..<spaces.count).map { .int($0) })
       let estimatorGood = ParzenEstimator(
         dimensions: [choice], points: good.map { [(Double($0.space) + 0.5) / Double(spaces.count)] },
-        settings: settings, multivariate: true)
+        settings: settings)
       let estimatorBad = ParzenEstimator(
         dimensions: [choice], points: badPoints.map { [(Double($0.space) + 0.5) / Double(spaces.count)] },
-        settings: settings, multivariate: true)
+        settings: settings)
       let draws = (0..<settings.candidates).map { _ in estimatorGood.sample(using: &generator) }
       let best = draws.max { estimatorGood.logDensity($0) - estimatorBad.logDensity($0) < estimatorGood.logDensity($1) - estimatorBad.logDensity($1) }!
       space = Swift.min(spaces.count - 1, Int(best[0] * Double(spaces.count)))
@@ -124,14 +124,14 @@ struct TPEProposer {
     let proposal: [Double]
     if settings.multivariate {
       proposal = best(
-        lower: ParzenEstimator(dimensions: dimensions, points: goodPoints, settings: settings, multivariate: true),
-        upper: ParzenEstimator(dimensions: dimensions, points: badInSpace, settings: settings, multivariate: true),
+        lower: ParzenEstimator(dimensions: dimensions, points: goodPoints, settings: settings),
+        upper: ParzenEstimator(dimensions: dimensions, points: badInSpace, settings: settings),
         generator: &generator)
     } else {
       proposal = dimensions.indices.map { d in
         best(
-          lower: ParzenEstimator(dimensions: [dimensions[d]], points: goodPoints.map { [$0[d]] }, settings: settings, multivariate: false),
-          upper: ParzenEstimator(dimensions: [dimensions[d]], points: badInSpace.map { [$0[d]] }, settings: settings, multivariate: false),
+          lower: ParzenEstimator(dimensions: [dimensions[d]], points: goodPoints.map { [$0[d]] }, settings: settings),
+          upper: ParzenEstimator(dimensions: [dimensions[d]], points: badInSpace.map { [$0[d]] }, settings: settings),
           generator: &generator)[0]
       }
     }
@@ -170,7 +170,7 @@ struct ParzenEstimator {
   let bandwidths: [[Double]]
   let categories: [[[Double]]]
 
-  init(dimensions: [Distribution], points: [[Double]], settings: TPESettings, multivariate: Bool) {
+  init(dimensions: [Distribution], points: [[Double]], settings: TPESettings) {
     kinds = dimensions.map { distribution in
       switch distribution {
       case .choice(let values): return .categorical(count: values.count)
@@ -206,13 +206,10 @@ struct ParzenEstimator {
           categories[k][j] = row.map { $0 / sum }
         }
       case .continuous, .discrete:
-        let sigmas: [Double]
-        if multivariate {
-          let sigma = 0.2 * pow(Double(Swift.max(n, 1)), -1 / (Double(d) + 4))
-          sigmas = Array(repeating: sigma, count: n)
-        } else {
-          sigmas = Self.neighbourGaps(points.map { $0[j] })
-        }
+        // Each kernel's bandwidth is its larger gap to the neighbouring observations in this
+        // dimension (Optuna 5 does the same in multivariate mode: the kernels are products of
+        // these one-dimensional ones).
+        let sigmas = Self.neighbourGaps(points.map { $0[j] })
         for k in 0..<n {
           centres[k][j] = points[k][j]
           bandwidths[k][j] = Swift.min(1, Swift.max(minimum, sigmas[k]))
@@ -226,8 +223,9 @@ struct ParzenEstimator {
     self.categories = categories
   }
 
-  /// Univariate bandwidths: each point's larger gap to its sorted neighbours, the bounds acting
-  /// as neighbours.
+  /// Bandwidths: each point's larger gap to its sorted neighbours, the bounds acting as
+  /// neighbours, except that the lowest and highest points take the gap to their inner neighbour
+  /// (Optuna's `consider_endpoints=False`).
   static func neighbourGaps(_ values: [Double]) -> [Double] {
     let order = values.indices.sorted { values[$0] < values[$1] }
     var result = [Double](repeating: 1, count: values.count)
@@ -235,6 +233,10 @@ struct ParzenEstimator {
       let left = rank == 0 ? 0 : values[order[rank - 1]]
       let right = rank == order.count - 1 ? 1 : values[order[rank + 1]]
       result[index] = Swift.max(values[index] - left, right - values[index])
+    }
+    if order.count >= 2 {
+      result[order[0]] = values[order[1]] - values[order[0]]
+      result[order[order.count - 1]] = values[order[order.count - 1]] - values[order[order.count - 2]]
     }
     return result
   }
