@@ -179,3 +179,68 @@ func runProposalTiming(observations n: Int, repeats: Int) throws {
   let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 / Double(repeats)
   emit([("kind", "\"proposal\""), ("observations", "\(n)"), ("seconds", "\(seconds)")])
 }
+
+// MARK: - Searches with cross-validation
+
+/// `Benchmarks bayes-cv svc [--seeds 0-4]`: does a 32-trial BayesSearchCV over SVC (log C,
+/// log gamma) on digits, 5-fold, reach the best score a 200-candidate random search finds?
+///
+/// `Benchmarks bayes-cv mlp [--seeds 0-2] [--optimizers learn_tpe,learn_gp,learn_random]`: the
+/// reference task of Fixtures/scripts/bayes_mlp_reference.py (MLPClassifier, 50 epochs, raw
+/// digits, unshuffled stratified 3-fold, four hyperparameters, 40 evaluations).
+func runBayesCVBenchmarks(arguments: [String]) throws {
+  let digits = try Datasets.digits()
+  switch arguments.dropFirst().first ?? "svc" {
+  case "svc":
+    let space: [String: Distribution] = ["c": .logUniform(1e-2, 1e3), "gamma": .logUniform(1e-5, 1e-1)]
+    for seed in parseSeeds(option("--seeds", in: arguments) ?? "0-4") {
+      let start = DispatchTime.now().uptimeNanoseconds
+      let random = try RandomizedSearchCV(SVC(), space: space, iterations: 200, refit: .off, seed: seed).fit(digits.x, digits.y)
+      let middle = DispatchTime.now().uptimeNanoseconds
+      let bayes = try BayesSearchCV(SVC(), space: space, iterations: 32, refit: .off, seed: seed).fit(digits.x, digits.y)
+      let end = DispatchTime.now().uptimeNanoseconds
+      let scores = bayes.results.trials.map { $0.meanTestScore("accuracy") }
+      var best = -Double.infinity
+      let curve = scores.map { best = Swift.max(best, $0); return best }
+      let reached = curve.firstIndex { $0 >= random.bestScore }.map { $0 + 1 }
+      emit([("kind", "\"svc_digits\""), ("seed", "\(seed)"), ("random_200_best", "\(random.bestScore)"),
+            ("bayes_32_best", "\(bayes.bestScore)"), ("reached_at", reached.map(String.init) ?? "null"),
+            ("random_seconds", "\(Double(middle - start) / 1e9)"), ("bayes_seconds", "\(Double(end - middle) / 1e9)"),
+            ("bayes_parameters", "\"\(bayes.bestParameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))\"")])
+    }
+  case "mlp":
+    let space: [String: Distribution] = [
+      "hiddenLayerSizes": .choice([[50], [100], [50, 50], [100, 50]]), "activation": .choice(["relu", "tanh"]),
+      "alpha": .logUniform(1e-5, 1e-1), "learningRateInit": .logUniform(1e-4, 1e-1),
+    ]
+    let estimator = MLPClassifier(maxIterations: 50, seed: 0)
+    let optimizers = (option("--optimizers", in: arguments) ?? "learn_tpe,learn_gp,learn_random").split(separator: ",").map(String.init)
+    for optimizer in optimizers {
+      for seed in parseSeeds(option("--seeds", in: arguments) ?? "0-2") {
+        func search<S: SearchStrategy>(_ strategy: S) throws -> SearchModel<MLPClassifier> {
+          try SearchCV(estimator, strategy: strategy, cv: StratifiedKFold(splits: 3), refit: .off, seed: seed).fit(digits.x, digits.y)
+        }
+        let start = DispatchTime.now().uptimeNanoseconds
+        let model: SearchModel<MLPClassifier>
+        switch optimizer {
+        case "learn_tpe": model = try search(BayesSearch(space, iterations: 40, surrogate: .tpe, seed: seed))
+        case "learn_gp": model = try search(BayesSearch(space, iterations: 40, surrogate: .gaussianProcess, seed: seed))
+        default: model = try search(RandomSearch(space, iterations: 40, seed: seed))
+        }
+        let wall = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        var best = -Double.infinity
+        let curve = model.results.trials.map { trial -> Double in
+          let score = trial.meanTestScore("accuracy")
+          if score.isFinite { best = Swift.max(best, score) }
+          return best
+        }
+        func at(_ k: Int) -> String { curve.count >= k ? "\(curve[k - 1])" : "null" }
+        emit([("kind", "\"mlp_digits\""), ("optimizer", "\"\(optimizer)\""), ("seed", "\(seed)"),
+              ("best", "[" + curve.map { "\($0)" }.joined(separator: ",") + "]"), ("best_at_5", at(5)), ("best_at_10", at(10)),
+              ("best_at_20", at(20)), ("best_at_40", at(40)), ("wall_seconds", "\(wall)")])
+      }
+    }
+  default:
+    throw LearnError.invalidArgument(name: "bayes-cv", reason: "unknown task; known: svc, mlp")
+  }
+}

@@ -73,10 +73,11 @@ do {
   case "engine": try runEngineBenchmarks(repeats: repeats)
   case "journal-worker": try runJournalWorker(path: arguments[1])
   case "bayes": try runBayesBenchmarks(arguments: arguments)
+  case "bayes-cv": try runBayesCVBenchmarks(arguments: arguments)
   case "gp-fit": try runGaussianProcessFitCheck(path: arguments[1])
   case "gp-proposal": try runProposalTiming(observations: Int(arguments[1]) ?? 200, repeats: repeats)
   default:
-    FileHandle.standardError.write("unknown benchmark '\(which)'; known: gemm, estimators, engine, bayes\n".data(using: .utf8)!)
+    FileHandle.standardError.write("unknown benchmark '\(which)'; known: gemm, estimators, engine, bayes, bayes-cv\n".data(using: .utf8)!)
     exit(2)
   }
 } catch {

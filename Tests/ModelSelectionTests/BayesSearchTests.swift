@@ -197,3 +197,21 @@ import Testing
     #expect(reread.results == parallel.results)
   }
 }
+
+extension BayesSearchTests {
+  @Test func askAndTellWithAStrategy() throws {
+    let study = Study(direction: .minimize, seed: 4)
+    let strategy = try BayesSearch(braninSpace, iterations: 20, surrogate: .tpe, seed: 4)
+    // A known good point first, as scikit-optimize's x0.
+    try study.enqueue(["x": 3.14, "y": 2.27])
+    while let trial = try study.ask(using: strategy) {
+      _ = try study.tell(trial.number, value: branin(trial.parameters))
+    }
+    #expect(study.count == 21, "the enqueued point plus the strategy's 20")
+    #expect(study.trials[0].parameters == ["x": 3.14, "y": 2.27] && study.bestValue < 0.41)
+    // The same proposals as the engine makes for the same record.
+    let engine = try minimize(branin, space: braninSpace, trials: 20, strategy: strategy, seed: 4)
+    #expect(Array(study.trials.dropFirst().map(\.parameters).prefix(10)) == Array(engine.trials.map(\.parameters).prefix(10)),
+            "design points do not depend on the enqueued one")
+  }
+}

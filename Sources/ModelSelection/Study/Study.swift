@@ -167,6 +167,20 @@ public final class Study: Sendable {
     try nextWork(worker: worker, allowNew: includingEnqueued) { _ in .finished }.trials.first
   }
 
+  /// Asks `strategy` for the next proposal and starts it as a trial (Optuna's `study.ask()` with a
+  /// sampler; scikit-optimize's `Optimizer.ask`): a re-queued or enqueued trial comes first, as in
+  /// a search. `nil` when the strategy waits for running trials or has finished. Evaluate the
+  /// trial's parameters and ``tell(_:value:)`` the result; the strategy decides from the record,
+  /// so nothing else needs keeping between calls.
+  public func ask(using strategy: any SearchStrategy, space: [String: Distribution]? = nil, worker: String? = nil) throws(LearnError) -> TrialRecord? {
+    let searchSpace = try space.map { (s) throws(LearnError) in try SearchSpace(s) }
+    return try nextWork(worker: worker, allowNew: true) { trials in
+      let context = StrategyContext(trials: trials, seed: seed, direction: direction, metric: metric, space: searchSpace)
+      guard case .propose(let candidates) = try strategy.next(context) else { return .wait }
+      return .propose(Array(candidates.prefix(1)))
+    }.trials.first
+  }
+
   /// The next work for a worker, decided in one step under the journal's lock so that two
   /// processes never take the same trial or propose the same candidate twice: re-queue running
   /// trials whose worker died, claim a re-queued trial, else (when `allowNew`) start the next
