@@ -195,9 +195,14 @@ func runBayesCVBenchmarks(arguments: [String]) throws {
     let space: [String: Distribution] = ["c": .logUniform(1e-2, 1e3), "gamma": .logUniform(1e-5, 1e-1)]
     for seed in parseSeeds(option("--seeds", in: arguments) ?? "0-4") {
       let start = DispatchTime.now().uptimeNanoseconds
-      let random = try RandomizedSearchCV(SVC(), space: space, iterations: 200, refit: .off, seed: seed).fit(digits.x, digits.y)
+      let random = try RandomizedSearchCV(
+        SVC(), space: space, iterations: arguments.contains("--skip-random") ? 1 : 200, refit: .off, seed: seed
+      ).fit(digits.x, digits.y)
       let middle = DispatchTime.now().uptimeNanoseconds
-      let bayes = try BayesSearchCV(SVC(), space: space, iterations: 32, refit: .off, seed: seed).fit(digits.x, digits.y)
+      let env = ProcessInfo.processInfo.environment
+      let acquisition: Acquisition = env["SVC_ACQ"] == "hedge" ? .hedge() : env["SVC_ACQ"] == "lcb" ? .lowerConfidenceBound() : .expectedImprovement()
+      let surrogate: Surrogate = env["SVC_ACQ"] == "tpe" ? .tpe : .gaussianProcess(GaussianProcessSettings(acquisition: acquisition))
+      let bayes = try BayesSearchCV(SVC(), space: space, iterations: 32, surrogate: surrogate, refit: .off, seed: seed).fit(digits.x, digits.y)
       let end = DispatchTime.now().uptimeNanoseconds
       let scores = bayes.results.trials.map { $0.meanTestScore("accuracy") }
       var best = -Double.infinity

@@ -115,9 +115,12 @@ public struct BayesSearch: SearchStrategy, Hashable {
   public var iterations: Int
   /// The model.
   public var surrogate: Surrogate
-  /// Points from the initial design before the first model (default 10, as Optuna and
-  /// scikit-optimize). Enqueued trials come on top of these.
-  public var initialPoints: Int
+  /// Points from the initial design before the first model; `nil` (the default) means
+  /// `min(10, 2·(d + 1))` for d dimensions (BoTorch's rule, capped at Optuna's and
+  /// scikit-optimize's fixed 10: on two-dimensional Branin, 6 points instead of 10 lowered the
+  /// Gaussian process's median regret at 20 and at 50 evaluations over 60 seeds). Enqueued
+  /// trials and starting points come on top of these.
+  public var initialPoints: Int?
   /// The initial design (default a Latin hypercube: over 60 seeds at 50 evaluations it lowered
   /// the median regret of both surrogates against independent random points, on Branin and
   /// Hartmann-6; see Docs/Benchmarks.md).
@@ -135,7 +138,7 @@ public struct BayesSearch: SearchStrategy, Hashable {
   /// A search over one space.
   public init(
     _ space: [String: Distribution], iterations: Int = 50, surrogate: Surrogate = .gaussianProcess,
-    initialPoints: Int = 10, initialDesign: InitialDesign = .latinHypercube, batchSize: Int? = 1,
+    initialPoints: Int? = nil, initialDesign: InitialDesign = .latinHypercube, batchSize: Int? = 1,
     failedTrials: FailedTrialPolicy = .penalize, startingPoints: [ParameterSet] = [], seed: UInt64 = 0
   ) throws(LearnError) {
     try self.init(
@@ -146,7 +149,7 @@ public struct BayesSearch: SearchStrategy, Hashable {
 
   /// A search over several spaces (conditional sub-spaces; TPE only).
   public init(
-    spaces: [[String: Distribution]], iterations: Int = 50, surrogate: Surrogate = .tpe, initialPoints: Int = 10,
+    spaces: [[String: Distribution]], iterations: Int = 50, surrogate: Surrogate = .tpe, initialPoints: Int? = nil,
     initialDesign: InitialDesign = .latinHypercube, batchSize: Int? = 1, failedTrials: FailedTrialPolicy = .penalize,
     startingPoints: [ParameterSet] = [], seed: UInt64 = 0
   ) throws(LearnError) {
@@ -160,7 +163,7 @@ public struct BayesSearch: SearchStrategy, Hashable {
 
   /// A search over the study's own space (``minimize``'s `space:`).
   public init(
-    iterations: Int = 50, surrogate: Surrogate = .gaussianProcess, initialPoints: Int = 10,
+    iterations: Int = 50, surrogate: Surrogate = .gaussianProcess, initialPoints: Int? = nil,
     initialDesign: InitialDesign = .latinHypercube, batchSize: Int? = 1, failedTrials: FailedTrialPolicy = .penalize,
     startingPoints: [ParameterSet] = [], seed: UInt64 = 0
   ) throws(LearnError) {
@@ -170,11 +173,13 @@ public struct BayesSearch: SearchStrategy, Hashable {
   }
 
   private init(
-    _ spaces: [SearchSpace], iterations: Int, surrogate: Surrogate, initialPoints: Int, initialDesign: InitialDesign,
+    _ spaces: [SearchSpace], iterations: Int, surrogate: Surrogate, initialPoints: Int?, initialDesign: InitialDesign,
     batchSize: Int?, failedTrials: FailedTrialPolicy, startingPoints: [ParameterSet], seed: UInt64
   ) throws(LearnError) {
     guard iterations >= 1 else { throw .invalidArgument(name: "iterations", reason: "must be at least 1, got \(iterations)") }
-    guard initialPoints >= 1 else { throw .invalidArgument(name: "initialPoints", reason: "must be at least 1, got \(initialPoints)") }
+    if let initialPoints, initialPoints < 1 {
+      throw .invalidArgument(name: "initialPoints", reason: "must be at least 1, got \(initialPoints)")
+    }
     if let batchSize, batchSize < 1 { throw .invalidArgument(name: "batchSize", reason: "must be at least 1, got \(batchSize)") }
     switch surrogate.kind {
     case .gaussianProcess(let settings):
@@ -272,7 +277,7 @@ public struct BayesSearch: SearchStrategy, Hashable {
 
   /// Everything that changes the proposals, but not their number.
   public var fingerprint: String {
-    "bayes(seed \(seed), \(surrogate), initial \(initialPoints) \(initialDesign.rawValue), batch "
+    "bayes(seed \(seed), \(surrogate), initial \(initialPoints.map(String.init) ?? "auto") \(initialDesign.rawValue), batch "
       + "\(batchSize.map(String.init) ?? "async"), failed \(failedTrials.rawValue), "
       + (startingPoints.isEmpty ? "" : "start \(startingPoints.map(canonical)), ")
       + spaces.map { $0.description.replacingOccurrences(of: "\n", with: "; ") }.joined(separator: " | ") + ")"
@@ -357,6 +362,8 @@ struct Proposer {
   let search: BayesSearch
   let spaces: [SearchSpace]
   let context: StrategyContext
+  /// The number of design points (``BayesSearch/initialPoints`` resolved for these spaces).
+  let initialPoints: Int
   /// The Gaussian-process state fitted once per call (kernel from the finished trials only).
   private var gaussianProcess: GaussianProcessProposer?
 
@@ -364,17 +371,19 @@ struct Proposer {
     self.search = search
     self.spaces = spaces
     self.context = context
+    let dimensions = spaces.map(\.dimensions.count).max() ?? 1
+    initialPoints = search.initialPoints ?? Swift.min(10, 2 * (dimensions + 1))
   }
 
   mutating func propose(_ k: Int, id: ProposalID, history: SearchHistory) throws -> Candidate? {
     var generator = Xoshiro256StarStar(seed: id.seed(studySeed: search.seed))
     if k < search.startingPoints.count { return Candidate(search.startingPoints[k], proposal: id) }
     let designIndex = k - search.startingPoints.count
-    if designIndex < search.initialPoints {
+    if designIndex < initialPoints {
       let space = spaces.count == 1 ? 0 : generator.nextInt(below: spaces.count)
       let design = spaces.count == 1 ? search.initialDesign : .random
       let point = DesignPoints.point(
-        designIndex, of: search.initialPoints, design: design, dimensions: spaces[space].dimensions.count,
+        designIndex, of: initialPoints, design: design, dimensions: spaces[space].dimensions.count,
         seed: SplitMix64.derive(search.seed, UInt64(space)))
       let parameters = try spaces[space].decode(point)
       if !history.seen.contains(parameters) { return Candidate(parameters, proposal: id) }
@@ -424,7 +433,7 @@ extension SearchCV where Strategy == BayesSearch {
   /// default or `.tpe`.
   public init(
     _ estimator: Base, space: [String: Distribution], iterations: Int = 50, surrogate: Surrogate = .gaussianProcess,
-    initialPoints: Int = 10, batchSize: Int? = 1, startingPoints: [ParameterSet] = [], cv: (any Splitter)? = nil,
+    initialPoints: Int? = nil, batchSize: Int? = 1, startingPoints: [ParameterSet] = [], cv: (any Splitter)? = nil,
     scoring: [Scorer] = [], refit: Refit? = nil,
     errorScore: ErrorScore = .value(.nan), returnTrainScore: Bool = false, parallelism: Parallelism = .automatic,
     stop: StopConditions = StopConditions(), journal: String? = nil, progress: SearchProgress = SearchProgress(),
