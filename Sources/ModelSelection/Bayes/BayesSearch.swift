@@ -45,7 +45,7 @@ public struct Surrogate: Sendable, Hashable, CustomStringConvertible {
 public struct GaussianProcessSettings: Sendable, Hashable, CustomStringConvertible {
   /// What the next point maximises (default log expected improvement, as Optuna's GPSampler).
   public var acquisition: Acquisition
-  /// Fix the noise variance at its floor (10⁻⁶ of the standardised variance), for objectives that
+  /// Fix the noise variance at its floor (10⁻⁸ of the standardised variance), for objectives that
   /// return the same value for the same point (Optuna's `deterministic_objective`). Cross-validated
   /// scores are noisy: leave it off there.
   public var deterministicObjective: Bool
