@@ -204,6 +204,7 @@ func runBayesCVBenchmarks(arguments: [String]) throws {
       let reached = curve.firstIndex { $0 >= random.bestScore }.map { $0 + 1 }
       emit([("kind", "\"svc_digits\""), ("seed", "\(seed)"), ("random_200_best", "\(random.bestScore)"),
             ("bayes_32_best", "\(bayes.bestScore)"), ("reached_at", reached.map(String.init) ?? "null"),
+            ("bayes_curve", "[" + curve.map { "\($0)" }.joined(separator: ",") + "]"),
             ("random_seconds", "\(Double(middle - start) / 1e9)"), ("bayes_seconds", "\(Double(end - middle) / 1e9)"),
             ("bayes_parameters", "\"\(bayes.bestParameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))\"")])
     }

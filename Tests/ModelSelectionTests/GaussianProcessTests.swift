@@ -208,3 +208,12 @@ import Testing
     #expect(throws: LearnError.self) { try LBFGS.minimize(from: [0], lower: [1], upper: [0]) { _, _ in 0 } }
   }
 }
+
+extension GaussianProcessTests {
+  @Test func incrementalSobolPointsMatchDirectOnes() {
+    let sequence = SobolSequence(dimensions: 5)
+    let shift: [UInt32] = [7, 123456, 0xdeadbeef, 1, 42]
+    let incremental = sequence.points(100, shift: shift)
+    for index in 0..<100 { #expect(incremental[index] == sequence.point(index, shift: shift)) }
+  }
+}

@@ -50,15 +50,17 @@ public struct GaussianProcessSettings: Sendable, Hashable, CustomStringConvertib
   /// scores are noisy: leave it off there.
   public var deterministicObjective: Bool
   /// Quasi-random points the acquisition is first evaluated at (default 2048, as Optuna's
-  /// GPSampler). Past 100 observations the sweep shrinks as 100/n, to at least a quarter.
+  /// GPSampler). Past 50 observations the sweep shrinks as 50/n, to at least a quarter.
   public var sweepPoints: Int
   /// Local searches (bounded L-BFGS, then a pass over discrete coordinates) from the best sweep
   /// point, from sweep points drawn in proportion to their acquisition, and from the best
   /// observation (default 10, as Optuna's GPSampler).
   public var localSearches: Int
   /// Fresh starts of the kernel fit (default 2: unit length scales, and one drawn at random).
-  /// They run at the first fit and at every fifth observation; in between, the fit starts from
-  /// the previous one alone (read from the last proposal's tags), which converges in a few steps.
+  /// They run at the first fit, at every fifth observation up to 50 and every fiftieth beyond; in
+  /// between, the fit starts from the previous one alone (read from the last proposal's tags),
+  /// which converges in a few steps. Past 50 observations the kernel is refitted at every fifth
+  /// observation and reused in between.
   public var kernelStarts: Int
 
   /// Settings; the defaults are described at each property.

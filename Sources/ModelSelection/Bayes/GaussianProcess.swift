@@ -51,7 +51,8 @@ struct KernelParameters: Sendable, Hashable {
 
 /// Matérn-5/2 as a function of the squared distance.
 enum Matern52 {
-  static let root5 = 5.0.squareRoot()
+  /// √5 as a literal (a stored static would be a lazily initialised global, checked in hot loops).
+  @inline(__always) static var root5: Double { 2.23606797749979 }
 
   /// `m(r)` at `r² = r2`.
   @inline(__always) static func value(_ r2: Double) -> Double {
@@ -180,35 +181,49 @@ struct GaussianProcess: Sendable {
     return (LinearAlgebra.dot(k, weights), Swift.max(kernel.signalVariance - LinearAlgebra.dot(v, v), 0))
   }
 
-  /// The posterior at `x` with the gradients of its mean and variance with respect to `x`.
-  func posteriorWithGradient(_ x: [Double]) -> PosteriorPoint {
+  /// The posterior at `x` with the gradients of its mean and variance with respect to `x`. With
+  /// `inverse` (`K⁻¹`, from ``factor``) the variance takes one matrix–vector product instead of
+  /// two triangular solves (what the acquisition's local searches call hundreds of times).
+  func posteriorWithGradient(_ x: [Double], inverse: Matrix? = nil) -> PosteriorPoint {
     let n = points.rowCount, p = points.columnCount
     let lambda = kernel.inverseSquaredLengthScales
     var k = [Double](repeating: 0, count: n)
     var slope = [Double](repeating: 0, count: n)  // s·m'(r²) per observation
-    for i in 0..<n {
-      var r2 = 0.0
-      for f in 0..<p {
-        let d = x[f] - points[i, f]
-        r2 += lambda[f] * d * d
+    points.withUnsafeBufferPointer { px in
+      for i in 0..<n {
+        var r2 = 0.0
+        for f in 0..<p {
+          let d = x[f] - px[i &* p &+ f]
+          r2 += lambda[f] * d * d
+        }
+        let (m, derivative) = Matern52.valueAndDerivative(r2)
+        k[i] = kernel.signalVariance * m
+        slope[i] = kernel.signalVariance * derivative
       }
-      let (m, derivative) = Matern52.valueAndDerivative(r2)
-      k[i] = kernel.signalVariance * m
-      slope[i] = kernel.signalVariance * derivative
     }
-    let v = factor.forwardSubstitution(k)
-    let w = factor.backwardSubstitution(v)  // K⁻¹k
+    let w: [Double]  // K⁻¹k
+    if let inverse {
+      var product = [Double](repeating: 0, count: n)
+      inverse.withUnsafeBufferPointer { pi in
+        for i in 0..<n { product[i] = LinearAlgebra.dot(pi.baseAddress! + i &* n, k, count: n) }
+      }
+      w = product
+    } else {
+      w = factor.backwardSubstitution(factor.forwardSubstitution(k))
+    }
     let mean = LinearAlgebra.dot(k, weights)
-    let variance = Swift.max(kernel.signalVariance - LinearAlgebra.dot(v, v), 0)
+    let variance = Swift.max(kernel.signalVariance - LinearAlgebra.dot(k, w), 0)
     // ∂k_i/∂x_f = s·m'(r²)·2λ_f(x_f − X_if); ∂σ²/∂x = −2·(K⁻¹k)ᵀ ∂k/∂x.
     var meanGradient = [Double](repeating: 0, count: p)
     var varianceGradient = [Double](repeating: 0, count: p)
-    for i in 0..<n {
-      let a = slope[i] * weights[i], b = slope[i] * w[i]
-      for f in 0..<p {
-        let dk = 2 * lambda[f] * (x[f] - points[i, f])
-        meanGradient[f] += a * dk
-        varianceGradient[f] -= 2 * b * dk
+    points.withUnsafeBufferPointer { px in
+      for i in 0..<n {
+        let a = 2 * slope[i] * weights[i], b = -4 * slope[i] * w[i]
+        for f in 0..<p {
+          let dk = lambda[f] * (x[f] - px[i &* p &+ f])
+          meanGradient[f] += a * dk
+          varianceGradient[f] += b * dk
+        }
       }
     }
     return PosteriorPoint(mean: mean, variance: variance, meanGradient: meanGradient, varianceGradient: varianceGradient)

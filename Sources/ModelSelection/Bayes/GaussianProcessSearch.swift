@@ -144,17 +144,17 @@ struct GaussianProcessProposer {
       previous = KernelParameters(encoded: text, features: map.featureCount)
     }
     let n = observed.count
-    // Past 100 observations one more point barely moves the kernel, and a fit costs O(n³) per
+    // Past 50 observations one more point barely moves the kernel, and a fit costs O(n³) per
     // evaluation: the previous kernel is reused, and refitted at every fifth observation.
-    if let previous, n >= 100, n % 5 != 0 {
+    if let previous, n >= 50, n % 5 != 0 {
       kernel = previous
       return
     }
     // The previous fit alone usually converges in a few evaluations; the fresh starts (which
-    // guard against a poor local optimum) run when there is none, and at every fifth observation
-    // up to 100 (every twentieth beyond).
+    // guard against a poor local optimum) run when there is none, at every fifth observation up
+    // to 50, and at every fiftieth beyond.
     var starts = previous.map { [$0] } ?? []
-    if starts.isEmpty || n % (n < 100 ? 5 : 20) == 0 {
+    if starts.isEmpty || n % (n <= 50 ? 5 : 50) == 0 {
       starts.append(.initial(features: map.featureCount))
       var generator = Xoshiro256StarStar(seed: seed)
       for _ in 1..<settings.kernelStarts {
@@ -235,10 +235,10 @@ struct GaussianProcessProposer {
     generator: inout Xoshiro256StarStar
   ) -> [[Double]] {
     let d = map.space.dimensions.count
-    // The sweep costs O(points · n²): past 100 observations it shrinks as 100/n (to at least a
+    // The sweep costs O(points · n²): past 50 observations it shrinks as 50/n (to at least a
     // quarter), which the local searches that follow make up for.
     let n = process.points.rowCount
-    let size = n <= 100 ? settings.sweepPoints : Swift.max(settings.sweepPoints / 4, settings.sweepPoints * 100 / n)
+    let size = n <= 50 ? settings.sweepPoints : Swift.max(settings.sweepPoints / 4, settings.sweepPoints * 50 / n)
     let sweep = DesignPoints.sweep(size, dimensions: d, seed: generator.next()).map { map.snapped($0) }
     let (means, variances) = process.posterior(
       batch: Matrix(rows: sweep.map { map.features($0) }, columns: map.featureCount), inverse: inverse)
@@ -267,7 +267,9 @@ struct GaussianProcessProposer {
         starts.append((point, acquisition.score(mean: posterior.mean, variance: posterior.variance, best: best)))
       }
     }
-    var optima = starts.map { localSearch(acquisition, from: $0.point, score: $0.score, process: process, best: best) }
+    var optima = starts.map {
+      localSearch(acquisition, from: $0.point, score: $0.score, process: process, inverse: inverse, best: best)
+    }
     optima.sort { $0.score > $1.score }
     return optima.map(\.point) + order.map { sweep[$0] }
   }
@@ -275,7 +277,8 @@ struct GaussianProcessProposer {
   /// Bounded L-BFGS over the continuous coordinates, then one pass over the discrete ones trying
   /// every value.
   private func localSearch(
-    _ acquisition: Acquisition, from start: [Double], score: Double, process: GaussianProcess, best: Double
+    _ acquisition: Acquisition, from start: [Double], score: Double, process: GaussianProcess, inverse: Matrix,
+    best: Double
   ) -> (point: [Double], score: Double) {
     var point = start, value = score.isFinite ? score : -.infinity
     let free = map.continuous
@@ -288,7 +291,7 @@ struct GaussianProcessProposer {
       let objective = { (z: [Double], gradient: inout [Double]) throws(LearnError) -> Double in
         var u = start
         for (i, d) in free.enumerated() { u[d] = z[i] * scales[i] }
-        let posterior = process.posteriorWithGradient(self.map.features(u))
+        let posterior = process.posteriorWithGradient(self.map.features(u), inverse: inverse)
         let (v, g) = acquisition.scoreWithGradient(posterior, best: best)
         for (i, f) in indices.enumerated() { gradient[i] = -g[f] * scales[i] }
         return -v

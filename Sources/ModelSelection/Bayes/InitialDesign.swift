@@ -78,6 +78,23 @@ struct SobolSequence: Sendable {
     }
   }
 
+  /// Points `0..<count` in Gray-code order, each from the previous by one XOR per coordinate
+  /// (what scipy does), XOR-ed with `shift` when given.
+  func points(_ count: Int, shift: [UInt32]? = nil) -> [[Double]] {
+    var x = shift ?? [UInt32](repeating: 0, count: directions.count)
+    var result: [[Double]] = []
+    result.reserveCapacity(count)
+    for index in 0..<count {
+      if index > 0 {
+        // Point `index` differs from point `index − 1` in the direction of the lowest zero bit of index − 1.
+        let bit = (index - 1).trailingZeroBitCount(ofComplement: ())
+        for d in directions.indices where bit < Self.bits { x[d] ^= directions[d][bit] }
+      }
+      result.append(x.map { (Double($0) + 0.5) / 4_294_967_296.0 })
+    }
+    return result
+  }
+
   /// Unshifted points exactly as scipy returns them (`x / 2³²`), for checking the table.
   func exactPoint(_ index: Int) -> [Double] {
     let gray = UInt64(index) ^ (UInt64(index) >> 1)
@@ -123,11 +140,17 @@ enum DesignPoints {
     var generator = Xoshiro256StarStar(seed: seed)
     let covered = Swift.min(dimensions, SobolSequence.maximumDimensions)
     let shift = (0..<covered).map { _ in UInt32(truncatingIfNeeded: generator.next()) }
-    let sequence = SobolSequence(dimensions: covered)
-    return (0..<count).map { index in
-      var point = sequence.point(index, shift: shift)
-      while point.count < dimensions { point.append(generator.nextUniform()) }
-      return point
+    var points = SobolSequence(dimensions: covered).points(count, shift: shift)
+    if covered < dimensions {
+      for index in points.indices {
+        while points[index].count < dimensions { points[index].append(generator.nextUniform()) }
+      }
     }
+    return points
   }
+}
+
+extension Int {
+  /// The number of trailing one bits (the trailing zeros of the complement).
+  fileprivate func trailingZeroBitCount(ofComplement: Void) -> Int { (~self).trailingZeroBitCount }
 }
