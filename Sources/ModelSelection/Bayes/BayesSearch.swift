@@ -57,7 +57,7 @@ public struct GaussianProcessSettings: Sendable, Hashable, CustomStringConvertib
   /// observation (default 10, as Optuna's GPSampler).
   public var localSearches: Int
   /// Fresh starts of the kernel fit (default 2: unit length scales, and one drawn at random).
-  /// They run at the first fit, at every fifth observation up to 50 and every fiftieth beyond; in
+  /// They run at the first fit, at every tenth observation up to 50 and every fiftieth beyond; in
   /// between, the fit starts from the previous one alone (read from the last proposal's tags),
   /// which converges in a few steps. Past 50 observations the kernel is refitted at every fifth
   /// observation and reused in between.
@@ -314,7 +314,14 @@ struct SearchHistory {
 
   init(context: StrategyContext, spaces: [SearchSpace], failedTrials: FailedTrialPolicy) {
     self.spaces = spaces
-    let counts = spaces.map { $0.allCandidates(limit: 100_000)?.count }
+    // Counted, not enumerated: the product of each dimension's number of values (up to a million).
+    let counts = spaces.map { space -> Int? in
+      space.dimensions.reduce(Optional(1)) { total, dimension in
+        guard let total, let values = dimension.distribution.finiteValues()?.count else { return nil }
+        let (product, overflow) = total.multipliedReportingOverflow(by: values)
+        return overflow || product > 1_000_000 ? nil : product
+      }
+    }
     finiteCount = counts.allSatisfy { $0 != nil } ? counts.reduce(0) { $0 + $1! } : nil
     let sign = context.direction == .minimize ? 1.0 : -1.0
     var failed: [(space: Int, point: [Double], trial: Int)] = []

@@ -151,10 +151,10 @@ struct GaussianProcessProposer {
       return
     }
     // The previous fit alone usually converges in a few evaluations; the fresh starts (which
-    // guard against a poor local optimum) run when there is none, at every fifth observation up
+    // guard against a poor local optimum) run when there is none, at every tenth observation up
     // to 50, and at every fiftieth beyond.
     var starts = previous.map { [$0] } ?? []
-    if starts.isEmpty || n % (n <= 50 ? 5 : 50) == 0 {
+    if starts.isEmpty || n % (n <= 50 ? 10 : 50) == 0 {
       starts.append(.initial(features: map.featureCount))
       var generator = Xoshiro256StarStar(seed: seed)
       for _ in 1..<settings.kernelStarts {
