@@ -217,3 +217,21 @@ extension GaussianProcessTests {
     for index in 0..<100 { #expect(incremental[index] == sequence.point(index, shift: shift)) }
   }
 }
+
+extension GaussianProcessTests {
+  @Test func theKernelsExponentialMatchesTheLibrarys() {
+    var generator = Xoshiro256StarStar(seed: 1)
+    var worst = 0.0
+    for _ in 0..<20_000 {
+      let t = generator.nextUniform() * 60
+      let expected = exp(-t)
+      worst = Swift.max(worst, abs(Matern52.expNegative(t) - expected) / expected)
+    }
+    for t in [0.0, 1e-300, 0.5 * log(2.0), 1, 700, 707.9] {
+      let expected = exp(-t)
+      worst = Swift.max(worst, abs(Matern52.expNegative(t) - expected) / expected)
+    }
+    #expect(worst < 4e-16, "largest relative error \(worst)")
+    #expect(Matern52.expNegative(708) == 0 && Matern52.expNegative(.infinity) == 0)
+  }
+}
