@@ -40,6 +40,9 @@ import warnings  # noqa: E402
 
 import numpy as np  # noqa: E402
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bayes_peers import parse_seeds  # noqa: E402  (same folder; it sets the same thread limits)
+
 LAYERS = ("50", "100", "50,50", "100,50")
 ACTIVATIONS = ("relu", "tanh")
 ALPHA = (1e-5, 1e-1)
@@ -132,17 +135,6 @@ def run(optimizer, x, y, evals, seed):
     line["wall_seconds"] = wall
     line["best_params"] = best_params
     return line
-
-
-def parse_seeds(text):
-    seeds = []
-    for part in text.split(","):
-        if "-" in part:
-            lo, hi = part.split("-")
-            seeds += range(int(lo), int(hi) + 1)
-        else:
-            seeds.append(int(part))
-    return seeds
 
 
 def main():

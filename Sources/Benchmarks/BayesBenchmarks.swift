@@ -134,7 +134,7 @@ func runBayesBenchmarks(arguments: [String]) throws {
         let regrets = log.best.map { $0 - problem.minimum }
         let gaps = log.gaps[Swift.min(log.gaps.count, 39)..<log.gaps.count]
         emit([("kind", "\"quality\""), ("optimizer", "\"\(optimizer)\""), ("problem", "\"\(name)\""), ("seed", "\(seed)"),
-              ("best", "[" + log.best.map { "\($0)" }.joined(separator: ",") + "]"),
+              ("best", jsonArray(log.best)),
               ("regret_at_20", "\(regrets.count >= 20 ? regrets[19] : .nan)"),
               ("regret_at_50", "\(regrets.count >= 50 ? regrets[49] : .nan)"),
               ("seconds_per_suggestion", "\(mean(of: gaps))"), ("wall_seconds", "\(wall)")])
@@ -179,6 +179,21 @@ func runProposalTiming(observations n: Int, repeats: Int) throws {
 
 // MARK: - Searches with cross-validation
 
+/// The best score after each trial (failed trials, NaN, are skipped; −∞ until one succeeds).
+func bestSoFar(_ scores: [Double]) -> [Double] {
+  var best = -Double.infinity
+  return scores.map { score in
+    if score.isFinite { best = Swift.max(best, score) }
+    return best
+  }
+}
+
+/// A number as JSON (`null` when not finite).
+func jsonNumber(_ value: Double) -> String { value.isFinite ? "\(value)" : "null" }
+
+/// Numbers as a JSON array.
+func jsonArray(_ values: [Double]) -> String { "[" + values.map(jsonNumber).joined(separator: ",") + "]" }
+
 /// `Benchmarks bayes-cv svc [--seeds 0-4]`: does a 32-trial BayesSearchCV over SVC (log C,
 /// log gamma) on digits, 5-fold, reach the best score a 200-candidate random search finds?
 ///
@@ -188,66 +203,72 @@ func runProposalTiming(observations n: Int, repeats: Int) throws {
 func runBayesCVBenchmarks(arguments: [String]) throws {
   let digits = try Datasets.digits()
   switch arguments.dropFirst().first ?? "svc" {
-  case "svc":
-    let space: [String: Distribution] = ["c": .logUniform(1e-2, 1e3), "gamma": .logUniform(1e-5, 1e-1)]
-    for seed in parseSeeds(option("--seeds", in: arguments) ?? "0-4") {
-      let start = DispatchTime.now().uptimeNanoseconds
-      let random = try RandomizedSearchCV(
-        SVC(), space: space, iterations: arguments.contains("--skip-random") ? 1 : 200, refit: .off, seed: seed
-      ).fit(digits.x, digits.y)
-      let middle = DispatchTime.now().uptimeNanoseconds
-      let bayes = try BayesSearchCV(SVC(), space: space, iterations: 32, refit: .off, seed: seed).fit(digits.x, digits.y)
-      let end = DispatchTime.now().uptimeNanoseconds
-      let scores = bayes.results.trials.map { $0.meanTestScore("accuracy") }
-      var best = -Double.infinity
-      let curve = scores.map { best = Swift.max(best, $0); return best }
-      let reached = curve.firstIndex { $0 >= random.bestScore }.map { $0 + 1 }
-      emit([("kind", "\"svc_digits\""), ("seed", "\(seed)"), ("random_200_best", "\(random.bestScore)"),
-            ("bayes_32_best", "\(bayes.bestScore)"), ("reached_at", reached.map(String.init) ?? "null"),
-            ("bayes_curve", "[" + curve.map { "\($0)" }.joined(separator: ",") + "]"),
-            ("random_seconds", "\(Double(middle - start) / 1e9)"), ("bayes_seconds", "\(Double(end - middle) / 1e9)"),
-            ("bayes_parameters", "\"\(bayes.bestParameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))\"")])
-    }
-  case "mlp":
-    let space: [String: Distribution] = [
-      "hiddenLayerSizes": .choice([[50], [100], [50, 50], [100, 50]]), "activation": .choice(["relu", "tanh"]),
-      "alpha": .logUniform(1e-5, 1e-1), "learningRateInit": .logUniform(1e-4, 1e-1),
-    ]
-    let estimator = MLPClassifier(maxIterations: 50, seed: 0)
-    let optimizers = (option("--optimizers", in: arguments) ?? "learn_tpe,learn_gp,learn_random").split(separator: ",").map(String.init)
-    for optimizer in optimizers {
-      for seed in parseSeeds(option("--seeds", in: arguments) ?? "0-2") {
-        func search<S: SearchStrategy>(_ strategy: S) throws -> SearchModel<MLPClassifier> {
-          try SearchCV(estimator, strategy: strategy, cv: StratifiedKFold(splits: 3), refit: .off, seed: seed).fit(digits.x, digits.y)
-        }
-        let start = DispatchTime.now().uptimeNanoseconds
-        let model: SearchModel<MLPClassifier>
-        switch optimizer {
-        case "learn_tpe": model = try search(BayesSearch(space, iterations: 40, surrogate: .tpe, seed: seed))
-        case "learn_gp": model = try search(BayesSearch(space, iterations: 40, surrogate: .gaussianProcess, seed: seed))
-        default: model = try search(RandomSearch(space, iterations: 40, seed: seed))
-        }
-        let wall = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        var best = -Double.infinity
-        let curve = model.results.trials.map { trial -> Double in
-          let score = trial.meanTestScore("accuracy")
-          if score.isFinite { best = Swift.max(best, score) }
-          return best
-        }
-        func at(_ k: Int) -> String { curve.count >= k ? "\(curve[k - 1])" : "null" }
-        emit([("kind", "\"mlp_digits\""), ("optimizer", "\"\(optimizer)\""), ("seed", "\(seed)"),
-              ("best", "[" + curve.map { "\($0)" }.joined(separator: ",") + "]"), ("best_at_5", at(5)), ("best_at_10", at(10)),
-              ("best_at_20", at(20)), ("best_at_40", at(40)), ("wall_seconds", "\(wall)")])
-      }
-    }
-  case "mlp-check":
-    // The reference task's objective at Optuna's best point of seed 1 (0.96049 with scikit-learn).
-    let model = MLPClassifier(
-      hiddenLayerSizes: [100, 50], activation: .tanh, alpha: 0.03594547413232252, learningRateInit: 0.015197790719472528,
-      maxIterations: 50, seed: 0)
-    let scores = try crossValScore(model, digits.x, digits.y, cv: StratifiedKFold(splits: 3))
-    emit([("kind", "\"mlp_check\""), ("mean", "\(scores.reduce(0, +) / Double(scores.count))")])
+  case "svc": try runSVCDigits(digits, arguments: arguments)
+  case "mlp": try runMLPDigits(digits, arguments: arguments)
+  case "mlp-check": try runMLPCheck(digits)
   default:
-    throw LearnError.invalidArgument(name: "bayes-cv", reason: "unknown task; known: svc, mlp")
+    throw LearnError.invalidArgument(name: "bayes-cv", reason: "unknown task; known: svc, mlp, mlp-check")
   }
+}
+
+/// BayesSearchCV over SVC against a 200-candidate random search, per seed (`--skip-random` runs
+/// one random candidate instead, to time or check the Bayesian side alone; its curve is printed).
+func runSVCDigits(_ digits: Dataset<Int>, arguments: [String]) throws {
+  let space: [String: Distribution] = ["c": .logUniform(1e-2, 1e3), "gamma": .logUniform(1e-5, 1e-1)]
+  for seed in parseSeeds(option("--seeds", in: arguments) ?? "0-4") {
+    let start = DispatchTime.now().uptimeNanoseconds
+    let random = try RandomizedSearchCV(
+      SVC(), space: space, iterations: arguments.contains("--skip-random") ? 1 : 200, refit: .off, seed: seed
+    ).fit(digits.x, digits.y)
+    let middle = DispatchTime.now().uptimeNanoseconds
+    let bayes = try BayesSearchCV(SVC(), space: space, iterations: 32, refit: .off, seed: seed).fit(digits.x, digits.y)
+    let end = DispatchTime.now().uptimeNanoseconds
+    let curve = bestSoFar(bayes.results.trials.map { $0.meanTestScore("accuracy") })
+    let reached = curve.firstIndex { $0 >= random.bestScore }.map { $0 + 1 }
+    emit([("kind", "\"svc_digits\""), ("seed", "\(seed)"), ("random_200_best", "\(random.bestScore)"),
+          ("bayes_32_best", "\(bayes.bestScore)"), ("reached_at", reached.map(String.init) ?? "null"),
+          ("bayes_curve", jsonArray(curve)),
+          ("random_seconds", "\(Double(middle - start) / 1e9)"), ("bayes_seconds", "\(Double(end - middle) / 1e9)"),
+          ("bayes_parameters", "\"\(bayes.bestParameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))\"")])
+  }
+}
+
+/// The MLP reference task, per optimiser and seed.
+func runMLPDigits(_ digits: Dataset<Int>, arguments: [String]) throws {
+  let space: [String: Distribution] = [
+    "hiddenLayerSizes": .choice([[50], [100], [50, 50], [100, 50]]), "activation": .choice(["relu", "tanh"]),
+    "alpha": .logUniform(1e-5, 1e-1), "learningRateInit": .logUniform(1e-4, 1e-1),
+  ]
+  let estimator = MLPClassifier(maxIterations: 50, seed: 0)
+  let optimizers = (option("--optimizers", in: arguments) ?? "learn_tpe,learn_gp,learn_random").split(separator: ",").map(String.init)
+  for optimizer in optimizers {
+    for seed in parseSeeds(option("--seeds", in: arguments) ?? "0-2") {
+      func search<S: SearchStrategy>(_ strategy: S) throws -> SearchModel<MLPClassifier> {
+        try SearchCV(estimator, strategy: strategy, cv: StratifiedKFold(splits: 3), refit: .off, seed: seed).fit(digits.x, digits.y)
+      }
+      let start = DispatchTime.now().uptimeNanoseconds
+      let model: SearchModel<MLPClassifier>
+      switch optimizer {
+      case "learn_tpe": model = try search(BayesSearch(space, iterations: 40, surrogate: .tpe, seed: seed))
+      case "learn_gp": model = try search(BayesSearch(space, iterations: 40, surrogate: .gaussianProcess, seed: seed))
+      default: model = try search(RandomSearch(space, iterations: 40, seed: seed))
+      }
+      let wall = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+      let curve = bestSoFar(model.results.trials.map { $0.meanTestScore("accuracy") })
+      func at(_ k: Int) -> String { curve.count >= k ? jsonNumber(curve[k - 1]) : "null" }
+      emit([("kind", "\"mlp_digits\""), ("optimizer", "\"\(optimizer)\""), ("seed", "\(seed)"),
+            ("best", jsonArray(curve)), ("best_at_5", at(5)), ("best_at_10", at(10)),
+            ("best_at_20", at(20)), ("best_at_40", at(40)), ("wall_seconds", "\(wall)")])
+    }
+  }
+}
+
+/// The reference task's objective at one point, to compare with scikit-learn's.
+func runMLPCheck(_ digits: Dataset<Int>) throws {
+  // The reference task's objective at Optuna's best point of seed 1 (0.96049 with scikit-learn).
+  let model = MLPClassifier(
+    hiddenLayerSizes: [100, 50], activation: .tanh, alpha: 0.03594547413232252, learningRateInit: 0.015197790719472528,
+    maxIterations: 50, seed: 0)
+  let scores = try crossValScore(model, digits.x, digits.y, cv: StratifiedKFold(splits: 3))
+  emit([("kind", "\"mlp_check\""), ("mean", "\(scores.reduce(0, +) / Double(scores.count))")])
 }

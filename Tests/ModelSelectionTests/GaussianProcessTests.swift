@@ -107,7 +107,7 @@ import Testing
     let process = try GaussianProcess(points: Matrix(rows: points, columns: 2), targets: targets, kernel: kernel)
     let best = targets.min()!
     for x in [[0.31, 0.72], [0.9, 0.05], [0.5, 0.5]] {
-      let point = process.posteriorWithGradient(x)
+      let point = process.posteriorWithGradient(x, inverse: process.factor.inverse)
       for f in 0..<2 {
         var plus = x, minus = x
         plus[f] += 1e-6

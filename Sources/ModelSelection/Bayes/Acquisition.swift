@@ -48,7 +48,8 @@ public enum Acquisition: Sendable, Hashable, CustomStringConvertible {
   static let hedgeMembers: [Acquisition] = [.expectedImprovement(xi: 0.01), .lowerConfidenceBound(kappa: 1.96), .probabilityOfImprovement(xi: 0.01)]
 
   /// The score to maximise at a point with posterior `mean` and `variance`, given the best
-  /// (lowest) observation `best`: log EI, log PI or `−(μ − κσ)`.
+  /// (lowest) observation `best`: log EI, log PI or `−(μ − κσ)`. A hedge scores as its EI member
+  /// (it is never maximised itself: each member proposes, and the hedge picks).
   func score(mean: Double, variance: Double, best: Double) -> Double {
     let sigma = Swift.max(variance, 1e-300).squareRoot()
     switch self {
@@ -56,37 +57,32 @@ public enum Acquisition: Sendable, Hashable, CustomStringConvertible {
       return -(mean - kappa * sigma)
     case .probabilityOfImprovement(let xi):
       return Gaussian.logCDF((best - xi - mean) / sigma)
-    case .expectedImprovement, .hedge:
-      return log(sigma) + Gaussian.logH((best - improvementMargin - mean) / sigma)
+    case .expectedImprovement(let xi):
+      return log(sigma) + Gaussian.logH((best - xi - mean) / sigma)
+    case .hedge:
+      return Self.hedgeMembers[0].score(mean: mean, variance: variance, best: best)
     }
   }
 
-  /// EI's `xi` (0.01 for a hedge's member).
-  private var improvementMargin: Double {
-    if case .expectedImprovement(let xi) = self { return xi }
-    return 0.01
-  }
-
-  /// The score and its gradient from a posterior with gradients.
+  /// The score (``score(mean:variance:best:)``) and its gradient from a posterior with gradients.
   func scoreWithGradient(_ point: PosteriorPoint, best: Double) -> (value: Double, gradient: [Double]) {
-    let variance = Swift.max(point.variance, 1e-300)
-    let sigma = variance.squareRoot()
-    // dσ = dσ²/(2σ)
+    let value = score(mean: point.mean, variance: point.variance, best: best)
+    let sigma = Swift.max(point.variance, 1e-300).squareRoot()
+    // dσ = dσ²/(2σ); for EI and PI, dz = −(dμ + z·dσ)/σ.
     let sigmaGradient = point.varianceGradient.map { $0 / (2 * sigma) }
     switch self {
     case .lowerConfidenceBound(let kappa):
-      let gradient = zip(point.meanGradient, sigmaGradient).map { -$0 + kappa * $1 }
-      return (-(point.mean - kappa * sigma), gradient)
+      return (value, zip(point.meanGradient, sigmaGradient).map { -$0 + kappa * $1 })
     case .probabilityOfImprovement(let xi):
       let z = (best - xi - point.mean) / sigma
       let ratio = Gaussian.pdfOverCDF(z)
-      let gradient = zip(point.meanGradient, sigmaGradient).map { ratio * (-$0 - z * $1) / sigma }
-      return (Gaussian.logCDF(z), gradient)
-    case .expectedImprovement, .hedge:
-      let z = (best - improvementMargin - point.mean) / sigma
+      return (value, zip(point.meanGradient, sigmaGradient).map { ratio * (-$0 - z * $1) / sigma })
+    case .expectedImprovement(let xi):
+      let z = (best - xi - point.mean) / sigma
       let ratio = Gaussian.cdfOverH(z)
-      let gradient = zip(point.meanGradient, sigmaGradient).map { $1 / sigma + ratio * (-$0 - z * $1) / sigma }
-      return (log(sigma) + Gaussian.logH(z), gradient)
+      return (value, zip(point.meanGradient, sigmaGradient).map { $1 / sigma + ratio * (-$0 - z * $1) / sigma })
+    case .hedge:
+      return Self.hedgeMembers[0].scoreWithGradient(point, best: best)
     }
   }
 }

@@ -265,10 +265,7 @@ public struct BayesSearch: SearchStrategy, Hashable {
 
   /// Refuses names the estimator does not have.
   public func validate(parameterNames names: [String], estimator: String) throws(LearnError) {
-    guard !spaces.isEmpty else {
-      throw .invalidArgument(name: "spaces", reason: "a Bayesian search of an estimator needs a space: BayesSearch(space, …)")
-    }
-    try checkNames(spaces, against: names, estimator: estimator)
+    try checkSpaces(spaces, against: names, estimator: estimator, example: "BayesSearch(space, …)")
   }
 
   /// No.
@@ -282,7 +279,7 @@ public struct BayesSearch: SearchStrategy, Hashable {
     "bayes(seed \(seed), \(surrogate), initial \(initialPoints.map(String.init) ?? "auto") \(initialDesign.rawValue), batch "
       + "\(batchSize.map(String.init) ?? "async"), failed \(failedTrials.rawValue), "
       + (startingPoints.isEmpty ? "" : "start \(startingPoints.map(canonical)), ")
-      + spaces.map { $0.description.replacingOccurrences(of: "\n", with: "; ") }.joined(separator: " | ") + ")"
+      + describe(spaces) + ")"
   }
 }
 

@@ -60,17 +60,23 @@ enum Matern52 {
     return (1 + t + t * t / 3) * expNegative(t)
   }
 
-  /// `m(r)` and `dm/d(r²)` together (one exponential).
+  /// `m(r)` and `dm/d(r²) = −(5/6)(1 + √5 r)·e^{−√5 r}` together (one exponential; finite at r = 0).
   @inline(__always) static func valueAndDerivative(_ r2: Double) -> (value: Double, derivative: Double) {
     let t = root5 * Swift.max(r2, 0).squareRoot()
     let e = expNegative(t)
     return ((1 + t + t * t / 3) * e, -5.0 / 6.0 * (1 + t) * e)
   }
 
-  /// `dm/d(r²) = −(5/6)(1 + √5 r)·e^{−√5 r}` (finite at r = 0).
-  @inline(__always) static func derivative(_ r2: Double) -> Double {
-    let t = root5 * Swift.max(r2, 0).squareRoot()
-    return -5.0 / 6.0 * (1 + t) * expNegative(t)
+  /// `Σ_f λ_f (a_f − b_f)²`, the squared distance under inverse squared length scales `lambda`.
+  @inline(__always) static func squaredDistance(
+    _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ lambda: UnsafePointer<Double>, count: Int
+  ) -> Double {
+    var r2 = 0.0
+    for f in 0..<count {
+      let d = a[f] - b[f]
+      r2 += lambda[f] * d * d
+    }
+    return r2
   }
 
   /// `e^{−t}` for t ≥ 0, within a few ulps, inline and branch-free so kernel loops vectorise (the
@@ -167,19 +173,18 @@ struct GaussianProcess: Sendable {
   /// `K(X, X) + noise·I` under `kernel`.
   static func covariance(_ points: Matrix, _ kernel: KernelParameters) -> Matrix {
     let n = points.rowCount, p = points.columnCount
-    let lambda = kernel.inverseSquaredLengthScales
     var result = Matrix(rowCount: n, columnCount: n)
-    for i in 0..<n {
-      result[i, i] = kernel.signalVariance + kernel.noiseVariance
-      for j in 0..<i {
-        var r2 = 0.0
-        for f in 0..<p {
-          let d = points[i, f] - points[j, f]
-          r2 += lambda[f] * d * d
+    points.withUnsafeBufferPointer { px in
+      kernel.inverseSquaredLengthScales.withUnsafeBufferPointer { lambda in
+        for i in 0..<n {
+          result[i, i] = kernel.signalVariance + kernel.noiseVariance
+          for j in 0..<i {
+            let r2 = Matern52.squaredDistance(px.baseAddress! + i &* p, px.baseAddress! + j &* p, lambda.baseAddress!, count: p)
+            let value = kernel.signalVariance * Matern52.value(r2)
+            result[i, j] = value
+            result[j, i] = value
+          }
         }
-        let value = kernel.signalVariance * Matern52.value(r2)
-        result[i, j] = value
-        result[j, i] = value
       }
     }
     return result
@@ -187,17 +192,20 @@ struct GaussianProcess: Sendable {
 
   /// `k(x, Xᵢ)` for every observation (noise-free).
   func crossCovariance(_ x: [Double]) -> [Double] {
+    squaredDistances(x).map { kernel.signalVariance * Matern52.value($0) }
+  }
+
+  /// `r²(x, Xᵢ)` for every observation.
+  private func squaredDistances(_ x: [Double]) -> [Double] {
     let n = points.rowCount, p = points.columnCount
-    let lambda = kernel.inverseSquaredLengthScales
     var result = [Double](repeating: 0, count: n)
-    points.withUnsafeBufferPointer { buffer in
-      for i in 0..<n {
-        var r2 = 0.0
-        for f in 0..<p {
-          let d = x[f] - buffer[i &* p &+ f]
-          r2 += lambda[f] * d * d
+    x.withUnsafeBufferPointer { px0 in
+      points.withUnsafeBufferPointer { px in
+        kernel.inverseSquaredLengthScales.withUnsafeBufferPointer { lambda in
+          for i in 0..<n {
+            result[i] = Matern52.squaredDistance(px0.baseAddress!, px.baseAddress! + i &* p, lambda.baseAddress!, count: p)
+          }
         }
-        result[i] = kernel.signalVariance * Matern52.value(r2)
       }
     }
     return result
@@ -210,35 +218,22 @@ struct GaussianProcess: Sendable {
     return (LinearAlgebra.dot(k, weights), Swift.max(kernel.signalVariance - LinearAlgebra.dot(v, v), 0))
   }
 
-  /// The posterior at `x` with the gradients of its mean and variance with respect to `x`. With
-  /// `inverse` (`K⁻¹`, from ``factor``) the variance takes one matrix–vector product instead of
-  /// two triangular solves (what the acquisition's local searches call hundreds of times).
-  func posteriorWithGradient(_ x: [Double], inverse: Matrix? = nil) -> PosteriorPoint {
+  /// The posterior at `x` with the gradients of its mean and variance with respect to `x`, through
+  /// `inverse` (`K⁻¹`, from ``factor``): the variance takes one matrix–vector product instead of
+  /// two triangular solves (the acquisition's local searches call this hundreds of times).
+  func posteriorWithGradient(_ x: [Double], inverse: Matrix) -> PosteriorPoint {
     let n = points.rowCount, p = points.columnCount
     let lambda = kernel.inverseSquaredLengthScales
-    var k = [Double](repeating: 0, count: n)
+    var k = squaredDistances(x)  // then the kernel values
     var slope = [Double](repeating: 0, count: n)  // s·m'(r²) per observation
-    points.withUnsafeBufferPointer { px in
-      for i in 0..<n {
-        var r2 = 0.0
-        for f in 0..<p {
-          let d = x[f] - px[i &* p &+ f]
-          r2 += lambda[f] * d * d
-        }
-        let (m, derivative) = Matern52.valueAndDerivative(r2)
-        k[i] = kernel.signalVariance * m
-        slope[i] = kernel.signalVariance * derivative
-      }
+    for i in 0..<n {
+      let (m, derivative) = Matern52.valueAndDerivative(k[i])
+      k[i] = kernel.signalVariance * m
+      slope[i] = kernel.signalVariance * derivative
     }
-    let w: [Double]  // K⁻¹k
-    if let inverse {
-      var product = [Double](repeating: 0, count: n)
-      inverse.withUnsafeBufferPointer { pi in
-        for i in 0..<n { product[i] = LinearAlgebra.dot(pi.baseAddress! + i &* n, k, count: n) }
-      }
-      w = product
-    } else {
-      w = factor.backwardSubstitution(factor.forwardSubstitution(k))
+    var w = [Double](repeating: 0, count: n)  // K⁻¹k
+    inverse.withUnsafeBufferPointer { pi in
+      for i in 0..<n { w[i] = LinearAlgebra.dot(pi.baseAddress! + i &* n, k, count: n) }
     }
     let mean = LinearAlgebra.dot(k, weights)
     let variance = Swift.max(kernel.signalVariance - LinearAlgebra.dot(k, w), 0)

@@ -111,8 +111,9 @@ struct GaussianProcessProposer {
   let map: FeatureMap
   /// Finished trials of the space, in record order.
   private let observed: [Observation]
-  private let mean: Double
-  private let scale: Double
+  /// Their kernel features and standardised values.
+  private let points: Matrix
+  private let targets: [Double]
   private let kernel: KernelParameters
   /// The tag key of the kernel fit.
   static let kernelTag = "gp.kernel"
@@ -131,46 +132,47 @@ struct GaussianProcessProposer {
     let values = observed.map(\.value)
     let mean = values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count)
     let variance = values.isEmpty ? 0 : values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count)
-    self.mean = mean
-    scale = variance > 0 && variance.isFinite ? variance.squareRoot() : 1
-    guard observed.count >= 2 else {
-      kernel = .initial(features: map.featureCount)
-      return
-    }
+    let scale = variance > 0 && variance.isFinite ? variance.squareRoot() : 1
+    let targets = values.map { ($0 - mean) / scale }
     let points = Matrix(rows: observed.map { map.features(map.snapped($0.point)) }, columns: map.featureCount)
-    let targets = values.map { ($0 - mean) / (variance > 0 ? variance.squareRoot() : 1) }
+    self.targets = targets
+    self.points = points
     var previous: KernelParameters?
     if case .string(let text)? = history.latestTags[Self.kernelTag] {
       previous = KernelParameters(encoded: text, features: map.featureCount)
     }
-    let n = observed.count
+    kernel = observed.count < 2
+      ? .initial(features: map.featureCount)
+      : Self.fitKernel(points: points, targets: targets, previous: previous, settings: settings, seed: seed)
+  }
+
+  /// The kernel for these observations, from the previous proposal's fit when there is one.
+  private static func fitKernel(
+    points: Matrix, targets: [Double], previous: KernelParameters?, settings: GaussianProcessSettings, seed: UInt64
+  ) -> KernelParameters {
+    let n = points.rowCount, features = points.columnCount
     // Past 50 observations one more point barely moves the kernel, and a fit costs O(n³) per
     // evaluation: the previous kernel is reused, and refitted at every fifth observation.
-    if let previous, n >= 50, n % 5 != 0 {
-      kernel = previous
-      return
-    }
+    if let previous, n >= 50, n % 5 != 0 { return previous }
     // The previous fit alone usually converges in a few evaluations; the fresh starts (which
     // guard against a poor local optimum) run when there is none, at every tenth observation up
     // to 50, and at every fiftieth beyond.
     var starts = previous.map { [$0] } ?? []
     if starts.isEmpty || n % (n <= 50 ? 10 : 50) == 0 {
-      starts.append(.initial(features: map.featureCount))
+      starts.append(.initial(features: features))
       var generator = Xoshiro256StarStar(seed: seed)
       for _ in 1..<settings.kernelStarts {
         starts.append(KernelParameters(
-          logParameters: (0..<map.featureCount).map { _ in generator.nextUniform(log(1e-2), log(1e2)) } + [0, log(1e-2)]))
+          logParameters: (0..<features).map { _ in generator.nextUniform(log(1e-2), log(1e2)) } + [0, log(1e-2)]))
       }
     }
-    kernel = KernelFit(points: points, targets: targets, fixedNoise: settings.deterministicObjective).fit(from: starts)
+    return KernelFit(points: points, targets: targets, fixedNoise: settings.deterministicObjective).fit(from: starts)
   }
 
   /// Throws only on a covariance that cannot be factored even with jitter; returns `nil` when no
   /// unseen point was found (the caller then draws at random).
   func propose(history: SearchHistory, generator: inout Xoshiro256StarStar) throws -> (ParameterSet, [String: ParameterValue])? {
-    let targets = observed.map { ($0.value - mean) / scale }
-    var process = try GaussianProcess(
-      points: Matrix(rows: observed.map { map.features(map.snapped($0.point)) }, columns: map.featureCount), targets: targets, kernel: kernel)
+    var process = try GaussianProcess(points: points, targets: targets, kernel: kernel)
     let best = targets.min() ?? 0
     for pending in history.pending where pending.space == 0 {
       process = try process.adding(point: map.features(map.snapped(pending.point)), target: best)

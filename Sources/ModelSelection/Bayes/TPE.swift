@@ -108,15 +108,12 @@ struct TPEProposer {
     var space = 0
     if spaces.count > 1 {
       let choice = Distribution.choice((0..<spaces.count).map { .int($0) })
-      let estimatorGood = ParzenEstimator(
-        dimensions: [choice], points: good.map { [(Double($0.space) + 0.5) / Double(spaces.count)] },
-        settings: settings)
-      let estimatorBad = ParzenEstimator(
-        dimensions: [choice], points: badPoints.map { [(Double($0.space) + 0.5) / Double(spaces.count)] },
-        settings: settings)
-      let draws = (0..<settings.candidates).map { _ in estimatorGood.sample(using: &generator) }
-      let best = draws.max { estimatorGood.logDensity($0) - estimatorBad.logDensity($0) < estimatorGood.logDensity($1) - estimatorBad.logDensity($1) }!
-      space = Swift.min(spaces.count - 1, Int(best[0] * Double(spaces.count)))
+      let position = { (index: Int) in [(Double(index) + 0.5) / Double(spaces.count)] }
+      let chosen = best(
+        lower: ParzenEstimator(dimensions: [choice], points: good.map { position($0.space) }, settings: settings),
+        upper: ParzenEstimator(dimensions: [choice], points: badPoints.map { position($0.space) }, settings: settings),
+        generator: &generator)
+      space = Swift.min(spaces.count - 1, Int(chosen[0] * Double(spaces.count)))
     }
     let dimensions = spaces[space].dimensions.map(\.distribution)
     let goodPoints = good.filter { $0.space == space }.map(\.point)

@@ -126,6 +126,20 @@ public func largestBudgetPool(_ results: SearchResults) -> [Int] {
   return complete.filter { results.trials[$0].budget == largest }
 }
 
+/// Spaces on one line each, joined by ` | ` (for strategy descriptions and journal fingerprints).
+func describe(_ spaces: [SearchSpace]) -> String {
+  spaces.map { $0.description.replacingOccurrences(of: "\n", with: "; ") }.joined(separator: " | ")
+}
+
+/// Throws unless a strategy searching an estimator was given spaces (`example` shows how), and
+/// every dimension of them is one of `names`.
+func checkSpaces(_ spaces: [SearchSpace], against names: [String], estimator: String, example: String) throws(LearnError) {
+  guard !spaces.isEmpty else {
+    throw .invalidArgument(name: "spaces", reason: "a search of an estimator needs a space: \(example)")
+  }
+  try checkNames(spaces, against: names, estimator: estimator)
+}
+
 /// Throws unless every dimension of `spaces` is one of `names`, suggesting the nearest name.
 func checkNames(_ spaces: [SearchSpace], against names: [String], estimator: String) throws(LearnError) {
   for space in spaces {
@@ -269,7 +283,7 @@ public struct GridSearch: SearchStrategy, Hashable {
   public var continuesTrials: Bool { false }
 
   /// `grid(<dimensions>)`, for the journal fingerprint and logs.
-  public var description: String { "grid(" + grids.map { $0.description.replacingOccurrences(of: "\n", with: "; ") }.joined(separator: " | ") + ")" }
+  public var description: String { "grid(" + describe(grids) + ")" }
 }
 
 /// Candidates drawn at random from a space, or from a list of spaces chosen uniformly
@@ -364,10 +378,7 @@ public struct RandomSearch: SearchStrategy, Hashable {
 
   /// Refuses names the estimator does not have.
   public func validate(parameterNames names: [String], estimator: String) throws(LearnError) {
-    guard !spaces.isEmpty else {
-      throw .invalidArgument(name: "spaces", reason: "a random search of an estimator needs a space: RandomSearch(space, …)")
-    }
-    try checkNames(spaces, against: names, estimator: estimator)
+    try checkSpaces(spaces, against: names, estimator: estimator, example: "RandomSearch(space, …)")
   }
 
   /// No.
@@ -380,7 +391,7 @@ public struct RandomSearch: SearchStrategy, Hashable {
   /// the sequence.
   public var fingerprint: String {
     "random(seed \(seed), batch \(batchSize.map(String.init) ?? "all"), "
-      + spaces.map { $0.description.replacingOccurrences(of: "\n", with: "; ") }.joined(separator: " | ") + ")"
+      + describe(spaces) + ")"
   }
 }
 
