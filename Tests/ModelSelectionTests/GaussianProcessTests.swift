@@ -122,6 +122,16 @@ import Testing
         }
       }
     }
+    // A batch gives each point what it gives alone (the batch's matrix products only regroup sums).
+    let batch = [[0.31, 0.72], [0.9, 0.05], [0.5, 0.5], points[0]]
+    let together = process.posteriorWithGradient(batch: batch, inverse: process.factor.inverse)
+    for (x, point) in zip(batch, together) {
+      let alone = process.posteriorWithGradient(x, inverse: process.factor.inverse)
+      let (mean, variance) = process.posterior(x)
+      #expect(isClose(point.mean, mean, relative: 1e-12, absolute: 1e-12) && isClose(point.variance, variance, relative: 1e-9, absolute: 1e-12))
+      #expect(point.mean == alone.mean && point.variance == alone.variance)
+      #expect(zip(point.meanGradient, alone.meanGradient).allSatisfy { $0 == $1 })
+    }
   }
 
   @Test func acquisitionsMatchTheirClosedForms() {
@@ -206,6 +216,37 @@ import Testing
     }
     #expect(abs(interior.x[0] - 1) < 1e-8 && abs(interior.x[1] + 3) < 1e-8)
     #expect(throws: LearnError.self) { try LBFGS.minimize(from: [0], lower: [1], upper: [0]) { _, _ in 0 } }
+  }
+
+  @Test func boundedRunsSteppedTogetherEqualSeparateRuns() throws {
+    // Rosenbrock on a box that cuts off its minimum, from several starts: runs interleaved one
+    // evaluation at a time end exactly where each run alone does.
+    func rosenbrock(_ x: [Double], _ g: inout [Double]) -> Double {
+      let a = x[1] - x[0] * x[0], b = 1 - x[0]
+      g[0] = -400 * x[0] * a - 2 * b
+      g[1] = 200 * a
+      return 100 * a * a + b * b
+    }
+    let starts = [[-1.2, 1.0], [0.5, -0.5], [0.8, 0.1], [-0.3, 0.7]]
+    let lower = [-2.0, -1.0], upper = [0.9, 0.7]
+    let alone = try starts.map { try LBFGS.minimize(from: $0, lower: lower, upper: upper, rosenbrock) }
+    var runs = try starts.map { try LBFGS.BoundedRun(from: $0, lower: lower, upper: upper) }
+    var gradient = [0.0, 0.0]
+    var active = true
+    while active {
+      active = false
+      for r in runs.indices {
+        guard case .evaluate(let x) = runs[r].request else { continue }
+        active = true
+        try runs[r].tell(value: rosenbrock(x, &gradient), gradient: gradient)
+      }
+    }
+    for (r, run) in runs.enumerated() {
+      guard case .finished(let together) = run.request else { Issue.record("run \(r) did not finish"); continue }
+      #expect(together.x == alone[r].x && together.evaluations == alone[r].evaluations, "start \(r)")
+      #expect(together.x[0] <= 0.9 && together.x[1] <= 0.7)
+      #expect(throws: LearnError.self) { var finished = run; try finished.tell(value: 0, gradient: [0, 0]) }
+    }
   }
 }
 

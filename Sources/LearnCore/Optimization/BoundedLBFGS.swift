@@ -4,10 +4,11 @@
 // Each iteration fixes the variables held at a bound by a gradient pushing outwards (the active
 // set), computes the quasi-Newton direction on the others (the two-loop recursion with dot products
 // restricted to the free variables), and backtracks along the projected path `P(x + t·d)` until the
-// Armijo condition `f(P(x + t·d)) ≤ f(x) + 10⁻⁴·gᵀ(P(x + t·d) − x)` holds. It is the projected
-// variant of L-BFGS-B (Bertsekas' projected Newton with a limited-memory metric), simpler than
-// L-BFGS-B's generalized Cauchy point and, for the few tens of variables these problems have, as
-// fast: the objective dominates.
+// Armijo condition `f(P(x + t·d)) ≤ f(x) + 10⁻⁴·gᵀ(P(x + t·d) − x)` holds, trying at most 20
+// steps (scipy's `maxls`: on a numerically rough objective more halvings only spend evaluations).
+// It is the projected variant of L-BFGS-B (Bertsekas' projected Newton with a limited-memory
+// metric), simpler than L-BFGS-B's generalized Cauchy point and, for the few tens of variables
+// these problems have, as fast: the objective dominates.
 
 import LinearAlgebra
 
@@ -20,6 +21,7 @@ extension LBFGS {
   /// objective is not finite counts as too long a step. When no step is accepted along the
   /// quasi-Newton direction the memory is cleared and the projected steepest descent is tried; when
   /// that fails too, the run ends with ``Termination/lineSearchFailure`` at the best point found.
+  /// (``BoundedRun`` is the same minimiser driven from outside, for running several in step.)
   ///
   /// - Parameters:
   ///   - x0: the start point (clamped into the box).
@@ -33,83 +35,171 @@ extension LBFGS {
     gradientTolerance: Double = 1e-5, relativeReductionTolerance: Double = 2.220446049250313e-09,
     _ objective: (_ x: [Double], _ gradient: inout [Double]) throws(LearnError) -> Double
   ) throws(LearnError) -> Result {
-    let n = x0.count
-    guard n > 0, lower.count == n, upper.count == n else {
-      throw .invalidArgument(name: "bounds", reason: "need one lower and one upper bound per coordinate (\(n)), got \(lower.count) and \(upper.count)")
+    var run = try BoundedRun(
+      from: x0, lower: lower, upper: upper, memory: memory, maxIterations: maxIterations,
+      gradientTolerance: gradientTolerance, relativeReductionTolerance: relativeReductionTolerance)
+    var gradient = [Double](repeating: 0, count: x0.count)
+    while true {
+      switch run.request {
+      case .evaluate(let point):
+        let value = try objective(point, &gradient)
+        try run.tell(value: value, gradient: gradient)
+      case .finished(let result):
+        return result
+      }
     }
-    for i in 0..<n where !(lower[i] <= upper[i]) || !x0[i].isFinite {
-      throw .invalidArgument(name: "bounds", reason: "coordinate \(i): need a finite start and lower ≤ upper, got \(x0[i]) in [\(lower[i]), \(upper[i])]")
+  }
+
+  /// One bounded minimisation (the algorithm of
+  /// ``minimize(from:lower:upper:memory:maxIterations:gradientTolerance:relativeReductionTolerance:_:)``)
+  /// driven by its caller: read ``request``, evaluate the objective at the point it names and
+  /// ``tell(value:gradient:)`` the result, until the request is ``Request/finished(_:)``. Several
+  /// runs stepped together let one batched evaluation (a matrix product) serve them all.
+  public struct BoundedRun: Sendable {
+    /// What the run needs next.
+    public enum Request: Sendable {
+      /// The objective and its gradient at this point.
+      case evaluate([Double])
+      /// The run has ended with this result.
+      case finished(Result)
     }
-    guard memory > 0, maxIterations >= 0 else {
-      throw .invalidArgument(name: "memory", reason: "memory must be positive and maxIterations non-negative")
+
+    /// Trial steps per line search before it gives up (scipy's `maxls`).
+    static let lineSearchSteps = 20
+
+    /// What the run needs next; starts as the evaluation of the (clamped) start point.
+    public private(set) var request: Request
+    private let lower: [Double], upper: [Double]
+    private let maxIterations: Int, gradientTolerance: Double, relativeReductionTolerance: Double
+    private var x: [Double], g: [Double] = [], f = Double.nan
+    private var pairs: CorrectionPairs
+    private var free: [Bool] = [], projectedNorm = 0.0
+    private var direction: [Double] = [], trial: [Double] = [], step = 0.0, decrease = 0.0
+    private var halvings = 0, attempt = 0, iteration = 0, evaluations = 0
+
+    /// Validates the bounds and clamps `x0` into them; the parameters are those of `minimize`.
+    /// - Throws: ``LearnError/invalidArgument(name:reason:)`` for mismatched or unordered bounds,
+    ///   a non-finite start point, a non-positive memory or a negative iteration limit.
+    public init(
+      from x0: [Double], lower: [Double], upper: [Double], memory: Int = 10, maxIterations: Int = 200,
+      gradientTolerance: Double = 1e-5, relativeReductionTolerance: Double = 2.220446049250313e-09
+    ) throws(LearnError) {
+      let n = x0.count
+      guard n > 0, lower.count == n, upper.count == n else {
+        throw .invalidArgument(name: "bounds", reason: "need one lower and one upper bound per coordinate (\(n)), got \(lower.count) and \(upper.count)")
+      }
+      for i in 0..<n where !(lower[i] <= upper[i]) || !x0[i].isFinite {
+        throw .invalidArgument(name: "bounds", reason: "coordinate \(i): need a finite start and lower ≤ upper, got \(x0[i]) in [\(lower[i]), \(upper[i])]")
+      }
+      guard memory > 0, maxIterations >= 0 else {
+        throw .invalidArgument(name: "memory", reason: "memory must be positive and maxIterations non-negative")
+      }
+      self.lower = lower
+      self.upper = upper
+      self.maxIterations = maxIterations
+      self.gradientTolerance = gradientTolerance
+      self.relativeReductionTolerance = relativeReductionTolerance
+      pairs = CorrectionPairs(memory: memory)
+      x = (0..<n).map { Swift.min(upper[$0], Swift.max(lower[$0], x0[$0])) }
+      request = .evaluate(x)
     }
-    var x = (0..<n).map { Swift.min(upper[$0], Swift.max(lower[$0], x0[$0])) }
-    var g = [Double](repeating: 0, count: n)
-    var f = try objective(x, &g)
-    var evaluations = 1
-    guard f.isFinite, g.allSatisfy(\.isFinite) else {
-      throw .invalidArgument(name: "objective", reason: "the objective or its gradient is not finite at the start point (f = \(f))")
+
+    /// Takes the objective's value and gradient at the point of the current ``request`` and moves
+    /// to the next request.
+    /// - Throws: ``LearnError/invalidArgument(name:reason:)`` when the objective or its gradient
+    ///   is not finite at the start point, or when the run has already finished.
+    public mutating func tell(value: Double, gradient: [Double]) throws(LearnError) {
+      guard case .evaluate = request else {
+        throw .invalidArgument(name: "tell", reason: "the run has finished; nothing was asked")
+      }
+      evaluations += 1
+      if g.isEmpty {
+        guard value.isFinite, gradient.allSatisfy(\.isFinite) else {
+          throw .invalidArgument(name: "objective", reason: "the objective or its gradient is not finite at the start point (f = \(value))")
+        }
+        f = value
+        g = gradient
+        request = beginIteration()
+        return
+      }
+      // A line-search trial: accepted under the Armijo condition, else the step halves.
+      if value.isFinite, gradient.allSatisfy(\.isFinite), value <= f + 1e-4 * decrease {
+        pairs.add(s: zip(trial, x).map { $0 - $1 }, y: zip(gradient, g).map { $0 - $1 })
+        let reduction = f - value
+        let scale = Swift.max(abs(f), abs(value), 1)
+        x = trial
+        g = gradient
+        f = value
+        iteration += 1
+        request = reduction <= relativeReductionTolerance * scale ? .finished(result(.relativeReduction)) : beginIteration()
+        return
+      }
+      step *= 0.5
+      halvings += 1
+      request = halvings < Self.lineSearchSteps ? nextTrial() : endAttempt()
     }
-    var pairs = CorrectionPairs(memory: memory)
-    var trial = x, gTrial = g
-    var iteration = 0
-    func result(_ termination: Termination) -> Result {
+
+    private func result(_ termination: Termination) -> Result {
       Result(x: x, value: f, gradient: g, iterations: iteration, evaluations: evaluations, termination: termination)
     }
-    while true {
-      let free = (0..<n).map { i in
+
+    /// The active set and the stopping tests at the current point, then the first line search.
+    private mutating func beginIteration() -> Request {
+      let n = x.count
+      free = (0..<n).map { i in
         lower[i] < upper[i] && !(x[i] <= lower[i] && g[i] > 0) && !(x[i] >= upper[i] && g[i] < 0)
       }
-      var projectedNorm = 0.0
+      projectedNorm = 0
       for i in 0..<n where free[i] { projectedNorm = Swift.max(projectedNorm, abs(g[i])) }
-      if projectedNorm <= gradientTolerance { return result(.gradientTolerance) }
-      if iteration >= maxIterations { return result(.iterationLimit) }
-      var accepted = false
-      for attempt in 0..<2 {
-        if attempt == 1 {
-          guard pairs.count > 0 else { break }
-          pairs.reset()
-        }
-        var direction = pairs.direction(gradient: g, free: free)
-        var slope = 0.0
-        for i in 0..<n { slope += g[i] * direction[i] }
-        if !(slope < 0) {
-          direction = (0..<n).map { free[$0] ? -g[$0] : 0 }
-          pairs.reset()
-        }
-        // The first step of a memoryless direction is scaled to move at most about one unit.
-        var step = pairs.count == 0 ? Swift.min(1, 1 / projectedNorm) : 1
-        for _ in 0..<40 {
-          var decrease = 0.0
-          for i in 0..<n {
-            trial[i] = Swift.min(upper[i], Swift.max(lower[i], x[i] + step * direction[i]))
-            decrease += g[i] * (trial[i] - x[i])
-          }
-          if decrease >= 0 { break }  // the projected path went nowhere
-          let fTrial = try objective(trial, &gTrial)
-          evaluations += 1
-          if fTrial.isFinite, gTrial.allSatisfy(\.isFinite), fTrial <= f + 1e-4 * decrease {
-            pairs.add(s: zip(trial, x).map { $0 - $1 }, y: zip(gTrial, g).map { $0 - $1 })
-            let reduction = f - fTrial
-            let scale = Swift.max(abs(f), abs(fTrial), 1)
-            swap(&x, &trial)
-            swap(&g, &gTrial)
-            f = fTrial
-            iteration += 1
-            accepted = true
-            if reduction <= relativeReductionTolerance * scale { return result(.relativeReduction) }
-            break
-          }
-          step *= 0.5
-        }
-        if accepted { break }
+      if projectedNorm <= gradientTolerance { return .finished(result(.gradientTolerance)) }
+      if iteration >= maxIterations { return .finished(result(.iterationLimit)) }
+      attempt = 0
+      return startLineSearch()
+    }
+
+    /// The quasi-Newton direction (steepest descent when it does not descend) and its first step.
+    private mutating func startLineSearch() -> Request {
+      let n = x.count
+      direction = pairs.direction(gradient: g, free: free)
+      var slope = 0.0
+      for i in 0..<n { slope += g[i] * direction[i] }
+      if !(slope < 0) {
+        direction = (0..<n).map { free[$0] ? -g[$0] : 0 }
+        pairs.reset()
       }
-      if !accepted { return result(.lineSearchFailure) }
+      // The first step of a memoryless direction is scaled to move at most about one unit.
+      step = pairs.count == 0 ? Swift.min(1, 1 / projectedNorm) : 1
+      halvings = 0
+      return nextTrial()
+    }
+
+    /// The projected trial point at the current step, or the end of this line search when the
+    /// projected path goes nowhere.
+    private mutating func nextTrial() -> Request {
+      let n = x.count
+      if trial.count != n { trial = x }
+      decrease = 0
+      for i in 0..<n {
+        trial[i] = Swift.min(upper[i], Swift.max(lower[i], x[i] + step * direction[i]))
+        decrease += g[i] * (trial[i] - x[i])
+      }
+      return decrease >= 0 ? endAttempt() : .evaluate(trial)
+    }
+
+    /// A line search found no step: retry once along steepest descent with the memory cleared,
+    /// else end at the best point found.
+    private mutating func endAttempt() -> Request {
+      if attempt == 0, pairs.count > 0 {
+        attempt = 1
+        pairs.reset()
+        return startLineSearch()
+      }
+      return .finished(result(.lineSearchFailure))
     }
   }
 
   /// The stored `(s, y)` pairs of the bounded minimiser and its masked two-loop recursion.
-  private struct CorrectionPairs {
+  fileprivate struct CorrectionPairs: Sendable {
     let memory: Int
     var s: [[Double]] = []
     var ys: [[Double]] = []

@@ -219,35 +219,85 @@ struct GaussianProcess: Sendable {
   }
 
   /// The posterior at `x` with the gradients of its mean and variance with respect to `x`, through
-  /// `inverse` (`K⁻¹`, from ``factor``): the variance takes one matrix–vector product instead of
-  /// two triangular solves (the acquisition's local searches call this hundreds of times).
+  /// `inverse` (`K⁻¹`, from ``factor``).
   func posteriorWithGradient(_ x: [Double], inverse: Matrix) -> PosteriorPoint {
-    let n = points.rowCount, p = points.columnCount
-    let lambda = kernel.inverseSquaredLengthScales
-    var k = squaredDistances(x)  // then the kernel values
-    var slope = [Double](repeating: 0, count: n)  // s·m'(r²) per observation
-    for i in 0..<n {
-      let (m, derivative) = Matern52.valueAndDerivative(k[i])
-      k[i] = kernel.signalVariance * m
-      slope[i] = kernel.signalVariance * derivative
-    }
-    var w = [Double](repeating: 0, count: n)  // K⁻¹k
-    inverse.withUnsafeBufferPointer { pi in
-      for i in 0..<n { w[i] = LinearAlgebra.dot(pi.baseAddress! + i &* n, k, count: n) }
-    }
-    let mean = LinearAlgebra.dot(k, weights)
-    let variance = Swift.max(kernel.signalVariance - LinearAlgebra.dot(k, w), 0)
-    // ∂k_i/∂x_f = s·m'(r²)·2λ_f(x_f − X_if); ∂σ²/∂x = −2·(K⁻¹k)ᵀ ∂k/∂x.
-    var meanGradient = [Double](repeating: 0, count: p)
-    var varianceGradient = [Double](repeating: 0, count: p)
-    points.withUnsafeBufferPointer { px in
-      for i in 0..<n {
-        let a = 2 * slope[i] * weights[i], b = -4 * slope[i] * w[i]
-        for f in 0..<p {
-          let dk = lambda[f] * (x[f] - px[i &* p &+ f])
-          meanGradient[f] += a * dk
-          varianceGradient[f] += b * dk
+    posteriorWithGradient(batch: [x], inverse: inverse)[0]
+  }
+
+  /// The posterior with its mean and variance gradients at each point of `batch`, through
+  /// `inverse` (`K⁻¹`, from ``factor``): the variance takes one matrix product `K*·K⁻¹` for the
+  /// whole batch instead of two triangular solves per point (the acquisition's local searches,
+  /// stepped together, call this hundreds of times).
+  func posteriorWithGradient(batch: [[Double]], inverse: Matrix) -> [PosteriorPoint] {
+    let m = batch.count, n = points.rowCount, p = points.columnCount
+    let lambda = kernel.inverseSquaredLengthScales, s = kernel.signalVariance
+    // Loops run over observations innermost, on the points stored by feature, so they vectorise.
+    let byFeature = points.transposed()
+    var cross = Matrix(rowCount: m, columnCount: n)  // k(x_j, X_i)
+    var slopes = Matrix(rowCount: m, columnCount: n)  // s·m'(r²) per point and observation
+    byFeature.withUnsafeBufferPointer { pt in
+      cross.withUnsafeMutableBufferPointer { pc in
+        slopes.withUnsafeMutableBufferPointer { ps in
+          for (j, x) in batch.enumerated() {
+            let out = pc.baseAddress! + j &* n, slope = ps.baseAddress! + j &* n
+            for f in 0..<p {
+              let column = pt.baseAddress! + f &* n, xf = x[f], lf = lambda[f]
+              for i in 0..<n {
+                let d = xf - column[i]
+                out[i] += lf * d * d
+              }
+            }
+            for i in 0..<n {
+              let (value, derivative) = Matern52.valueAndDerivative(out[i])
+              out[i] = s * value
+              slope[i] = s * derivative
+            }
+          }
         }
+      }
+    }
+    // Row j: K⁻¹k_j, a row of K⁻¹ at a time against every point (the row stays in cache; for
+    // the few points of a round this beats a packed matrix product).
+    var product = Matrix(rowCount: m, columnCount: n)
+    inverse.withUnsafeBufferPointer { pi in
+      cross.withUnsafeBufferPointer { pc in
+        product.withUnsafeMutableBufferPointer { pw in
+          for i in 0..<n {
+            let row = pi.baseAddress! + i &* n
+            for j in 0..<m { pw[j &* n &+ i] = LinearAlgebra.dot(row, pc.baseAddress! + j &* n, count: n) }
+          }
+        }
+      }
+    }
+    return (0..<m).map { j in gradientTerms(j, x: batch[j], cross: cross, slopes: slopes, product: product, byFeature: byFeature) }
+  }
+
+  /// The posterior at `x`, row `j` of a batch: `μ = kᵀα`, `σ² = s − kᵀK⁻¹k`, and, from
+  /// `∂k_i/∂x_f = s·m'(r²)·2λ_f(x_f − X_if)`, `∂μ/∂x = αᵀ∂k/∂x` and `∂σ²/∂x = −2(K⁻¹k)ᵀ∂k/∂x`.
+  private func gradientTerms(
+    _ j: Int, x: [Double], cross: Matrix, slopes: Matrix, product: Matrix, byFeature: Matrix
+  ) -> PosteriorPoint {
+    let n = points.rowCount, p = points.columnCount
+    var a = [Double](repeating: 0, count: n), b = a  // the two gradients' weights per observation
+    var meanGradient = [Double](repeating: 0, count: p), varianceGradient = meanGradient
+    let (mean, variance) = cross.withUnsafeBufferPointer { pc in
+      slopes.withUnsafeBufferPointer { ps in
+        product.withUnsafeBufferPointer { pw in
+          let k = pc.baseAddress! + j &* n, slope = ps.baseAddress! + j &* n, w = pw.baseAddress! + j &* n
+          for i in 0..<n {
+            a[i] = 2 * slope[i] * weights[i]
+            b[i] = -4 * slope[i] * w[i]
+          }
+          return (LinearAlgebra.dot(k, weights, count: n), Swift.max(kernel.signalVariance - LinearAlgebra.dot(k, w, count: n), 0))
+        }
+      }
+    }
+    let sumA = a.reduce(0, +), sumB = b.reduce(0, +)
+    byFeature.withUnsafeBufferPointer { pt in
+      for f in 0..<p {
+        let column = pt.baseAddress! + f &* n, lf = kernel.inverseSquaredLengthScales[f]
+        meanGradient[f] = lf * (x[f] * sumA - LinearAlgebra.dot(a, column, count: n))
+        varianceGradient[f] = lf * (x[f] * sumB - LinearAlgebra.dot(b, column, count: n))
       }
     }
     return PosteriorPoint(mean: mean, variance: variance, meanGradient: meanGradient, varianceGradient: varianceGradient)

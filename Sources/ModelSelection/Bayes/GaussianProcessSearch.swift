@@ -269,43 +269,66 @@ struct GaussianProcessProposer {
         starts.append((point, acquisition.score(mean: posterior.mean, variance: posterior.variance, best: best)))
       }
     }
-    var optima = starts.map {
-      localSearch(acquisition, from: $0.point, score: $0.score, process: process, inverse: inverse, best: best)
-    }
+    var optima = localSearches(acquisition, from: starts, process: process, inverse: inverse, best: best)
     optima.sort { $0.score > $1.score }
     return optima.map(\.point) + order.map { sweep[$0] }
   }
 
-  /// Bounded L-BFGS over the continuous coordinates, then one pass over the discrete ones trying
-  /// every value.
-  private func localSearch(
-    _ acquisition: Acquisition, from start: [Double], score: Double, process: GaussianProcess, inverse: Matrix,
-    best: Double
-  ) -> (point: [Double], score: Double) {
-    var point = start, value = score.isFinite ? score : -.infinity
+  /// A local search from each start: bounded L-BFGS over the continuous coordinates, the runs
+  /// stepped together so each round evaluates all their points in one batched posterior, then
+  /// one pass per start over the discrete coordinates trying every value.
+  private func localSearches(
+    _ acquisition: Acquisition, from starts: [(point: [Double], score: Double)], process: GaussianProcess,
+    inverse: Matrix, best: Double
+  ) -> [(point: [Double], score: Double)] {
+    var optima = starts.map { (point: $0.point, score: $0.score.isFinite ? $0.score : -.infinity) }
     let free = map.continuous
     if !free.isEmpty {
       // Preconditioned as Optuna does: L-BFGS moves zᵢ = uᵢ/ℓᵢ (ℓ the feature's length scale), in
       // which the kernel, and so the acquisition, is isotropic.
       let indices = free.map { map.featureIndex(of: $0) }
       let scales = indices.map { 1 / process.kernel.inverseSquaredLengthScales[$0].squareRoot() }
-      let start = point
-      let objective = { (z: [Double], gradient: inout [Double]) throws(LearnError) -> Double in
-        var u = start
-        for (i, d) in free.enumerated() { u[d] = z[i] * scales[i] }
-        let posterior = process.posteriorWithGradient(self.map.features(u), inverse: inverse)
-        let (v, g) = acquisition.scoreWithGradient(posterior, best: best)
-        for (i, f) in indices.enumerated() { gradient[i] = -g[f] * scales[i] }
-        return -v
+      var runs: [LBFGS.BoundedRun?] = starts.map { start in
+        try? LBFGS.BoundedRun(
+          from: free.indices.map { start.point[free[$0]] / scales[$0] }, lower: Array(repeating: 0, count: free.count),
+          upper: scales.map { 1 / $0 }, maxIterations: 200, gradientTolerance: 1e-2)
       }
-      if let result = try? LBFGS.minimize(
-        from: free.indices.map { point[free[$0]] / scales[$0] }, lower: Array(repeating: 0, count: free.count),
-        upper: scales.map { 1 / $0 }, maxIterations: 200, gradientTolerance: 1e-2, relativeReductionTolerance: 1e-10,
-        objective), -result.value > value {
-        for (i, d) in free.enumerated() { point[d] = Swift.min(1, Swift.max(0, result.x[i] * scales[i])) }
-        value = -result.value
+      func point(_ r: Int, _ z: [Double]) -> [Double] {
+        var u = starts[r].point
+        for (i, d) in free.enumerated() { u[d] = Swift.min(1, Swift.max(0, z[i] * scales[i])) }
+        return u
+      }
+      while true {
+        let asked = runs.indices.compactMap { r -> (run: Int, z: [Double])? in
+          guard case .evaluate(let z)? = runs[r]?.request else { return nil }
+          return (r, z)
+        }
+        guard !asked.isEmpty else { break }
+        let posteriors = process.posteriorWithGradient(
+          batch: asked.map { map.features(point($0.run, $0.z)) }, inverse: inverse)
+        for (slot, (r, _)) in asked.enumerated() {
+          let (value, g) = acquisition.scoreWithGradient(posteriors[slot], best: best)
+          do {
+            try runs[r]?.tell(value: -value, gradient: indices.indices.map { -g[indices[$0]] * scales[$0] })
+          } catch {
+            runs[r] = nil  // not finite at its start: the start stands as it is
+          }
+        }
+      }
+      for r in runs.indices {
+        if case .finished(let result)? = runs[r]?.request, -result.value > optima[r].score {
+          optima[r] = (point(r, result.x), -result.value)
+        }
       }
     }
+    return optima.map { discretePass(acquisition, from: $0, process: process, best: best) }
+  }
+
+  /// One pass over the discrete coordinates, each tried at every value in turn.
+  private func discretePass(
+    _ acquisition: Acquisition, from start: (point: [Double], score: Double), process: GaussianProcess, best: Double
+  ) -> (point: [Double], score: Double) {
+    var (point, value) = start
     for d in point.indices {
       guard let positions = map.alternatives(d) else { continue }
       for position in positions where position != point[d] {
