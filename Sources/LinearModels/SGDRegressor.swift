@@ -102,6 +102,9 @@ public struct SGDRegressor: IncrementallyTrainable, SGDConfiguration, Sendable {
     return try train(SGDState(featureCount: x.columnCount, eta0: eta0), x: x, y: y, epochs: maxIterations)
   }
 
+  /// A budget unit is one of the epochs counted by `maxIterations`.
+  public var trainingUnits: TrainingUnits? { TrainingUnits(parameter: "maxIterations") }
+
   /// Trains `model` for up to `budget` more epochs on `x`, `y` (the data it was fitted on), with
   /// this estimator's hyperparameters. The learning-rate schedule, sample counter, averaging and
   /// stopping rule resume where they stopped, so `fit` for `k` epochs then `continued` for `k` gives

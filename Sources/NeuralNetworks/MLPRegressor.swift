@@ -127,6 +127,9 @@ public struct MLPRegressor: IncrementallyTrainable, PerceptronConfiguration, Sen
     return Model(featureCount: x.columnCount, run: run)
   }
 
+  /// A budget unit is one of the epochs counted by `maxIterations`.
+  public var trainingUnits: TrainingUnits? { TrainingUnits(parameter: "maxIterations") }
+
   /// Trains `model` for up to `budget` more epochs (iterations for `lbfgs`) on `x`, `y`, with
   /// this estimator's current hyperparameters, picking up the optimiser state, the stopping
   /// counters and the epoch count where they were, so continuing k epochs twice is exactly

@@ -90,6 +90,9 @@ extension AnyEstimator: IncrementallyTrainable {
   /// Whether the wrapped estimator can continue `model` (one of its own models).
   public func canContinue(from model: AnyModel<Target>) -> Bool { continuesFrom?(base, model) ?? false }
 
+  /// The wrapped estimator's units, under the same names; `nil` when it cannot train by units.
+  public var trainingUnits: TrainingUnits? { (base as? any IncrementallyTrainable)?.trainingUnits }
+
   /// Continues `model` with the wrapped estimator; throws when the wrapped estimator cannot
   /// continue training or `model` is not one of its models.
   public func continued(_ model: AnyModel<Target>, on x: Matrix, _ y: [Target], budget: Int) throws -> AnyModel<Target> {

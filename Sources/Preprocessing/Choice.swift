@@ -29,14 +29,31 @@ public struct EstimatorChoice<Target: Sendable>: Estimator {
   public private(set) var alternatives: [AnyEstimator<Target>]
   /// The name of the chosen alternative (the `estimator` hyperparameter).
   public var chosen: String
+  /// Training units per budget unit, by alternative (1 when absent): with `["forest": 4]` a
+  /// budget of 10 units trains the forest's 40 trees while an MLP alternative trains 10 epochs,
+  /// so one multi-fidelity search spans both (see ``trainingUnits``).
+  public let unitScales: [String: Int]
 
-  /// A choice among named alternatives, the first chosen unless `chosen` names another. Throws
-  /// when there are none, a name is repeated, empty or has a `.`, or `chosen` is not a name.
-  public init(_ alternatives: KeyValuePairs<String, AnyEstimator<Target>>, chosen: String? = nil) throws(LearnError) {
+  /// A choice among named alternatives, the first chosen unless `chosen` names another, with
+  /// `unitScales` training units per budget unit for the alternatives named there. Throws when
+  /// there are none, a name is repeated, empty or has a `.`, `chosen` or a key of `unitScales` is
+  /// not a name, or a scale is below 1.
+  public init(
+    _ alternatives: KeyValuePairs<String, AnyEstimator<Target>>, chosen: String? = nil, unitScales: [String: Int] = [:]
+  ) throws(LearnError) {
     names = alternatives.map(\.key)
     self.alternatives = alternatives.map(\.value)
     self.chosen = chosen ?? names.first ?? ""
+    self.unitScales = unitScales
     try Alternatives.validate(names: names, chosen: self.chosen, selector: "estimator")
+    for (name, scale) in unitScales.sorted(by: { $0.key < $1.key }) {
+      guard names.contains(name) else {
+        throw .invalidArgument(name: "unitScales", reason: "\"\(name)\" is not an alternative; the alternatives are \(names)")
+      }
+      guard scale >= 1 else {
+        throw .invalidArgument(name: "unitScales", reason: "\"\(name)\": a scale must be at least 1, got \(scale)")
+      }
+    }
   }
 
   /// A choice among alternatives named by their step names as `make_pipeline` names steps
@@ -45,6 +62,7 @@ public struct EstimatorChoice<Target: Sendable>: Estimator {
     alternatives = [first] + rest
     names = uniqueStepNames(alternatives.map(\.stepName))
     chosen = names[0]
+    unitScales = [:]
   }
 
   /// `"model"`: the name a pipeline gives a choice of final estimators.
@@ -83,6 +101,13 @@ extension EstimatorChoice: IncrementallyTrainable {
 
   /// Whether the chosen alternative can continue `model` (a model it fitted).
   public func canContinue(from model: AnyModel<Target>) -> Bool { chosenEstimator.canContinue(from: model) }
+
+  /// The chosen alternative's units under its name (`"mlp.maxIterations"`), times its
+  /// ``unitScales`` entry; `nil` when it cannot train by units.
+  public var trainingUnits: TrainingUnits? {
+    let name = names.contains(chosen) ? chosen : names[0]
+    return chosenEstimator.trainingUnits?.lifted(prefix: name, factor: unitScales[name] ?? 1)
+  }
 
   /// Continues `model` with the chosen alternative (Hyperband rungs and PBT steps over a choice of
   /// incremental models, such as `MLPClassifier` and `SGDClassifier`); throws when the chosen

@@ -169,6 +169,9 @@ extension Pipeline: IncrementallyTrainable where Final: IncrementallyTrainable {
   /// Whether the final estimator can continue `model`'s final model.
   public func canContinue(from model: PipelineModel<Final.Fitted>) -> Bool { final.canContinue(from: model.final) }
 
+  /// The final estimator's units under its step name (`"mlp.maxIterations"`).
+  public var trainingUnits: TrainingUnits? { final.trainingUnits?.lifted(prefix: finalName) }
+
   /// Continues the final model on `x` transformed by the already-fitted transformations (they are
   /// not refitted, so Hyperband rungs and PBT steps see the same features throughout).
   public func continued(_ model: PipelineModel<Final.Fitted>, on x: Matrix, _ y: [Target], budget: Int) throws

@@ -98,6 +98,9 @@ public struct ExtraTreesClassifier: IncrementallyTrainable, Sendable {
     try fitClassificationForest(x, y, sampleWeights: sampleWeights, classWeight: classWeight, continuing: nil)
   }
 
+  /// A budget unit is one of the trees counted by `nEstimators`.
+  public var trainingUnits: TrainingUnits? { TrainingUnits(parameter: "nEstimators") }
+
   /// Adds `budget` trees to `model` (trees `model.trees.count ..< model.trees.count + budget`,
   /// seeded from this estimator's `seed`), trained on `x`, `y` with this estimator's
   /// hyperparameters; the out-of-bag score, if asked for, is recomputed over all trees. With the

@@ -93,6 +93,9 @@ public struct ExtraTreesRegressor: IncrementallyTrainable, Sendable {
     try fitRegressionForest(x, y, sampleWeights: sampleWeights, continuing: nil)
   }
 
+  /// A budget unit is one of the trees counted by `nEstimators`.
+  public var trainingUnits: TrainingUnits? { TrainingUnits(parameter: "nEstimators") }
+
   /// Adds `budget` trees to `model` (trees `model.trees.count ..< model.trees.count + budget`,
   /// seeded from this estimator's `seed`), trained on `x`, `y` with this estimator's
   /// hyperparameters; the out-of-bag score, if asked for, is recomputed over all trees. With the

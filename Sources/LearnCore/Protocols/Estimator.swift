@@ -38,6 +38,39 @@ public protocol IncrementallyTrainable: Estimator {
   /// and for a choice also that `model` came from the chosen alternative. Searches fit a
   /// candidate afresh when it cannot continue its parent's models.
   func canContinue(from model: Fitted) -> Bool
+
+  /// What one unit of a search's training budget means for this configuration: the
+  /// hyperparameter that counts its training (`maxIterations` epochs for an MLP, `nEstimators`
+  /// trees for a forest) and how many of those one budget unit is. `nil` when this configuration
+  /// cannot train by units (a choice whose chosen alternative cannot continue).
+  var trainingUnits: TrainingUnits? { get }
+}
+
+/// How a search's training budget reaches an estimator (``IncrementallyTrainable/trainingUnits``):
+/// a budget of `b` units trains a fresh model with ``parameter`` set to `b · scale`, and continues
+/// a model by `(b − b_before) · scale` of the estimator's own units.
+public struct TrainingUnits: Sendable, Hashable, CustomStringConvertible {
+  /// The hyperparameter that counts the estimator's training, under the name the searched
+  /// estimator gives it (`"maxIterations"`, or `"mlp.maxIterations"` inside a pipeline).
+  public var parameter: String
+  /// The estimator's own units per budget unit (≥ 1): a choice can give its forest 4 trees per
+  /// unit while its MLP trains 1 epoch per unit, so one budget spans both.
+  public var scale: Int
+
+  /// Units counted by `parameter`, `scale` of them per budget unit.
+  public init(parameter: String, scale: Int = 1) {
+    self.parameter = parameter
+    self.scale = scale
+  }
+
+  /// The same units seen from an enclosing estimator that names this one `prefix`
+  /// (`"mlp"` → `"mlp.maxIterations"`), `factor` times as many per budget unit.
+  public func lifted(prefix: String, factor: Int = 1) -> TrainingUnits {
+    TrainingUnits(parameter: prefix + "." + parameter, scale: scale * factor)
+  }
+
+  /// `<parameter> × <scale>`.
+  public var description: String { scale == 1 ? parameter : "\(parameter) × \(scale)" }
 }
 
 extension IncrementallyTrainable {

@@ -59,7 +59,10 @@ public struct SearchCV<Base: Estimator, Strategy: SearchStrategy>: Estimator {
   public var parallelism: Parallelism
   /// When to stop early.
   public var stop: StopConditions
-  /// The hyperparameter a `.units` budget sets (for example `"nEstimators"`), for multi-fidelity strategies.
+  /// The hyperparameter a `.units` budget sets (for example `"nEstimators"`), for multi-fidelity
+  /// strategies; `nil` uses the estimator's own ``LearnCore/TrainingUnits`` (MLP epochs, SGD
+  /// iterations, forest trees; through pipelines and choices). Naming one also lets an estimator
+  /// that cannot continue training take unit budgets, each trial then trained from scratch.
   public var budgetParameter: String?
   /// A journal file: every finished trial is appended there, and a search run again on the same
   /// journal resumes where it stopped.
@@ -114,6 +117,11 @@ public struct SearchCV<Base: Estimator, Strategy: SearchStrategy>: Estimator {
   /// (refit errors always raise), or with `errorScore: .raise` at the first failure.
   public func fit(_ x: Matrix, _ y: [Target]) throws -> SearchModel<Base> {
     try strategy.validate(parameterNames: estimator.hyperparameterNames, estimator: Base.estimatorName)
+    if strategy.budgetResource == .units, budgetParameter == nil, !(estimator is any IncrementallyTrainable) {
+      throw LearnError.invalidArgument(
+        name: "resource", reason: "budgets in training units need an estimator that trains by units (MLP epochs, SGD "
+          + "iterations, forest trees) or a budgetParameter; \(Base.estimatorName) has neither: use resource .samples")
+    }
     let session = try SearchSession(
       estimator, x: x, y: y, cv: cv, scoring: scoring, errorScore: errorScore, returnTrainScore: returnTrainScore,
       retainFoldModels: retainFoldModels, parallelism: parallelism, stop: stop, budgetParameter: budgetParameter,
@@ -128,9 +136,11 @@ public struct SearchCV<Base: Estimator, Strategy: SearchStrategy>: Estimator {
     if let best {
       bestParameters = results.trials[best].parameters
       if case .off = choice {} else {
-        var parameters = bestParameters
-        if let name = budgetParameter, case .units(let units)? = results.trials[best].resource { parameters[name] = .int(units) }
-        model = try estimator.setting(parameters).fit(x, y)
+        var configured = try estimator.setting(bestParameters)
+        if case .units(let units)? = results.trials[best].resource {
+          configured = try trainingFor(units, configured, budgetParameter: budgetParameter)
+        }
+        model = try configured.fit(x, y)
       }
     }
     let metric: String

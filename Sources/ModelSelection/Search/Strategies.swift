@@ -100,6 +100,10 @@ public protocol SearchStrategy: Sendable, CustomStringConvertible {
   /// them, but not how many there are (so a search given more trials resumes). By default the
   /// description.
   var fingerprint: String { get }
+
+  /// What the strategy's budgets count, when it sets budgets (multi-fidelity strategies), so a
+  /// search can refuse a budget its estimator cannot use before anything runs.
+  var budgetResource: BudgetResource? { get }
 }
 
 extension SearchStrategy {
@@ -117,6 +121,9 @@ extension SearchStrategy {
 
   /// The description.
   public var fingerprint: String { description }
+
+  /// None: no budgets.
+  public var budgetResource: BudgetResource? { nil }
 }
 
 /// The complete trials at the largest budget among them (every row when no trial has a budget).

@@ -81,17 +81,13 @@ final class CrossValidationObjective<E: Estimator>: TrialObjective {
       if let models = stored.0, let first = models.first, case .units(let before)?? = stored.1, total >= before,
         let configured = try? plain.get(), canContinue(configured, from: first)
       {
-        continuation = (models, total - before)
+        let scale = budgetParameter == nil ? trainingUnits(of: configured)?.scale ?? 1 : 1
+        continuation = (models, (total - before) * scale)
       }
     }
     let configured = plain.flatMap { estimator -> Result<E, any Error> in
       guard case .units(let n)? = trial.resource, continuation == nil else { return .success(estimator) }
-      guard let name = budgetParameter else {
-        // Without a budget parameter a unit budget could not be applied: refuse, not ignore it.
-        return .failure(LearnError.invalidArgument(
-          name: "budgetParameter", reason: "a .units(\(n)) budget needs the search's budgetParameter (such as \"nEstimators\")"))
-      }
-      return Result { try estimator.setting(name, to: .int(n)) }
+      return Result { try trainingFor(n, estimator, budgetParameter: budgetParameter) }
     }
     let canContinueTraining = ((try? configured.get()) as? any IncrementallyTrainable)?.canContinueTraining == true
     return Prepared(
@@ -141,6 +137,28 @@ final class CrossValidationObjective<E: Estimator>: TrialObjective {
 
   /// The first error of each failed trial, by number.
   var errors: [Int: any Error] { kept.withLock { $0.errors } }
+}
+
+/// The training units `estimator` declares, when it is incrementally trainable and its current
+/// configuration can train by units.
+func trainingUnits<E: Estimator>(of estimator: E) -> TrainingUnits? {
+  (estimator as? any IncrementallyTrainable)?.trainingUnits
+}
+
+/// `estimator` set to train `units` budget units from scratch: `budgetParameter` set to `units`
+/// when the search names one, else the estimator's declared ``TrainingUnits`` (its parameter set
+/// to `units × scale`). The one rule for trials and for the refit.
+/// - Throws: ``LearnError/invalidArgument(name:reason:)`` when neither applies (a units budget on
+///   an estimator that cannot train by units is refused, not ignored); errors setting the value.
+func trainingFor<E: Estimator>(_ units: Int, _ estimator: E, budgetParameter: String?) throws -> E {
+  if let name = budgetParameter { return try estimator.setting(name, to: .int(units)) }
+  guard let declared = trainingUnits(of: estimator) else {
+    throw LearnError.invalidArgument(
+      name: "budget", reason: "a .units(\(units)) budget needs an estimator that trains by units (IncrementallyTrainable: "
+        + "MLP epochs, SGD iterations, forest trees) or the search's budgetParameter (such as \"nEstimators\"); "
+        + "\(E.estimatorName) is neither")
+  }
+  return try estimator.setting(declared.parameter, to: .int(units * declared.scale))
 }
 
 /// Whether `estimator` can continue `model`: it is incrementally trainable, and (for a choice)

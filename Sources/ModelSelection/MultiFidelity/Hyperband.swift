@@ -1,0 +1,203 @@
+// Synchronous successive halving over a list of brackets — Hyperband's, or scikit-learn's single
+// halving bracket — decided from the study's record alone: a rung is proposed once the rung
+// below has finished, its members are the best of that rung (failed and NaN last, ties to the
+// earlier candidate), and each promoted candidate continues its parent's fold models.
+
+import LearnCore
+import LinearAlgebra
+
+/// What a multi-fidelity budget counts.
+public enum BudgetResource: String, Sendable, Hashable, CustomStringConvertible {
+  /// Training units (epochs, iterations, trees) of the estimator's ``LearnCore/TrainingUnits``
+  /// (or the search's `budgetParameter`); promoted candidates continue their models.
+  case units
+  /// Training samples per fold (scikit-learn's `resource="n_samples"`): each rung fits afresh on
+  /// a larger nested subsample of every training fold.
+  case samples
+
+  /// The budget of `amount` of this resource.
+  public func budget(_ amount: Int) -> Budget {
+    switch self {
+    case .units: return .units(amount)
+    case .samples: return .samples(amount)
+    }
+  }
+
+  /// `units` or `samples`.
+  public var description: String { rawValue }
+}
+
+/// The engine under ``HyperbandSearch`` and the halving searches: brackets run one after the
+/// other, each rung once the previous one has finished. Proposal `<kind>/<b>/<j>/<i>` is
+/// candidate `j` of bracket `b` at rung `i`.
+struct SynchronousBrackets {
+  let kind: String
+  let brackets: [Bracket]
+  let resource: BudgetResource
+  /// Tags for the results table of candidate `(bracket, rung)`.
+  let tags: (_ bracket: Int, _ rung: Int) -> [String: ParameterValue]
+  /// The parameters of new candidate `j` of bracket `b`, drawn given the record.
+  let newCandidate: (_ bracket: Int, _ index: Int, _ context: StrategyContext) throws -> ParameterSet
+
+  func proposal(_ bracket: Int, _ index: Int, _ rung: Int) -> ProposalID {
+    ProposalID("\(kind)/\(bracket)/\(index)/\(rung)")
+  }
+
+  func next(_ context: StrategyContext) throws -> StrategyDecision {
+    var byProposal: [ProposalID: TrialRecord] = [:]
+    for trial in context.trials { byProposal[trial.proposal] = trial }
+    for (b, bracket) in brackets.enumerated() {
+      var members = Array(0..<bracket.rungs[0].candidates)
+      for (i, rung) in bracket.rungs.enumerated() {
+        if i > 0 {
+          let previous = members.map { (index: $0, trial: byProposal[proposal(b, $0, i - 1)]!) }
+          members = ranked(previous, context).prefix(rung.candidates).sorted()
+        }
+        let missing = members.filter { byProposal[proposal(b, $0, i)] == nil }
+        if !missing.isEmpty {
+          return .propose(try missing.prefix(256).map { j in
+            let parent = i > 0 ? byProposal[proposal(b, j, i - 1)] : nil
+            let parameters = try parent?.parameters ?? newCandidate(b, j, context)
+            return Candidate(
+              parameters, budget: resource.budget(rung.budget), continuing: resource == .units ? parent?.index : nil,
+              tags: tags(b, i), proposal: proposal(b, j, i))
+          })
+        }
+        if members.contains(where: { byProposal[proposal(b, $0, i)]!.status == .running }) { return .wait }
+      }
+    }
+    return .finished
+  }
+
+  /// Candidate indices best first: finite values in the study's direction, then failed and NaN
+  /// ones; ties go to the lower index.
+  func ranked(_ members: [(index: Int, trial: TrialRecord)], _ context: StrategyContext) -> [Int] {
+    let scored = members.map { (index: $0.index, value: context.value(of: $0.trial)) }
+    return scored.sorted { a, b in
+      switch (a.value, b.value) {
+      case let (x?, y?): return context.direction.isBetter(x, than: y) || (x == y && a.index < b.index)
+      case (.some, nil): return true
+      case (nil, .some): return false
+      case (nil, nil): return a.index < b.index
+      }
+    }.map(\.index)
+  }
+
+  /// Every trial the brackets hold.
+  var trialCount: Int { brackets.reduce(0) { $0 + $1.rungs.reduce(0) { $0 + $1.candidates } } }
+}
+
+/// Hyperband (Li et al. 2018): brackets of successive halving that trade many candidates at a
+/// small budget against few at the full one, over random candidates. Each bracket's rungs run
+/// synchronously (a rung starts once the one below has finished, so the table is the same for
+/// any number of workers); a promoted candidate continues its fold models when the resource is
+/// ``BudgetResource/units``. The final pick (refit) is among the trials at the largest budget.
+///
+/// Proposals are `hyperband/<b>/<j>/<i>`: candidate `j` of bracket `b` (counted over
+/// ``iterations`` rounds of all brackets) at rung `i`. Candidate `j` of bracket `b` is drawn
+/// from the study's seed and `hyperband/<b>/<j>`, so a resumed search, or a second process,
+/// proposes the same candidates. Table columns: `budget`, `bracket` (Hyperband's `s`), `rung`.
+public struct HyperbandSearch: SearchStrategy, Hashable {
+  /// The brackets.
+  public let schedule: HyperbandSchedule
+  /// The spaces candidates are drawn from (one chosen uniformly per candidate when several);
+  /// empty: the study's space (``minimize``).
+  public let spaces: [SearchSpace]
+  /// What the budget counts.
+  public let resource: BudgetResource
+  /// Rounds of all brackets (KerasTuner's `hyperband_iterations`).
+  public let iterations: Int
+
+  /// Hyperband over `space` with budgets from `minBudget` to `maxBudget` and reduction factor
+  /// `eta`, `iterations` rounds of all brackets.
+  /// - Throws: ``LearnError/invalidArgument(name:reason:)`` for η < 2, `minBudget` < 1,
+  ///   `minBudget` > `maxBudget`, `iterations` < 1, or an invalid space.
+  public init(
+    _ space: [String: Distribution], maxBudget: Int, minBudget: Int = 1, eta: Int = 3, resource: BudgetResource = .units,
+    iterations: Int = 1
+  ) throws(LearnError) {
+    try self.init(spaces: [space], maxBudget: maxBudget, minBudget: minBudget, eta: eta, resource: resource, iterations: iterations)
+  }
+
+  /// Hyperband over several spaces (conditional sub-spaces), or over the study's space when
+  /// `spaces` is empty.
+  public init(
+    spaces: [[String: Distribution]], maxBudget: Int, minBudget: Int = 1, eta: Int = 3, resource: BudgetResource = .units,
+    iterations: Int = 1
+  ) throws(LearnError) {
+    guard iterations >= 1 else { throw .invalidArgument(name: "iterations", reason: "must be at least 1, got \(iterations)") }
+    var built: [SearchSpace] = []
+    for space in spaces { built.append(try SearchSpace(space)) }
+    self.spaces = built
+    schedule = try HyperbandSchedule(maxBudget: maxBudget, minBudget: minBudget, eta: eta)
+    self.resource = resource
+    self.iterations = iterations
+  }
+
+  private var engine: SynchronousBrackets {
+    let perRound = schedule.brackets
+    let spaces = self.spaces
+    return SynchronousBrackets(
+      kind: "hyperband", brackets: Array((0..<iterations).map { _ in perRound }.joined()), resource: resource,
+      tags: { b, i in ["bracket": .int(perRound[b % perRound.count].index), "rung": .int(i)] },
+      newCandidate: { b, j, context in
+        var generator = context.generator(for: ProposalID("hyperband/\(b)/\(j)"))
+        let pool = spaces.isEmpty ? context.space.map { [$0] } ?? [] : spaces
+        guard !pool.isEmpty else {
+          throw LearnError.invalidArgument(name: "spaces", reason: "this Hyperband search has no space of its own and the study declares none")
+        }
+        return pool[pool.count == 1 ? 0 : generator.nextInt(below: pool.count)].sample(using: &generator)
+      })
+  }
+
+  /// The next rung's candidates, `.wait` while a rung is running, `.finished` after the last
+  /// bracket.
+  public func next(_ context: StrategyContext) throws -> StrategyDecision { try engine.next(context) }
+
+  /// Every trial of every bracket (a promoted candidate is a new trial at each rung).
+  public func expectedTrials(_ context: StrategyContext) -> Int? { engine.trialCount }
+
+  /// Refuses names the estimator does not have.
+  public func validate(parameterNames names: [String], estimator: String) throws(LearnError) {
+    try checkSpaces(spaces, against: names, estimator: estimator, example: "HyperbandSearch(space, maxBudget: 81)")
+  }
+
+  /// With unit budgets: promoted candidates continue their models.
+  public var continuesTrials: Bool { resource == .units }
+
+  /// ``resource``.
+  public var budgetResource: BudgetResource? { resource }
+
+  /// `hyperband(R=…, min=…, eta=…, units, 1 round, <spaces>)`.
+  public var description: String {
+    "hyperband(R=\(schedule.maxBudget), min=\(schedule.minBudget), eta=\(schedule.eta), \(resource), "
+      + "\(iterations) round\(iterations == 1 ? "" : "s"), " + describe(spaces) + ")"
+  }
+}
+
+// MARK: - HyperbandSearchCV
+
+/// Hyperband with cross-validation at every rung (folds fixed across rungs): a ``SearchCV`` with a
+/// ``HyperbandSearch`` strategy.
+public typealias HyperbandSearchCV<Base: Estimator> = SearchCV<Base, HyperbandSearch>
+
+extension SearchCV where Strategy == HyperbandSearch {
+  /// Hyperband over `space` with budgets up to `maxBudget` (in the estimator's training units by
+  /// default: MLP epochs, SGD iterations, forest trees; or in training samples), reduction factor
+  /// `eta`. Promoted candidates continue their fold models; the refit trains the best candidate at
+  /// the largest budget reached.
+  /// - Throws: ``LearnError/invalidArgument(name:reason:)`` for an invalid schedule or space.
+  public init(
+    _ estimator: Base, space: [String: Distribution], maxBudget: Int, minBudget: Int = 1, eta: Int = 3,
+    resource: BudgetResource = .units, iterations: Int = 1, cv: (any Splitter)? = nil, scoring: [Scorer] = [],
+    refit: Refit? = nil, errorScore: ErrorScore = .value(.nan), returnTrainScore: Bool = false,
+    parallelism: Parallelism = .automatic, stop: StopConditions = StopConditions(), budgetParameter: String? = nil,
+    journal: String? = nil, progress: SearchProgress = SearchProgress(), seed: UInt64 = 0
+  ) throws(LearnError) {
+    let strategy = try HyperbandSearch(
+      space, maxBudget: maxBudget, minBudget: minBudget, eta: eta, resource: resource, iterations: iterations)
+    self.init(estimator, strategy: strategy, cv: cv, scoring: scoring, refit: refit, errorScore: errorScore,
+              returnTrainScore: returnTrainScore, parallelism: parallelism, stop: stop, budgetParameter: budgetParameter,
+              journal: journal, progress: progress, seed: seed)
+  }
+}

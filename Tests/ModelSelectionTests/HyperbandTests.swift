@@ -1,0 +1,127 @@
+import Foundation
+import Learn
+import LearnTestSupport
+import Testing
+
+@testable import ModelSelection
+
+/// Hyperband's brackets, and `HyperbandSearch` through the engine: rungs, promotions,
+/// continuation, resume, and the refit at the largest budget.
+@Suite(.timeLimit(.minutes(3))) struct HyperbandTests {
+  @Test func theBracketsForR81AreThePapers() throws {
+    let schedule = try HyperbandSchedule(maxBudget: 81, eta: 3)
+    let table = schedule.brackets.map { bracket in bracket.rungs.map { [$0.candidates, $0.budget] } }
+    #expect(table == [
+      [[81, 1], [27, 3], [9, 9], [3, 27], [1, 81]],
+      [[34, 3], [11, 9], [3, 27], [1, 81]],
+      [[15, 9], [5, 27], [1, 81]],
+      [[8, 27], [2, 81]],
+      [[5, 81]],
+    ])
+    #expect(schedule.brackets.map(\.index) == [4, 3, 2, 1, 0])
+    #expect(schedule.brackets.map(\.totalBudget) == [405, 363, 351, 378, 405])
+    // Continuing promoted candidates, bracket 4 trains 81 + 27·2 + 9·6 + 3·18 + 54 = 297 units.
+    #expect(schedule.brackets[0].continuedBudget == 81 + 27 * 2 + 9 * 6 + 3 * 18 + 54)
+  }
+
+  @Test func integerLogarithmsCountR243Right() throws {
+    // log(243, 3) is 4.999… in floating point; the exact count is 5, so 6 brackets.
+    let schedule = try HyperbandSchedule(maxBudget: 243, eta: 3)
+    #expect(schedule.brackets.count == 6 && schedule.brackets[0].rungs.count == 6)
+    #expect(schedule.brackets[0].rungs.first == Rung(candidates: 243, budget: 1))
+    #expect(schedule.brackets[0].rungs.last == Rung(candidates: 1, budget: 243))
+    #expect(integerLog(1000, base: 10) == 3 && integerLog(999, base: 10) == 2 && integerLog(1, base: 2) == 0)
+    // A minimum budget counts in its units: R = 100, min 4 → ⌊log₃ 25⌋ = 2, budgets ⌊100/3^k⌋.
+    let scaled = try HyperbandSchedule(maxBudget: 100, minBudget: 4, eta: 3)
+    #expect(scaled.brackets.map { $0.rungs.map(\.budget) } == [[11, 33, 100], [33, 100], [100]])
+    #expect(scaled.brackets.map { $0.rungs.map(\.candidates) } == [[9, 3, 1], [5, 1], [3]])
+  }
+
+  @Test func badSchedulesAreRefusedByName() {
+    func reason(_ body: () throws -> Void) -> String {
+      do { try body() } catch { return "\(error)" }
+      return ""
+    }
+    #expect(reason { _ = try HyperbandSchedule(maxBudget: 81, eta: 1) }.contains("eta"))
+    #expect(reason { _ = try HyperbandSchedule(maxBudget: 8, minBudget: 9) }.contains("minBudget"))
+    #expect(reason { _ = try HyperbandSchedule(maxBudget: 8, minBudget: 0) }.contains("minBudget"))
+    #expect(reason { _ = try HyperbandSearch(["x": .uniform(0, 1)], maxBudget: 9, iterations: 0) }.contains("iterations"))
+  }
+
+  /// A small MLP task: 300 digits, 3 folds, R = 9 epochs, η = 3.
+  static func mlpSearch(
+    journal: String? = nil, workers: Int = 1, stop: StopConditions = StopConditions()
+  ) throws -> HyperbandSearchCV<MLPClassifier> {
+    try HyperbandSearchCV(
+      MLPClassifier(hiddenLayerSizes: [16], seed: 1),
+      space: ["alpha": .logUniform(1e-5, 1e-1), "learningRateInit": .logUniform(1e-3, 1e-1)],
+      maxBudget: 9, eta: 3, cv: StratifiedKFold(splits: 3), parallelism: .threads(workers), stop: stop, journal: journal, seed: 5)
+  }
+
+  static let digits = Result { () throws -> (x: Matrix, y: [Int]) in
+    let all = try Datasets.digits()
+    let rows = Array(0..<300)
+    return (all.x.rows(at: rows), rows.map { all.y[$0] })
+  }
+
+  @Test func hyperbandRunsItsRungsAndContinuesPromotedCandidates() throws {
+    let data = try Self.digits.get()
+    let model = try Self.mlpSearch().fit(data.x, data.y)
+    let trials = model.results.trials
+    // R = 9, η = 3: brackets 9×1, 3×3, 1×9 | 5×3, 1×9 | 3×9.
+    #expect(trials.count == 13 + 6 + 3)
+    #expect(trials.map(\.budget) == [1, 1, 1, 1, 1, 1, 1, 1, 1, 3, 3, 3, 9, 3, 3, 3, 3, 3, 9, 9, 9, 9])
+    #expect(trials.map { $0.tags["rung"] } == [0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 2, 0, 0, 0, 0, 0, 1, 0, 0, 0].map { ParameterValue.int($0) })
+    #expect(trials.map { $0.tags["bracket"] }.compactMap { $0?.intValue } == Array(repeating: 2, count: 13) + Array(repeating: 1, count: 6) + [0, 0, 0])
+    // Promoted: the best three of the first rung, each continuing its own trial.
+    let first = trials[0..<9].sorted { ($0.meanTestScore("accuracy"), -$0.index) > ($1.meanTestScore("accuracy"), -$1.index) }
+    #expect(trials[9..<12].map(\.parent) == first.prefix(3).map(\.index).sorted().map { Optional($0) })
+    #expect(trials[9..<12].allSatisfy { trials[$0.parent!].parameters == $0.parameters })
+    // Continued for 2 more epochs, the fold models are those trained 3 epochs from scratch.
+    for promoted in trials[9..<12] {
+      let fresh = try crossValidate(
+        MLPClassifier(hiddenLayerSizes: [16], maxIterations: 3, seed: 1).setting(promoted.parameters), data.x, data.y,
+        cv: StratifiedKFold(splits: 3))
+      #expect(promoted.testScores["accuracy"] == fresh.testScores["accuracy"])
+    }
+    // The refit trains the best of the 9-epoch trials, never a lucky 1-epoch one.
+    let full = trials.indices.filter { trials[$0].budget == 9 }
+    let best = try #require(full.max { trials[$0].meanTestScore("accuracy") < trials[$1].meanTestScore("accuracy") })
+    #expect(model.bestParameters == trials[best].parameters)
+    #expect(model.best?.iterations == 9)
+  }
+
+  @Test func aStoppedHyperbandResumesToTheSameTableWithAnyWorkers() throws {
+    let data = try Self.digits.get()
+    let journal = temporaryJournal("hyperband")
+    defer { try? FileManager.default.removeItem(atPath: journal) }
+    let whole = try Self.mlpSearch().fit(data.x, data.y)
+    _ = try Self.mlpSearch(journal: journal, stop: StopConditions(maxTrials: 11)).fit(data.x, data.y)
+    let resumed = try Self.mlpSearch(journal: journal, workers: 2).fit(data.x, data.y)
+    #expect(resumed.results.trials.map(\.untimed) == whole.results.trials.map(\.untimed))
+    let parallel = try Self.mlpSearch(workers: 2).fit(data.x, data.y)
+    #expect(parallel.results.trials.map(\.untimed) == whole.results.trials.map(\.untimed))
+  }
+
+  @Test func failedCandidatesRankLastAndUnitsNeedAnIncrementalEstimator() throws {
+    let data = try Self.digits.get()
+    // A quarter of the space fails (an alpha too large for the hyperparameter's range fails the
+    // trial): failures are never promoted ahead of a finite score.
+    let search = try HyperbandSearchCV(
+      MLPClassifier(hiddenLayerSizes: [8], seed: 2), space: ["alpha": .uniform(-0.5, 1.5)], maxBudget: 4, eta: 2,
+      cv: StratifiedKFold(splits: 3), parallelism: .serial, seed: 3)
+    let trials = try search.fit(data.x, data.y).results.trials
+    // Whenever a failed trial was promoted, every finite one of its rung was promoted too.
+    for trial in trials where trial.parent != nil && trials[trial.parent!].status.isFailed {
+      let rung = trial.tags["rung"]!.intValue! - 1, bracket = trial.tags["bracket"]
+      let promoted = Set(trials.filter { $0.tags["bracket"] == bracket && $0.tags["rung"] == .int(rung + 1) }.compactMap(\.parent))
+      let finite = trials.filter { $0.tags["bracket"] == bracket && $0.tags["rung"] == .int(rung) && $0.status == .complete }
+      #expect(finite.allSatisfy { promoted.contains($0.index) })
+    }
+    #expect(trials.contains { $0.status.isFailed })
+    // Units on an estimator that cannot train by units: refused at fit, naming the problem.
+    let svc = try HyperbandSearchCV(SVC(), space: ["c": .logUniform(0.1, 10)], maxBudget: 9, cv: StratifiedKFold(splits: 3))
+    #expect(throws: LearnError.self) { _ = try svc.fit(data.x, data.y) }
+    do { _ = try svc.fit(data.x, data.y) } catch { #expect("\(error)".contains("units")) }
+  }
+}
