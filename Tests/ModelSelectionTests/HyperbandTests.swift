@@ -125,3 +125,83 @@ import Testing
     do { _ = try svc.fit(data.x, data.y) } catch { #expect("\(error)".contains("units")) }
   }
 }
+
+/// `HalvingSearchCV` against scikit-learn 1.9.1's `HalvingGridSearchCV` with a units resource
+/// (`max_iter` of a deterministic SGDRegressor), and the halving rules.
+@Suite(.timeLimit(.minutes(3))) struct HalvingTests {
+  struct Case: Decodable {
+    let name: String
+    let grid: [String: [Double]]
+    let factor: Int
+    let max_resources: Int
+    let min_resources: MinResources
+    let aggressive_elimination: Bool
+    let n_candidates: [Int]
+    let n_resources: [Int]
+    let n_required_iterations: Int
+    let n_possible_iterations: Int
+    let min_resources_: Int
+    let iterations: [[[String: Double]]]
+    let scores: [Score]
+    let best_params: [String: Double]
+    let best_score: Double
+  }
+  enum MinResources: Decodable {
+    case exhaust, value(Int)
+    init(from decoder: any Decoder) throws {
+      let container = try decoder.singleValueContainer()
+      self = (try? container.decode(Int.self)).map(MinResources.value) ?? .exhaust
+    }
+  }
+  struct Score: Decodable { let iter: Int; let params: [String: Double]; let mean_test_score: Double }
+  struct File: Decodable { let x: [[Double]]; let y: [Double]; let folds: Int; let cases: [Case] }
+
+  static let fixture = Result { try Fixtures.decode(File.self, from: "scikit-learn/halving.json") }
+
+  @Test(arguments: ["exhaust", "aggressive", "budget_bound"]) func halvingMatchesScikitLearn(_ name: String) throws {
+    let file = try Self.fixture.get()
+    let expected = try #require(file.cases.first { $0.name == name })
+    let x = Matrix(rows: file.x, columns: file.x[0].count)
+    let search = try HalvingSearchCV(
+      SGDRegressor(maxIterations: 1, tolerance: nil, shuffle: false, seed: 0),
+      grid: expected.grid.mapValues { $0.map(ParameterValue.double) }, factor: expected.factor, resource: .units,
+      maxBudget: expected.max_resources, minBudget: { if case .value(let n) = expected.min_resources { return .budget(n) }; return .exhaust }(),
+      aggressiveElimination: expected.aggressive_elimination, cv: KFold(splits: file.folds), scoring: [.r2], seed: 0)
+    let model = try search.fit(x, file.y)
+    let trials = model.results.trials
+    let plan = try search.strategy.plan(for: DataProfile(samples: file.y.count, splits: file.folds))
+    #expect(plan.candidates == expected.n_candidates && plan.budgets == expected.n_resources)
+    #expect(plan.requiredIterations == expected.n_required_iterations && plan.possibleIterations == expected.n_possible_iterations)
+    #expect(plan.minBudget == expected.min_resources_)
+    for (iteration, members) in expected.iterations.enumerated() {
+      let ours = trials.filter { $0.tags["iter"] == .int(iteration) }
+      #expect(ours.allSatisfy { $0.budget == expected.n_resources[iteration] && $0.tags["n_resources"] == .int(expected.n_resources[iteration]) })
+      let parameters = Set(ours.map { $0.parameters.compactMapValues(\.doubleValue) })
+      #expect(parameters == Set(members), "iteration \(iteration)")
+    }
+    for score in expected.scores {
+      let trial = try #require(trials.first { $0.tags["iter"] == .int(score.iter) && $0.parameters.compactMapValues(\.doubleValue) == score.params })
+      #expect(isClose(trial.meanTestScore("r2"), score.mean_test_score, relative: 1e-9, absolute: 1e-12))
+    }
+    #expect(model.bestParameters.compactMapValues(\.doubleValue) == expected.best_params)
+    #expect(isClose(model.bestScore, expected.best_score, relative: 1e-9))
+    // Kept candidates continued their models: every trial past the first iteration has a parent.
+    #expect(trials.filter { $0.tags["iter"] != .int(0) }.allSatisfy { $0.parent != nil })
+  }
+
+  @Test func halvingPlansFollowScikitLearnWithExactLogarithms() throws {
+    // 243 candidates, factor 3: 6 iterations are required (scikit-learn's float log says 5 and
+    // leaves 3 candidates in its last iteration).
+    let grid: [String: [ParameterValue]] = ["a": (0..<243).map { .int($0) }]
+    let strategy = try HalvingSearch(grid: grid, factor: 3, resource: .units, minBudget: .budget(1), maxBudget: 243)
+    let plan = try strategy.plan(for: nil)
+    #expect(plan.requiredIterations == 6 && plan.candidates == [243, 81, 27, 9, 3, 1] && plan.budgets == [1, 3, 9, 27, 81, 243])
+    // Samples: "smallest" is 2 · splits · classes, "auto" the number of samples.
+    let random = try HalvingSearch(space: ["a": .uniform(0, 1)], candidates: .exhaust, factor: 3, minBudget: .smallest)
+    let samples = try random.plan(for: DataProfile(samples: 1797, splits: 5, classes: 10))
+    #expect(samples.minBudget == 100 && samples.candidates[0] == 17 && samples.budgets == [100, 300, 900])
+    #expect(throws: LearnError.self) { _ = try HalvingSearch(space: ["a": .uniform(0, 1)], minBudget: .exhaust) }
+    #expect(throws: LearnError.self) { _ = try HalvingSearch(grid: grid, factor: 1) }
+    #expect(throws: LearnError.self) { _ = try HalvingSearch(grid: grid, resource: .units) }
+  }
+}

@@ -29,11 +29,14 @@ public struct StrategyContext: Sendable {
   public let space: SearchSpace?
   /// How many more trials the stop conditions allow (`nil`: no limit).
   public let remaining: Int?
+  /// The data a cross-validated search fits on (`nil` for a plain objective): what budgets in
+  /// samples default to.
+  public let data: DataProfile?
 
   /// A context from its parts (for testing a strategy).
   public init(
     trials: [TrialRecord], seed: UInt64 = 0, direction: StudyDirection = .maximize, metric: String = "value",
-    space: SearchSpace? = nil, remaining: Int? = nil
+    space: SearchSpace? = nil, remaining: Int? = nil, data: DataProfile? = nil
   ) {
     self.trials = trials
     self.seed = seed
@@ -41,6 +44,7 @@ public struct StrategyContext: Sendable {
     self.metric = metric
     self.space = space
     self.remaining = remaining
+    self.data = data
   }
 
   /// The identifiers of every proposal in the record.
@@ -70,6 +74,25 @@ public struct StrategyContext: Sendable {
   /// identifier, so the same proposal draws the same values in any process and at any trial number.
   public func generator(for proposal: ProposalID) -> Xoshiro256StarStar {
     Xoshiro256StarStar(seed: proposal.seed(studySeed: seed))
+  }
+}
+
+/// The shape of the data a cross-validated search fits on, for strategies whose budgets depend on
+/// it (scikit-learn's halving searches: `max_resources="auto"` is the number of samples, and
+/// `min_resources="smallest"` counts folds and classes).
+public struct DataProfile: Sendable, Hashable {
+  /// Rows of the whole data.
+  public var samples: Int
+  /// Cross-validation folds.
+  public var splits: Int
+  /// Distinct classes of a classifier's target; `nil` for a regressor.
+  public var classes: Int?
+
+  /// A profile from its parts.
+  public init(samples: Int, splits: Int, classes: Int? = nil) {
+    self.samples = samples
+    self.splits = splits
+    self.classes = classes
   }
 }
 

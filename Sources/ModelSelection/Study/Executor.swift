@@ -18,6 +18,8 @@ protocol TrialObjective: Sendable {
   var space: SearchSpace? { get }
   /// A name for progress lines ("Fitting 5 folds … (SVC)").
   var displayName: String { get }
+  /// The data the objective fits on, when it has data.
+  var data: DataProfile? { get }
 
   /// Prepares `trial`'s jobs (called under the executor's lock: keep it cheap).
   func prepare(_ trial: TrialRecord) -> Prepared
@@ -285,7 +287,7 @@ final class Executor<Objective: TrialObjective>: @unchecked Sendable {
         let remaining = stop.maxTrials.map { Swift.max(0, $0 - trials.count) }
         let context = StrategyContext(
           trials: trials, seed: study.seed, direction: study.direction, metric: study.metric, space: objective.space,
-          remaining: remaining)
+          remaining: remaining, data: objective.data)
         let decision = try strategy.next(context)
         guard case .propose(let candidates) = decision else { return decision }
         expected = strategy.expectedTrials(context)

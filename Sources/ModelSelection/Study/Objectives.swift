@@ -63,6 +63,9 @@ final class CrossValidationObjective<E: Estimator>: TrialObjective {
   var jobsPerTrial: Int { folds.count }
   var space: SearchSpace? { nil }
   var displayName: String { E.estimatorName }
+  var data: DataProfile? {
+    DataProfile(samples: x.rowCount, splits: folds.count, classes: (y as? [Int]).map { Set($0).count })
+  }
 
   /// Configures the trial's estimator (a bad value fails the trial, not the search) and finds
   /// the parent's models when it can continue them.
@@ -189,6 +192,7 @@ struct ClosureObjective: TrialObjective {
 
   var jobsPerTrial: Int { 1 }
   var displayName: String { "objective" }
+  var data: DataProfile? { nil }
 
   func prepare(_ trial: TrialRecord) -> Bool { true }
 
