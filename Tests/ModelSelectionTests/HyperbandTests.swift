@@ -205,3 +205,78 @@ import Testing
     #expect(throws: LearnError.self) { _ = try HalvingSearch(grid: grid, resource: .units) }
   }
 }
+
+/// `ASHASearch` against a scripted ASHA written here, and through the engine.
+@Suite(.timeLimit(.minutes(3))) struct ASHATests {
+  /// A deterministic objective whose ranking changes with the budget.
+  static func objective(_ parameters: ParameterSet, budget: Int) -> Double {
+    let x = parameters["x"]!.doubleValue!
+    return (x - 0.3) * (x - 0.3) + sin(9 * x) / Double(budget)
+  }
+
+  @Test func promotionsEqualAScriptedASHA() throws {
+    let eta = 3, budgets = [1, 3, 9, 27]
+    let strategy = try ASHASearch(["x": .uniform(0, 1)], candidates: 40, maxBudget: 27, eta: eta)
+    #expect(strategy.budgets == budgets)
+    let study = Study(direction: .minimize, seed: 11)
+    // The reference: finished values per rung, promoted candidates per rung, candidates started.
+    var values: [[Int: Double]] = Array(repeating: [:], count: budgets.count)
+    var promoted: [Set<Int>] = Array(repeating: [], count: budgets.count)
+    var started = 0, steps = 0, promotions = 0
+    while let trial = try study.ask(using: strategy) {
+      // What the scripted ASHA would run next: the best promotable candidate of the highest rung.
+      var expected: (j: Int, rung: Int)?
+      for k in stride(from: budgets.count - 2, through: 0, by: -1) where expected == nil {
+        let top = values[k].sorted { ($0.value, $0.key) < ($1.value, $1.key) }.prefix(values[k].count / eta)
+        if let best = top.first(where: { !promoted[k].contains($0.key) }) { expected = (best.key, k + 1) }
+      }
+      let rung = trial.tags["rung"]!.intValue!
+      let j = Int(trial.proposal.rawValue.split(separator: "/")[1])!
+      if let expected {
+        #expect(j == expected.j && rung == expected.rung, "step \(steps)")
+        promoted[rung - 1].insert(j)
+        promotions += 1
+        #expect(trial.parent == study.trials.first { $0.proposal == ProposalID("asha/\(j)/\(rung - 1)") }?.index)
+      } else {
+        #expect(j == started && rung == 0, "step \(steps)")
+        started += 1
+      }
+      #expect(trial.budget == budgets[rung])
+      let value = Self.objective(trial.parameters, budget: budgets[rung])
+      values[rung][j] = value
+      try study.tell(trial.number, value: value)
+      steps += 1
+    }
+    #expect(started == 40 && promotions > 15 && !values[3].isEmpty)
+    #expect(study.trials.allSatisfy { $0.status == .complete })
+  }
+
+  @Test func ashaCVContinuesPromotedCandidatesAndReplaysFromItsJournal() throws {
+    let data = try HyperbandTests.digits.get()
+    let journal = temporaryJournal("asha")
+    defer { try? FileManager.default.removeItem(atPath: journal) }
+    func search(_ journal: String?, workers: Int, stop: StopConditions = StopConditions()) throws -> ASHASearchCV<MLPClassifier> {
+      try ASHASearchCV(
+        MLPClassifier(hiddenLayerSizes: [16], seed: 1),
+        space: ["alpha": .logUniform(1e-5, 1e-1), "learningRateInit": .logUniform(1e-3, 1e-1)], candidates: 9,
+        maxBudget: 9, eta: 3, cv: StratifiedKFold(splits: 3), parallelism: .threads(workers), stop: stop, journal: journal, seed: 5)
+    }
+    let model = try search(nil, workers: 2).fit(data.x, data.y)
+    let trials = model.results.trials
+    #expect(trials.filter { $0.budget == 1 }.count == 9 && trials.contains { $0.budget == 9 })
+    for trial in trials where trial.parent != nil {
+      let parent = trials[trial.parent!]
+      #expect(parent.parameters == trial.parameters && parent.budget! < trial.budget!)
+      let fresh = try crossValidate(
+        MLPClassifier(hiddenLayerSizes: [16], maxIterations: trial.budget!, seed: 1).setting(trial.parameters), data.x, data.y,
+        cv: StratifiedKFold(splits: 3))
+      #expect(trial.testScores["accuracy"] == fresh.testScores["accuracy"], "continued equals trained from scratch")
+    }
+    #expect(model.best?.iterations == 9, "refit at the largest budget reached")
+    // One worker is deterministic; a stopped run resumed from its journal gives the same table.
+    let serial = try search(nil, workers: 1).fit(data.x, data.y)
+    _ = try search(journal, workers: 1, stop: StopConditions(maxTrials: 6)).fit(data.x, data.y)
+    let resumed = try search(journal, workers: 1).fit(data.x, data.y)
+    #expect(resumed.results.trials.map(\.untimed) == serial.results.trials.map(\.untimed))
+  }
+}
