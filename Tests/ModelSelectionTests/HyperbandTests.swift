@@ -103,6 +103,31 @@ import Testing
     #expect(parallel.results.trials.map(\.untimed) == whole.results.trials.map(\.untimed))
   }
 
+  @Test func bohbDrawsFromTPEOverEarlierBracketsReproducibly() throws {
+    let data = try Self.digits.get()
+    func search(workers: Int) throws -> HyperbandSearchCV<MLPClassifier> {
+      try HyperbandSearchCV(
+        MLPClassifier(hiddenLayerSizes: [16], seed: 1),
+        space: ["alpha": .logUniform(1e-5, 1e-1), "learningRateInit": .logUniform(1e-3, 1e-1)], maxBudget: 9, eta: 3,
+        sampler: .tpe(TPESettings(), randomFraction: 0), cv: StratifiedKFold(splits: 3), parallelism: .threads(workers), seed: 5)
+    }
+    let serial = try search(workers: 1).fit(data.x, data.y)
+    let parallel = try search(workers: 2).fit(data.x, data.y)
+    #expect(parallel.results.trials.map(\.untimed) == serial.results.trials.map(\.untimed))
+    // Bracket 1's candidates come from TPE over bracket 0's 1-epoch trials (9 ≥ 2 + 2), which
+    // the draw sees in the record; without them it falls back to the random draw.
+    let trials = serial.results.trials
+    let firstBracket = Array(trials.prefix(13))
+    let context = StrategyContext(trials: firstBracket, seed: 5, direction: .maximize, metric: "accuracy")
+    let space = try SearchSpace(["alpha": .logUniform(1e-5, 1e-1), "learningRateInit": .logUniform(1e-3, 1e-1)])
+    var generator = Xoshiro256StarStar(seed: 1)
+    let drawn = try HyperbandSearch.modelBased(bracket: 1, settings: TPESettings(), spaces: [space], context: context, generator: &generator)
+    #expect(drawn != nil)
+    let none = try HyperbandSearch.modelBased(
+      bracket: 0, settings: TPESettings(), spaces: [space], context: context, generator: &generator)
+    #expect(none == nil, "bracket 0 has no earlier bracket to learn from")
+  }
+
   @Test func failedCandidatesRankLastAndUnitsNeedAnIncrementalEstimator() throws {
     let data = try Self.digits.get()
     // A quarter of the space fails (an alpha too large for the hyperparameter's range fails the

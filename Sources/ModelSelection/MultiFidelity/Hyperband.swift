@@ -27,6 +27,28 @@ public enum BudgetResource: String, Sendable, Hashable, CustomStringConvertible 
   public var description: String { rawValue }
 }
 
+/// Where Hyperband's new candidates come from.
+public enum HyperbandSampler: Sendable, Hashable, CustomStringConvertible {
+  /// Drawn uniformly from the space (Hyperband as published).
+  case random
+  /// BOHB (Falkner et al. 2018): a tree-structured Parzen estimator fitted to the trials of the
+  /// earlier brackets at the largest budget that has at least `d + 2` finished ones (`d` the
+  /// number of dimensions), each candidate drawn at random instead with probability
+  /// `randomFraction` (the paper's ρ = 1/3) and whenever no budget has enough trials yet.
+  case tpe(TPESettings, randomFraction: Double)
+
+  /// BOHB with Optuna's TPE settings and the paper's ρ = 1/3.
+  public static var bohb: HyperbandSampler { .tpe(TPESettings(), randomFraction: 1.0 / 3) }
+
+  /// `random` or `bohb(<settings>, random <ρ>)`.
+  public var description: String {
+    switch self {
+    case .random: return "random"
+    case .tpe(let settings, let fraction): return "bohb(\(settings), random \(fraction))"
+    }
+  }
+}
+
 /// The engine under ``HyperbandSearch`` and the halving searches: brackets run one after the
 /// other, each rung once the previous one has finished. Proposal `<kind>/<b>/<j>/<i>` is
 /// candidate `j` of bracket `b` at rung `i`.
@@ -107,6 +129,8 @@ public struct HyperbandSearch: SearchStrategy, Hashable {
   public let resource: BudgetResource
   /// Rounds of all brackets (KerasTuner's `hyperband_iterations`).
   public let iterations: Int
+  /// Where new candidates come from: `.random`, or `.bohb` (TPE over the earlier brackets).
+  public let sampler: HyperbandSampler
 
   /// Hyperband over `space` with budgets from `minBudget` to `maxBudget` and reduction factor
   /// `eta`, `iterations` rounds of all brackets.
@@ -114,18 +138,27 @@ public struct HyperbandSearch: SearchStrategy, Hashable {
   ///   `minBudget` > `maxBudget`, `iterations` < 1, or an invalid space.
   public init(
     _ space: [String: Distribution], maxBudget: Int, minBudget: Int = 1, eta: Int = 3, resource: BudgetResource = .units,
-    iterations: Int = 1
+    iterations: Int = 1, sampler: HyperbandSampler = .random
   ) throws(LearnError) {
-    try self.init(spaces: [space], maxBudget: maxBudget, minBudget: minBudget, eta: eta, resource: resource, iterations: iterations)
+    try self.init(
+      spaces: [space], maxBudget: maxBudget, minBudget: minBudget, eta: eta, resource: resource, iterations: iterations,
+      sampler: sampler)
   }
 
   /// Hyperband over several spaces (conditional sub-spaces), or over the study's space when
   /// `spaces` is empty.
   public init(
     spaces: [[String: Distribution]], maxBudget: Int, minBudget: Int = 1, eta: Int = 3, resource: BudgetResource = .units,
-    iterations: Int = 1
+    iterations: Int = 1, sampler: HyperbandSampler = .random
   ) throws(LearnError) {
     guard iterations >= 1 else { throw .invalidArgument(name: "iterations", reason: "must be at least 1, got \(iterations)") }
+    if case .tpe(let settings, let fraction) = sampler {
+      try settings.validate()
+      guard fraction >= 0, fraction <= 1 else {
+        throw .invalidArgument(name: "randomFraction", reason: "must be in [0, 1], got \(fraction)")
+      }
+    }
+    self.sampler = sampler
     var built: [SearchSpace] = []
     for space in spaces { built.append(try SearchSpace(space)) }
     self.spaces = built
@@ -136,7 +169,7 @@ public struct HyperbandSearch: SearchStrategy, Hashable {
 
   private var engine: SynchronousBrackets {
     let perRound = schedule.brackets
-    let spaces = self.spaces
+    let (spaces, sampler) = (self.spaces, self.sampler)
     return SynchronousBrackets(
       kind: "hyperband", brackets: Array((0..<iterations).map { _ in perRound }.joined()), resource: resource,
       tags: { b, i in ["bracket": .int(perRound[b % perRound.count].index), "rung": .int(i)] },
@@ -146,8 +179,36 @@ public struct HyperbandSearch: SearchStrategy, Hashable {
         guard !pool.isEmpty else {
           throw LearnError.invalidArgument(name: "spaces", reason: "this Hyperband search has no space of its own and the study declares none")
         }
+        if case .tpe(let settings, let fraction) = sampler, generator.nextUniform() >= fraction,
+          let parameters = try Self.modelBased(bracket: b, settings: settings, spaces: pool, context: context, generator: &generator)
+        {
+          return parameters
+        }
         return pool[pool.count == 1 ? 0 : generator.nextInt(below: pool.count)].sample(using: &generator)
       })
+  }
+
+  /// BOHB's draw for a candidate of bracket `b`: TPE over the finished brackets' trials at the
+  /// largest budget with at least `d + 2` finished ones (only earlier brackets, so the draw does not
+  /// depend on how much of bracket `b` exists yet); `nil` when no budget has enough.
+  static func modelBased(
+    bracket b: Int, settings: TPESettings, spaces: [SearchSpace], context: StrategyContext,
+    generator: inout Xoshiro256StarStar
+  ) throws(LearnError) -> ParameterSet? {
+    let earlier = context.trials.filter { trial in
+      let parts = trial.proposal.rawValue.split(separator: "/")
+      return parts.count == 4 && parts[0] == "hyperband" && Int(parts[1]).map { $0 < b } == true
+    }
+    let needed = (spaces.map(\.dimensions.count).max() ?? 0) + 2
+    for budget in Set(earlier.compactMap(\.budget)).sorted(by: >) {
+      let atBudget = earlier.filter { $0.budget == budget }
+      guard atBudget.filter({ context.value(of: $0) != nil }).count >= needed else { continue }
+      let sub = StrategyContext(
+        trials: atBudget, seed: context.seed, direction: context.direction, metric: context.metric, space: context.space)
+      let history = SearchHistory(context: sub, spaces: spaces, failedTrials: .penalize)
+      return try TPEProposer(settings: settings, spaces: spaces).propose(history: history, generator: &generator)
+    }
+    return nil
   }
 
   /// The next rung's candidates, `.wait` while a rung is running, `.finished` after the last
@@ -168,10 +229,10 @@ public struct HyperbandSearch: SearchStrategy, Hashable {
   /// ``resource``.
   public var budgetResource: BudgetResource? { resource }
 
-  /// `hyperband(R=…, min=…, eta=…, units, 1 round, <spaces>)`.
+  /// `hyperband(R=…, min=…, eta=…, units, 1 round, <spaces>)`, with the sampler unless random.
   public var description: String {
     "hyperband(R=\(schedule.maxBudget), min=\(schedule.minBudget), eta=\(schedule.eta), \(resource), "
-      + "\(iterations) round\(iterations == 1 ? "" : "s"), " + describe(spaces) + ")"
+      + "\(iterations) round\(iterations == 1 ? "" : "s"), " + (sampler == .random ? "" : "\(sampler), ") + describe(spaces) + ")"
   }
 }
 
@@ -184,18 +245,20 @@ public typealias HyperbandSearchCV<Base: Estimator> = SearchCV<Base, HyperbandSe
 extension SearchCV where Strategy == HyperbandSearch {
   /// Hyperband over `space` with budgets up to `maxBudget` (in the estimator's training units by
   /// default: MLP epochs, SGD iterations, forest trees; or in training samples), reduction factor
-  /// `eta`. Promoted candidates continue their fold models; the refit trains the best candidate at
+  /// `eta`; `sampler: .bohb` for BOHB. Promoted candidates continue their fold models; the refit trains the best candidate at
   /// the largest budget reached.
   /// - Throws: ``LearnError/invalidArgument(name:reason:)`` for an invalid schedule or space.
   public init(
     _ estimator: Base, space: [String: Distribution], maxBudget: Int, minBudget: Int = 1, eta: Int = 3,
-    resource: BudgetResource = .units, iterations: Int = 1, cv: (any Splitter)? = nil, scoring: [Scorer] = [],
+    resource: BudgetResource = .units, iterations: Int = 1, sampler: HyperbandSampler = .random,
+    cv: (any Splitter)? = nil, scoring: [Scorer] = [],
     refit: Refit? = nil, errorScore: ErrorScore = .value(.nan), returnTrainScore: Bool = false,
     parallelism: Parallelism = .automatic, stop: StopConditions = StopConditions(), budgetParameter: String? = nil,
     journal: String? = nil, progress: SearchProgress = SearchProgress(), seed: UInt64 = 0
   ) throws(LearnError) {
     let strategy = try HyperbandSearch(
-      space, maxBudget: maxBudget, minBudget: minBudget, eta: eta, resource: resource, iterations: iterations)
+      space, maxBudget: maxBudget, minBudget: minBudget, eta: eta, resource: resource, iterations: iterations,
+      sampler: sampler)
     self.init(estimator, strategy: strategy, cv: cv, scoring: scoring, refit: refit, errorScore: errorScore,
               returnTrainScore: returnTrainScore, parallelism: parallelism, stop: stop, budgetParameter: budgetParameter,
               journal: journal, progress: progress, seed: seed)
