@@ -4,6 +4,7 @@
 //   swift run -c release Benchmarks estimators [--family F] [--estimator NAME]
 //   swift run -c release Benchmarks engine [--repeats N]
 //   swift run -c release Benchmarks bayes [--timing] (see BayesBenchmarks.swift)
+//   swift run -c release Benchmarks hyperband-mlp (see HyperbandBenchmarks.swift)
 //
 // Each benchmark prints one JSON object per line. Fixtures/scripts/bench_numpy_gemm.py times the
 // same operations with numpy on the same machine; Docs/Benchmarks.md reports the ratios.
@@ -74,10 +75,11 @@ do {
   case "journal-worker": try runJournalWorker(path: arguments[1])
   case "bayes": try runBayesBenchmarks(arguments: arguments)
   case "bayes-cv": try runBayesCVBenchmarks(arguments: arguments)
+  case "hyperband-mlp": try runHyperbandBenchmarks(arguments: arguments)
   case "gp-fit": try runGaussianProcessFitCheck(path: arguments[1])
   case "gp-proposal": try runProposalTiming(observations: Int(arguments[1]) ?? 200, repeats: repeats)
   default:
-    FileHandle.standardError.write("unknown benchmark '\(which)'; known: gemm, estimators, engine, bayes, bayes-cv\n".data(using: .utf8)!)
+    FileHandle.standardError.write("unknown benchmark '\(which)'; known: gemm, estimators, engine, bayes, bayes-cv, hyperband-mlp\n".data(using: .utf8)!)
     exit(2)
   }
 } catch {

@@ -305,3 +305,96 @@ import Testing
     #expect(resumed.results.trials.map(\.untimed) == serial.results.trials.map(\.untimed))
   }
 }
+
+/// Pruners on plain objectives that report as they train.
+@Suite(.timeLimit(.minutes(3))) struct PrunerTests {
+  static func record(_ index: Int, _ values: [Int: Double], status: TrialStatus = .complete) -> TrialRecord {
+    TrialRecord(index: index, parameters: ["i": .int(index)], status: status,
+                testScores: ["value": [values.max { $0.key < $1.key }?.value ?? .nan]], intermediateValues: values,
+                fitTimes: [0], scoreTimes: [0])
+  }
+
+  @Test func theMedianPrunerComparesWithTheCompleteTrialsAtTheSameStep() {
+    let others = (0..<5).map { Self.record($0, [1: Double($0), 2: Double($0) / 2]) }  // at step 1: 0 1 2 3 4
+    let pruner = MedianPruner()
+    // Minimising: the median at step 1 is 2; a trial whose best so far is 2.5 stops, 1.5 goes on.
+    #expect(pruner.shouldPrune(Self.record(9, [1: 2.5], status: .running), step: 1, others: others, direction: .minimize))
+    #expect(!pruner.shouldPrune(Self.record(9, [1: 1.5], status: .running), step: 1, others: others, direction: .minimize))
+    // Its best so far counts, not its latest value.
+    #expect(!pruner.shouldPrune(Self.record(9, [1: 0.5, 2: 3], status: .running), step: 2, others: others, direction: .minimize))
+    // Maximising mirrors it; fewer than 5 complete trials, or the warm-up, prune nothing; NaN is pruned.
+    #expect(pruner.shouldPrune(Self.record(9, [1: 1.5], status: .running), step: 1, others: others, direction: .maximize))
+    #expect(!pruner.shouldPrune(Self.record(9, [1: 9], status: .running), step: 1, others: Array(others.prefix(4)), direction: .minimize))
+    #expect(!MedianPruner(warmupSteps: 2).shouldPrune(Self.record(9, [1: 9], status: .running), step: 1, others: others, direction: .minimize))
+    #expect(pruner.shouldPrune(Self.record(9, [1: .nan], status: .running), step: 1, others: others, direction: .minimize))
+    // The 25th percentile (numpy's interpolation): 1 at step 1.
+    #expect(MedianPruner(percentile: 25).shouldPrune(Self.record(9, [1: 1.5], status: .running), step: 1, others: others, direction: .minimize))
+  }
+
+  @Test func theSuccessiveHalvingPrunerKeepsTheTopOfEachRung() {
+    let pruner = SuccessiveHalvingPruner(minResource: 1, reductionFactor: 2)
+    #expect((0..<4).map(pruner.rungStep) == [1, 2, 4, 8])
+    // Rung 0 (step 1) holds 0.1, 0.2, 0.3 from others: with the new value, 4 values, top ⌊4/2⌋ = 2.
+    let others = [Self.record(0, [1: 0.1]), Self.record(1, [1: 0.2]), Self.record(2, [1: 0.3], status: .running)]
+    #expect(!pruner.shouldPrune(Self.record(9, [1: 0.15], status: .running), step: 1, others: others, direction: .minimize))
+    #expect(pruner.shouldPrune(Self.record(9, [1: 0.25], status: .running), step: 1, others: others, direction: .minimize))
+    // Between rungs nothing is decided; a trial that skips to step 3 is judged at rung 1 (step 2)
+    // by its value there, against the others' first values at or after step 2.
+    #expect(!pruner.shouldPrune(Self.record(9, [1: 0.15, 3: 9], status: .running), step: 3, others: others, direction: .minimize))
+    let later = [Self.record(0, [1: 0.1, 2: 0.05]), Self.record(1, [1: 0.2, 2: 0.06]), Self.record(2, [1: 0.3, 4: 0.07])]
+    #expect(pruner.shouldPrune(Self.record(9, [1: 0.15, 3: 0.08], status: .running), step: 3, others: later, direction: .minimize))
+    #expect(pruner.shouldPrune(Self.record(9, [1: .nan], status: .running), step: 1, others: others, direction: .minimize))
+  }
+
+  /// A learning curve: the value falls towards (x − 0.3)² as steps pass.
+  static func train(_ trial: TrialContext, steps: Int = 20) throws -> Double {
+    let x = trial.parameters["x"]!.doubleValue!
+    var value = 0.0
+    for step in 1...steps {
+      value = (x - 0.3) * (x - 0.3) + 1 / Double(step)
+      try trial.report(value, step: step)
+      if trial.shouldPrune { throw TrialPruned() }
+    }
+    return value
+  }
+
+  @Test(arguments: [0, 1]) func prunedSearchesStopBadTrialsAndStillFindTheMinimum(_ which: Int) throws {
+    let pruner: any Pruner = which == 0 ? MedianPruner() : SuccessiveHalvingPruner(minResource: 1, reductionFactor: 3)
+    let study = try minimize({ try Self.train($0) }, space: ["x": .uniform(0, 1)], trials: 30, pruner: pruner, seed: 3)
+    let pruned = study.trials.filter { $0.status == .pruned }
+    #expect(pruned.count >= 8, "\(pruner) pruned \(pruned.count) of 30")
+    #expect(pruned.allSatisfy { $0.intermediateValues.count < 20 && $0.meanTestScore("value") == $0.intermediateValues.max { $0.key < $1.key }!.value })
+    let unpruned = try minimize({ try Self.train($0) }, space: ["x": .uniform(0, 1)], trials: 30, seed: 3)
+    #expect(study.bestValue == unpruned.bestValue, "the best trial is never pruned here")
+    // Steps trained: fewer with the pruner.
+    let steps = study.trials.reduce(0) { $0 + $1.intermediateValues.count }
+    #expect(steps < 30 * 20 * 3 / 4)
+  }
+
+  @Test func aPrunedStudyResumesFromItsJournalAndPairsWithTPE() throws {
+    let journal = temporaryJournal("pruned")
+    defer { try? FileManager.default.removeItem(atPath: journal) }
+    let strategy = try BayesSearch(iterations: 24, surrogate: .tpe, seed: 6)
+    func run(_ journal: String?, stop: StopConditions = StopConditions()) throws -> Study {
+      try minimize({ try Self.train($0) }, space: ["x": .uniform(0, 1)], trials: 24, strategy: strategy, pruner: MedianPruner(),
+                   seed: 6, stop: stop, journal: journal, studyName: journal == nil ? nil : "pruned")
+    }
+    let whole = try run(nil)
+    _ = try run(journal, stop: StopConditions(maxTrials: 10))
+    let resumed = try run(journal)
+    #expect(resumed.trials.map(\.untimed) == whole.trials.map(\.untimed))
+    #expect(whole.trials.contains { $0.status == .pruned })
+  }
+
+  @Test func hyperbandGivesAPlainObjectiveItsBudget() throws {
+    let strategy = try HyperbandSearch(Self.maxBudgetSpace, maxBudget: 9, eta: 3)
+    let study = try minimize({ trial in
+      guard case .units(let epochs)? = trial.budget else { throw LearnError.invalidArgument(name: "budget", reason: "none") }
+      return try Self.train(trial, steps: epochs)
+    }, space: Self.maxBudgetSpace, trials: 100, strategy: strategy, seed: 2)
+    #expect(study.count == 22 && study.trials.allSatisfy { $0.intermediateValues.count == $0.budget })
+    #expect(try HyperbandPruner(maxResource: 81).brackets == 5)
+  }
+
+  static let maxBudgetSpace: [String: Distribution] = ["x": .uniform(0, 1)]
+}

@@ -203,23 +203,73 @@ struct ClosureObjective: TrialObjective {
   }
 
   func complete(_ trial: TrialRecord, _ prepared: Bool, _ outputs: [Result<ObjectiveOutput, any Error>]) throws -> TrialRecord {
-    var record = trial
-    switch outputs[0] {
-    case .success(let output) where output.value.isFinite:
-      record.status = .complete
-      record.testScores = [metric: [output.value]]
-      record.fitTimes = [output.seconds]
-    case .success(let output):
-      record.status = .failed("the objective returned \(output.value)")
-      record.testScores = [metric: [.nan]]
-      record.fitTimes = [output.seconds]
-    case .failure(let error):
-      record.status = .failed(String(describing: error))
-      record.testScores = [metric: [.nan]]
-      record.fitTimes = [0]
+    recorded(trial, outputs[0], metric: metric)
+  }
+}
+
+/// `trial` with a plain objective's outcome: complete with a finite value; failed with a value
+/// that is not finite or an error; pruned (``TrialPruned``) with its last reported value.
+func recorded(_ trial: TrialRecord, _ output: Result<ObjectiveOutput, any Error>, metric: String) -> TrialRecord {
+  var record = trial
+  switch output {
+  case .success(let output) where output.value.isFinite:
+    record.status = .complete
+    record.testScores = [metric: [output.value]]
+    record.fitTimes = [output.seconds]
+  case .success(let output):
+    record.status = .failed("the objective returned \(output.value)")
+    record.testScores = [metric: [.nan]]
+    record.fitTimes = [output.seconds]
+  case .failure(let error as PrunedAfter):
+    record.status = .pruned
+    let last = trial.intermediateValues.max { $0.key < $1.key }?.value
+    record.testScores = [metric: [last ?? .nan]]
+    record.fitTimes = [error.seconds]
+  case .failure(let error):
+    record.status = .failed(String(describing: error))
+    record.testScores = [metric: [.nan]]
+    record.fitTimes = [0]
+  }
+  record.scoreTimes = [0]
+  return record
+}
+
+/// A ``TrialPruned`` thrown after `seconds` of evaluation.
+struct PrunedAfter: Error {
+  let seconds: Double
+}
+
+/// A plain objective that sees its trial (``TrialContext``): reports, pruning and budgets.
+struct ContextObjective: TrialObjective {
+  let body: @Sendable (TrialContext) throws -> Double
+  let study: Study
+  let pruner: (any Pruner)?
+  let space: SearchSpace?
+  let timeout: Double?
+
+  var jobsPerTrial: Int { 1 }
+  var displayName: String { "objective" }
+  var data: DataProfile? { nil }
+
+  func prepare(_ trial: TrialRecord) -> Bool { true }
+
+  func run(_ prepared: Bool, trial: TrialRecord, job: Int) throws -> ObjectiveOutput {
+    let context = TrialContext(number: trial.index, parameters: trial.parameters, budget: trial.resource, study: study, pruner: pruner)
+    let body = self.body
+    let start = DispatchTime.now().uptimeNanoseconds
+    do {
+      let (value, seconds) = try timed { try withTimeout(timeout) { try body(context) } }
+      return ObjectiveOutput(value: value, seconds: seconds)
+    } catch is TrialPruned {
+      throw PrunedAfter(seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
     }
-    record.scoreTimes = [0]
-    return record
+  }
+
+  func complete(_ trial: TrialRecord, _ prepared: Bool, _ outputs: [Result<ObjectiveOutput, any Error>]) throws -> TrialRecord {
+    // The values reported while it ran are in the study's copy of the trial.
+    var current = trial
+    if let reported = study.trial(trial.index)?.intermediateValues { current.intermediateValues = reported }
+    return recorded(current, outputs[0], metric: "value")
   }
 }
 
@@ -246,12 +296,13 @@ public func minimize(
   stop: StopConditions = StopConditions(), journal: String? = nil, journalOptions: JournalOptions = JournalOptions(),
   studyName: String? = nil, progress: SearchProgress = SearchProgress()
 ) throws -> Study {
-  try optimize(objective, direction: .minimize, space: space, trials: trials, strategy: strategy, seed: seed,
-               parallelism: parallelism, stop: stop, journal: journal.map { ($0, journalOptions) }, studyName: studyName,
-               progress: progress)
+  try optimize(direction: .minimize, space: space, trials: trials, strategy: strategy, seed: seed, parallelism: parallelism,
+               stop: stop, journal: journal.map { ($0, journalOptions) }, studyName: studyName, progress: progress) { _, space in
+    ClosureObjective(body: objective, space: space, metric: "value", timeout: stop.fitTimeout)
+  }
 }
 
-/// Finds the parameters in `space` that maximise `objective`; see ``minimize(_:space:trials:strategy:seed:parallelism:stop:journal:studyName:progress:)``.
+/// Finds the parameters in `space` that maximise `objective`; see ``minimize(_:space:trials:strategy:seed:parallelism:stop:journal:journalOptions:studyName:progress:)``.
 @discardableResult
 public func maximize(
   _ objective: @escaping @Sendable (ParameterSet) throws -> Double, space: [String: Distribution], trials: Int,
@@ -259,15 +310,49 @@ public func maximize(
   stop: StopConditions = StopConditions(), journal: String? = nil, journalOptions: JournalOptions = JournalOptions(),
   studyName: String? = nil, progress: SearchProgress = SearchProgress()
 ) throws -> Study {
-  try optimize(objective, direction: .maximize, space: space, trials: trials, strategy: strategy, seed: seed,
-               parallelism: parallelism, stop: stop, journal: journal.map { ($0, journalOptions) }, studyName: studyName,
-               progress: progress)
+  try optimize(direction: .maximize, space: space, trials: trials, strategy: strategy, seed: seed, parallelism: parallelism,
+               stop: stop, journal: journal.map { ($0, journalOptions) }, studyName: studyName, progress: progress) { _, space in
+    ClosureObjective(body: objective, space: space, metric: "value", timeout: stop.fitTimeout)
+  }
 }
 
-private func optimize(
-  _ objective: @escaping @Sendable (ParameterSet) throws -> Double, direction: StudyDirection, space: [String: Distribution],
-  trials: Int, strategy: (any SearchStrategy)?, seed: UInt64, parallelism: Parallelism, stop: StopConditions,
-  journal: (path: String, options: JournalOptions)?, studyName: String?, progress: SearchProgress
+/// Finds the parameters in `space` that minimise `objective`, which sees its trial (Optuna's
+/// `objective(trial)`): the parameters, the budget a multi-fidelity strategy set, and
+/// ``TrialContext/report(_:step:)`` with ``TrialContext/shouldPrune`` for `pruner`. Throwing
+/// ``TrialPruned`` stops the trial, recorded as pruned with its last reported value. The other
+/// arguments are those of ``minimize(_:space:trials:strategy:seed:parallelism:stop:journal:journalOptions:studyName:progress:)``.
+@discardableResult
+public func minimize(
+  _ objective: @escaping @Sendable (TrialContext) throws -> Double, space: [String: Distribution], trials: Int,
+  strategy: (any SearchStrategy)? = nil, pruner: (any Pruner)? = nil, seed: UInt64 = 0, parallelism: Parallelism = .serial,
+  stop: StopConditions = StopConditions(), journal: String? = nil, journalOptions: JournalOptions = JournalOptions(),
+  studyName: String? = nil, progress: SearchProgress = SearchProgress()
+) throws -> Study {
+  try optimize(direction: .minimize, space: space, trials: trials, strategy: strategy, seed: seed, parallelism: parallelism,
+               stop: stop, journal: journal.map { ($0, journalOptions) }, studyName: studyName, progress: progress) { study, space in
+    ContextObjective(body: objective, study: study, pruner: pruner, space: space, timeout: stop.fitTimeout)
+  }
+}
+
+/// Finds the parameters in `space` that maximise `objective`, which sees its trial; see
+/// ``minimize(_:space:trials:strategy:pruner:seed:parallelism:stop:journal:journalOptions:studyName:progress:)``.
+@discardableResult
+public func maximize(
+  _ objective: @escaping @Sendable (TrialContext) throws -> Double, space: [String: Distribution], trials: Int,
+  strategy: (any SearchStrategy)? = nil, pruner: (any Pruner)? = nil, seed: UInt64 = 0, parallelism: Parallelism = .serial,
+  stop: StopConditions = StopConditions(), journal: String? = nil, journalOptions: JournalOptions = JournalOptions(),
+  studyName: String? = nil, progress: SearchProgress = SearchProgress()
+) throws -> Study {
+  try optimize(direction: .maximize, space: space, trials: trials, strategy: strategy, seed: seed, parallelism: parallelism,
+               stop: stop, journal: journal.map { ($0, journalOptions) }, studyName: studyName, progress: progress) { study, space in
+    ContextObjective(body: objective, study: study, pruner: pruner, space: space, timeout: stop.fitTimeout)
+  }
+}
+
+private func optimize<O: TrialObjective>(
+  direction: StudyDirection, space: [String: Distribution], trials: Int, strategy: (any SearchStrategy)?, seed: UInt64,
+  parallelism: Parallelism, stop: StopConditions, journal: (path: String, options: JournalOptions)?, studyName: String?,
+  progress: SearchProgress, objective: (Study, SearchSpace) -> O
 ) throws -> Study {
   guard trials >= 1 else { throw LearnError.invalidArgument(name: "trials", reason: "must be at least 1, got \(trials)") }
   let searchSpace = try SearchSpace(space)
@@ -287,9 +372,8 @@ private func optimize(
   var limits = stop
   limits.maxTrials = Swift.min(trials, stop.maxTrials ?? trials)
   let executor = Executor(
-    study: study, strategy: strategy,
-    objective: ClosureObjective(body: objective, space: searchSpace, metric: "value", timeout: stop.fitTimeout),
-    stop: limits, progress: progress, parallelism: parallelism)
+    study: study, strategy: strategy, objective: objective(study, searchSpace), stop: limits, progress: progress,
+    parallelism: parallelism)
   try executor.run()
   return study
 }
