@@ -398,3 +398,29 @@ import Testing
 
   static let maxBudgetSpace: [String: Distribution] = ["x": .uniform(0, 1)]
 }
+
+extension HyperbandTests {
+  @Test func modelsThatCanNoLongerBePromotedAreReleased() throws {
+    let data = try Self.digits.get()
+    let estimator = MLPClassifier(hiddenLayerSizes: [8], seed: 1)
+    let strategy = try HyperbandSearch(["alpha": .logUniform(1e-5, 1e-1)], maxBudget: 9, eta: 3)
+    let session = try SearchSession(estimator, x: data.x, y: data.y, cv: StratifiedKFold(splits: 3))
+    try session.run(strategy)
+    let trials = session.history
+    #expect(trials.count == 22 && trials.filter { $0.parent != nil }.count == 5)
+    // Every promotion happened, so no trial can be continued any more: nothing is kept.
+    #expect(trials.indices.allSatisfy { session.foldModels(of: $0) == nil })
+    // The policy mid-search: while the first rung runs, its finished trials are kept; once it has
+    // finished, only the three to be promoted.
+    let context = StrategyContext(trials: Array(trials.prefix(9)), direction: .maximize, metric: "accuracy")
+    let keep = try #require(strategy.continuable(context))
+    #expect(keep == Set(trials[9..<12].map { $0.parent! }))
+    var running = Array(trials.prefix(9))
+    running[4].status = .running
+    #expect(strategy.continuable(StrategyContext(trials: running, direction: .maximize, metric: "accuracy")) == Set([0, 1, 2, 3, 5, 6, 7, 8]))
+    // Retained on request.
+    let retained = try SearchSession(estimator, x: data.x, y: data.y, cv: StratifiedKFold(splits: 3), retainFoldModels: true)
+    try retained.run(strategy)
+    #expect(retained.history.indices.allSatisfy { retained.foldModels(of: $0) != nil })
+  }
+}

@@ -126,6 +126,27 @@ public struct ASHASearch: SearchStrategy, Hashable {
   /// ``resource``.
   public var budgetResource: BudgetResource? { resource }
 
+  /// The release policy: a finished trial below the top rung, not yet promoted, keeps its models
+  /// while it ranks within the top `⌊m/η⌋ + η` of its rung's `m` finished trials (η more arrivals
+  /// lift the cut by at most one place per η); the others are released. One released and promoted
+  /// later is trained from scratch to its budget, which for the incremental estimators gives the
+  /// same model.
+  public func continuable(_ context: StrategyContext) -> Set<Int>? {
+    let rungs = RungTable(context.trials)
+    var keep = Set<Int>()
+    for k in 0..<(budgets.count - 1) {
+      let finished = rungs.members(k).compactMap { j in
+        rungs.trial(j, k).flatMap { trial in context.value(of: trial).map { (index: j, trial: trial, value: $0) } }
+      }
+      let ranked = finished.sorted { a, b in
+        context.direction.isBetter(a.value, than: b.value) || (a.value == b.value && a.index < b.index)
+      }
+      let margin = finished.count / eta + eta
+      keep.formUnion(ranked.prefix(margin).filter { rungs.trial($0.index, k + 1) == nil }.map(\.trial.index))
+    }
+    return keep
+  }
+
   /// `asha(<candidates>, budgets …, eta …, <resource>, <spaces>)`.
   public var description: String {
     "asha(\(candidates), budgets \(budgets.map(String.init).joined(separator: "/")), eta \(eta), \(resource), "

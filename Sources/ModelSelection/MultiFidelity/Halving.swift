@@ -237,6 +237,9 @@ public struct HalvingSearch: SearchStrategy, Hashable {
   /// ``resource``.
   public var budgetResource: BudgetResource? { resource }
 
+  /// The finished trials a later iteration may still keep (the others' models are released).
+  public func continuable(_ context: StrategyContext) -> Set<Int>? { try? engine(context).continuable(context) }
+
   /// `halving(<source>, factor …, <resource>, min …, max …, aggressive …)`.
   public var description: String {
     let from: String

@@ -91,6 +91,29 @@ struct SynchronousBrackets {
     return .finished
   }
 
+  /// The trials a later rung may still continue: of a rung still running, every finished one; of
+  /// a finished rung, those among the next rung's members whose trial there does not exist yet.
+  func continuable(_ context: StrategyContext) -> Set<Int> {
+    var byProposal: [ProposalID: TrialRecord] = [:]
+    for trial in context.trials { byProposal[trial.proposal] = trial }
+    var keep = Set<Int>()
+    for (b, bracket) in brackets.enumerated() {
+      var members = Array(0..<bracket.rungs[0].candidates)
+      for i in 0..<(bracket.rungs.count - 1) {
+        let trials = members.compactMap { byProposal[proposal(b, $0, i)] }
+        guard trials.count == members.count else { break }
+        if trials.contains(where: { $0.status == .running }) {
+          keep.formUnion(trials.filter { $0.status.isFinished }.map(\.index))
+          break
+        }
+        members = ranked(members.map { (index: $0, trial: byProposal[proposal(b, $0, i)]!) }, context)
+          .prefix(bracket.rungs[i + 1].candidates).sorted()
+        keep.formUnion(members.filter { byProposal[proposal(b, $0, i + 1)] == nil }.map { byProposal[proposal(b, $0, i)]!.index })
+      }
+    }
+    return keep
+  }
+
   /// Candidate indices best first: finite values in the study's direction, then failed and NaN
   /// ones; ties go to the lower index.
   func ranked(_ members: [(index: Int, trial: TrialRecord)], _ context: StrategyContext) -> [Int] {
@@ -228,6 +251,9 @@ public struct HyperbandSearch: SearchStrategy, Hashable {
 
   /// ``resource``.
   public var budgetResource: BudgetResource? { resource }
+
+  /// The finished trials a later rung may still promote (the others' models are released).
+  public func continuable(_ context: StrategyContext) -> Set<Int>? { engine.continuable(context) }
 
   /// `hyperband(R=…, min=…, eta=…, units, 1 round, <spaces>)`, with the sampler unless random.
   public var description: String {

@@ -127,6 +127,11 @@ public protocol SearchStrategy: Sendable, CustomStringConvertible {
   /// What the strategy's budgets count, when it sets budgets (multi-fidelity strategies), so a
   /// search can refuse a budget its estimator cannot use before anything runs.
   var budgetResource: BudgetResource? { get }
+
+  /// The trials whose fitted models the strategy may still continue, given the record; the
+  /// search releases the kept models of every other trial (unless asked to retain them all).
+  /// `nil`: no opinion, keep them.
+  func continuable(_ context: StrategyContext) -> Set<Int>?
 }
 
 extension SearchStrategy {
@@ -147,6 +152,9 @@ extension SearchStrategy {
 
   /// None: no budgets.
   public var budgetResource: BudgetResource? { nil }
+
+  /// No opinion (`nil`): kept models stay.
+  public func continuable(_ context: StrategyContext) -> Set<Int>? { nil }
 }
 
 /// The complete trials at the largest budget among them (every row when no trial has a budget).

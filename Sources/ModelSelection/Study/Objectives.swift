@@ -138,6 +138,14 @@ final class CrossValidationObjective<E: Estimator>: TrialObjective {
   /// The fitted fold models of trial `number`, when they were kept.
   func foldModels(of number: Int) -> [E.Fitted]? { kept.withLock { $0.models[number] } }
 
+  /// Drops the kept models of trials not in `trials`, unless every trial's models are retained.
+  func releaseModels(keeping trials: Set<Int>) {
+    guard !retainFoldModels else { return }
+    kept.withLock { kept in
+      for number in kept.models.keys where !trials.contains(number) { kept.models[number] = nil }
+    }
+  }
+
   /// The first error of each failed trial, by number.
   var errors: [Int: any Error] { kept.withLock { $0.errors } }
 }
@@ -193,6 +201,7 @@ struct ClosureObjective: TrialObjective {
   var jobsPerTrial: Int { 1 }
   var displayName: String { "objective" }
   var data: DataProfile? { nil }
+  func releaseModels(keeping trials: Set<Int>) {}
 
   func prepare(_ trial: TrialRecord) -> Bool { true }
 
@@ -250,6 +259,7 @@ struct ContextObjective: TrialObjective {
   var jobsPerTrial: Int { 1 }
   var displayName: String { "objective" }
   var data: DataProfile? { nil }
+  func releaseModels(keeping trials: Set<Int>) {}
 
   func prepare(_ trial: TrialRecord) -> Bool { true }
 
