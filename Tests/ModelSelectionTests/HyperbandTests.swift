@@ -424,3 +424,40 @@ extension HyperbandTests {
     #expect(retained.history.indices.allSatisfy { retained.foldModels(of: $0) != nil })
   }
 }
+
+extension HyperbandTests {
+  @Test func trainingUnitsAreDeclaredAndForwardedWithPerAlternativeScales() throws {
+    #expect(MLPClassifier().trainingUnits == TrainingUnits(parameter: "maxIterations"))
+    #expect(RandomForestClassifier().trainingUnits == TrainingUnits(parameter: "nEstimators"))
+    #expect(try Pipeline(StandardScaler(), MLPClassifier()).trainingUnits?.parameter == "mlpclassifier.maxIterations")
+    let choice = try EstimatorChoice<Int>([
+      "mlp": AnyEstimator(MLPClassifier(hiddenLayerSizes: [8], seed: 1)),
+      "sgd": AnyEstimator(SGDClassifier(tolerance: nil, seed: 1)),
+      "forest": AnyEstimator(RandomForestClassifier(maxDepth: 4, seed: 1, parallelism: .serial)),
+    ], unitScales: ["forest": 2])
+    #expect(choice.trainingUnits == TrainingUnits(parameter: "mlp.maxIterations"))
+    #expect(try choice.setting(["estimator": "forest"]).trainingUnits == TrainingUnits(parameter: "forest.nEstimators", scale: 2))
+    #expect(throws: LearnError.self) { _ = try EstimatorChoice<Int>(["mlp": AnyEstimator(MLPClassifier())], unitScales: ["svc": 2]) }
+    #expect(throws: LearnError.self) { _ = try EstimatorChoice<Int>(["mlp": AnyEstimator(MLPClassifier())], unitScales: ["mlp": 0]) }
+    // One Hyperband over the three: each trial trains its alternative's units, promoted ones continue.
+    let data = try Self.digits.get()
+    var search = try HyperbandSearchCV(
+      choice, space: ["estimator": .choice(["mlp", "sgd", "forest"])], maxBudget: 9, eta: 3, cv: StratifiedKFold(splits: 3),
+      parallelism: .serial, seed: 4)
+    search.retainFoldModels = true
+    let model = try search.fit(data.x, data.y)
+    for (index, trial) in model.results.trials.enumerated() {
+      let folds = try #require(model.foldModels[index])
+      let budget = trial.budget!
+      switch trial.parameters["estimator"] {
+      case .string("forest")?:
+        #expect(folds.allSatisfy { ($0.base as? ForestClassifierModel)?.trees.count == 2 * budget })
+      case .string("mlp")?:
+        #expect(folds.allSatisfy { ($0.base as? MLPClassifier.Model)?.iterations ?? 0 <= budget })
+      default:
+        #expect(folds.allSatisfy { ($0.base as? SGDClassifier.Model)?.iterations == budget })
+      }
+    }
+    #expect(Set(model.results.trials.compactMap { $0.parameters["estimator"] }).count == 3)
+  }
+}
