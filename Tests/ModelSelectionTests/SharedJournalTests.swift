@@ -55,7 +55,53 @@ func adaptiveWorker(_ journal: String) async {
   }
 }
 
+/// ASHA over a slowed learning curve, its budget in steps, in a child process on `journal`.
+func ashaWorker(_ journal: String) async {
+  await #expect(processExitsWith: .success) { [journal = journal as String] in
+    rendezvous(journal, count: 2)
+    try minimize(slowCurve, space: ["x": .uniform(0, 1)], trials: 200, strategy: sharedASHA(), seed: 8, journal: journal,
+                 studyName: "asha")
+  }
+}
+
+/// The ASHA of ``ashaWorker``: 27 candidates, rungs 1, 3, 9.
+func sharedASHA() throws -> ASHASearch { try ASHASearch(["x": .uniform(0, 1)], candidates: 27, maxBudget: 9, eta: 3) }
+
+/// `(x − 0.3)² + 1/budget`, 10 ms per unit of budget.
+@Sendable func slowCurve(_ trial: TrialContext) throws -> Double {
+  let x = trial.parameters["x"]!.doubleValue!, units = trial.budget?.amount ?? 1
+  Thread.sleep(forTimeInterval: 0.01 * Double(units))
+  return (x - 0.3) * (x - 0.3) + 1 / Double(units)
+}
+
 @Suite(.timeLimit(.minutes(3))) struct SharedJournalTests {
+  @Test func twoProcessesShareOneASHA() async throws {
+    let journal = temporaryJournal("asha2")
+    defer {
+      try? FileManager.default.removeItem(atPath: journal)
+      removeRendezvous(journal)
+    }
+    async let first: Void = ashaWorker(journal)
+    async let second: Void = ashaWorker(journal)
+    _ = await (first, second)
+    let study = try minimize(slowCurve, space: ["x": .uniform(0, 1)], trials: 200, strategy: sharedASHA(), seed: 8,
+                             journal: journal, studyName: "asha")
+    let trials = study.trials
+    #expect(trials.allSatisfy { $0.status == .complete } && Set(trials.map(\.proposal)).count == trials.count, "no proposal twice")
+    #expect(trials.filter { $0.budget == 1 }.count == 27 && trials.contains { $0.budget == 9 })
+    let processes = Set(trials.compactMap { $0.worker?.split(separator: "/").dropLast().joined(separator: "/") })
+    #expect(processes.count == 2, "both processes ran trials: \(processes)")
+    // Every promotion was legal when made: its parent was among the top ⌊m/3⌋ of the trials of
+    // its rung that had finished before the promoted trial was created.
+    for trial in trials where trial.parent != nil {
+      let parent = trials[trial.parent!]
+      let rung = trials.filter { $0.budget == parent.budget && $0.finishedAt! <= trial.startedAt! }
+      let better = rung.filter { $0.meanTestScore("value") < parent.meanTestScore("value") }.count
+      #expect(better < Swift.max(1, rung.count / 3), "trial \(trial.index) promoted from a rung of \(rung.count)")
+    }
+  }
+
+
   @Test func twoProcessesShareARandomSearchAndEvaluateEveryTrialOnce() async throws {
     let journal = temporaryJournal("shared")
     defer {
