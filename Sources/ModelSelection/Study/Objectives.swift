@@ -189,33 +189,6 @@ struct ObjectiveOutput: Sendable {
   var seconds: Double
 }
 
-/// A plain closure of the parameters as a study's objective (``minimize``, ``maximize``): one job
-/// per trial, its value recorded under the study's metric. A value that is not finite, or a
-/// thrown error, fails the trial.
-struct ClosureObjective: TrialObjective {
-  let body: @Sendable (ParameterSet) throws -> Double
-  let space: SearchSpace?
-  let metric: String
-  let timeout: Double?
-
-  var jobsPerTrial: Int { 1 }
-  var displayName: String { "objective" }
-  var data: DataProfile? { nil }
-  func releaseModels(keeping trials: Set<Int>) {}
-
-  func prepare(_ trial: TrialRecord) -> Bool { true }
-
-  func run(_ prepared: Bool, trial: TrialRecord, job: Int) throws -> ObjectiveOutput {
-    let body = self.body, parameters = trial.parameters
-    let (value, seconds) = try timed { try withTimeout(timeout) { try body(parameters) } }
-    return ObjectiveOutput(value: value, seconds: seconds)
-  }
-
-  func complete(_ trial: TrialRecord, _ prepared: Bool, _ outputs: [Result<ObjectiveOutput, any Error>]) throws -> TrialRecord {
-    recorded(trial, outputs[0], metric: metric)
-  }
-}
-
 /// `trial` with a plain objective's outcome: complete with a finite value; failed with a value
 /// that is not finite or an error; pruned (``TrialPruned``) with its last reported value.
 func recorded(_ trial: TrialRecord, _ output: Result<ObjectiveOutput, any Error>, metric: String) -> TrialRecord {
@@ -248,7 +221,10 @@ struct PrunedAfter: Error {
   let seconds: Double
 }
 
-/// A plain objective that sees its trial (``TrialContext``): reports, pruning and budgets.
+/// A plain closure as a study's objective (``minimize``, ``maximize``): one job per trial, its
+/// value recorded under the study's metric; the closure sees its trial (``TrialContext``:
+/// parameters, budget, reports and pruning). A value that is not finite, or a thrown error, fails
+/// the trial; ``TrialPruned`` prunes it.
 struct ContextObjective: TrialObjective {
   let body: @Sendable (TrialContext) throws -> Double
   let study: Study
@@ -306,10 +282,9 @@ public func minimize(
   stop: StopConditions = StopConditions(), journal: String? = nil, journalOptions: JournalOptions = JournalOptions(),
   studyName: String? = nil, progress: SearchProgress = SearchProgress()
 ) throws -> Study {
-  try optimize(direction: .minimize, space: space, trials: trials, strategy: strategy, seed: seed, parallelism: parallelism,
-               stop: stop, journal: journal.map { ($0, journalOptions) }, studyName: studyName, progress: progress) { _, space in
-    ClosureObjective(body: objective, space: space, metric: "value", timeout: stop.fitTimeout)
-  }
+  try minimize({ try objective($0.parameters) }, space: space, trials: trials, strategy: strategy, seed: seed,
+               parallelism: parallelism, stop: stop, journal: journal, journalOptions: journalOptions, studyName: studyName,
+               progress: progress)
 }
 
 /// Finds the parameters in `space` that maximise `objective`; see ``minimize(_:space:trials:strategy:seed:parallelism:stop:journal:journalOptions:studyName:progress:)``.
@@ -320,10 +295,9 @@ public func maximize(
   stop: StopConditions = StopConditions(), journal: String? = nil, journalOptions: JournalOptions = JournalOptions(),
   studyName: String? = nil, progress: SearchProgress = SearchProgress()
 ) throws -> Study {
-  try optimize(direction: .maximize, space: space, trials: trials, strategy: strategy, seed: seed, parallelism: parallelism,
-               stop: stop, journal: journal.map { ($0, journalOptions) }, studyName: studyName, progress: progress) { _, space in
-    ClosureObjective(body: objective, space: space, metric: "value", timeout: stop.fitTimeout)
-  }
+  try maximize({ try objective($0.parameters) }, space: space, trials: trials, strategy: strategy, seed: seed,
+               parallelism: parallelism, stop: stop, journal: journal, journalOptions: journalOptions, studyName: studyName,
+               progress: progress)
 }
 
 /// Finds the parameters in `space` that minimise `objective`, which sees its trial (Optuna's
@@ -338,10 +312,9 @@ public func minimize(
   stop: StopConditions = StopConditions(), journal: String? = nil, journalOptions: JournalOptions = JournalOptions(),
   studyName: String? = nil, progress: SearchProgress = SearchProgress()
 ) throws -> Study {
-  try optimize(direction: .minimize, space: space, trials: trials, strategy: strategy, seed: seed, parallelism: parallelism,
-               stop: stop, journal: journal.map { ($0, journalOptions) }, studyName: studyName, progress: progress) { study, space in
-    ContextObjective(body: objective, study: study, pruner: pruner, space: space, timeout: stop.fitTimeout)
-  }
+  try optimize(objective, direction: .minimize, space: space, trials: trials, strategy: strategy, pruner: pruner, seed: seed,
+               parallelism: parallelism, stop: stop, journal: journal.map { ($0, journalOptions) }, studyName: studyName,
+               progress: progress)
 }
 
 /// Finds the parameters in `space` that maximise `objective`, which sees its trial; see
@@ -353,16 +326,15 @@ public func maximize(
   stop: StopConditions = StopConditions(), journal: String? = nil, journalOptions: JournalOptions = JournalOptions(),
   studyName: String? = nil, progress: SearchProgress = SearchProgress()
 ) throws -> Study {
-  try optimize(direction: .maximize, space: space, trials: trials, strategy: strategy, seed: seed, parallelism: parallelism,
-               stop: stop, journal: journal.map { ($0, journalOptions) }, studyName: studyName, progress: progress) { study, space in
-    ContextObjective(body: objective, study: study, pruner: pruner, space: space, timeout: stop.fitTimeout)
-  }
+  try optimize(objective, direction: .maximize, space: space, trials: trials, strategy: strategy, pruner: pruner, seed: seed,
+               parallelism: parallelism, stop: stop, journal: journal.map { ($0, journalOptions) }, studyName: studyName,
+               progress: progress)
 }
 
-private func optimize<O: TrialObjective>(
-  direction: StudyDirection, space: [String: Distribution], trials: Int, strategy: (any SearchStrategy)?, seed: UInt64,
-  parallelism: Parallelism, stop: StopConditions, journal: (path: String, options: JournalOptions)?, studyName: String?,
-  progress: SearchProgress, objective: (Study, SearchSpace) -> O
+private func optimize(
+  _ objective: @escaping @Sendable (TrialContext) throws -> Double, direction: StudyDirection, space: [String: Distribution],
+  trials: Int, strategy: (any SearchStrategy)?, pruner: (any Pruner)?, seed: UInt64, parallelism: Parallelism,
+  stop: StopConditions, journal: (path: String, options: JournalOptions)?, studyName: String?, progress: SearchProgress
 ) throws -> Study {
   guard trials >= 1 else { throw LearnError.invalidArgument(name: "trials", reason: "must be at least 1, got \(trials)") }
   let searchSpace = try SearchSpace(space)
@@ -382,8 +354,9 @@ private func optimize<O: TrialObjective>(
   var limits = stop
   limits.maxTrials = Swift.min(trials, stop.maxTrials ?? trials)
   let executor = Executor(
-    study: study, strategy: strategy, objective: objective(study, searchSpace), stop: limits, progress: progress,
-    parallelism: parallelism)
+    study: study, strategy: strategy,
+    objective: ContextObjective(body: objective, study: study, pruner: pruner, space: searchSpace, timeout: stop.fitTimeout),
+    stop: limits, progress: progress, parallelism: parallelism)
   try executor.run()
   return study
 }
