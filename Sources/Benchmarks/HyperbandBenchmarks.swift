@@ -3,7 +3,7 @@
 // R = 81 (η = 3).
 //
 //   Benchmarks hyperband-mlp [--seeds 0-4] [--methods hyperband,asha,bohb,random]
-//       [--random-configs 200] [--asha-candidates 405]
+//       [--random-configs 200] [--asha-candidates 405] [--min-budget 1]
 //
 // Prints one JSON object per (method, seed): the anytime curve as [epochs, best score] pairs
 // (epochs: the units each trial trained, counted once per configuration, not per fold; a promoted
@@ -20,7 +20,8 @@ func runHyperbandBenchmarks(arguments: [String]) throws {
     "hiddenLayerSizes": .choice([[50], [100], [50, 50], [100, 50]]), "activation": .choice(["relu", "tanh"]),
     "alpha": .logUniform(1e-5, 1e-1), "learningRateInit": .logUniform(1e-4, 1e-1),
   ]
-  let schedule = try HyperbandSchedule(maxBudget: 81, eta: 3)
+  let minBudget = Int(option("--min-budget", in: arguments) ?? "1") ?? 1
+  let schedule = try HyperbandSchedule(maxBudget: 81, minBudget: minBudget, eta: 3)
   let iterationEpochs = schedule.brackets.reduce(0) { $0 + $1.continuedBudget }
   let methods = (option("--methods", in: arguments) ?? "hyperband,asha,bohb,random").split(separator: ",").map(String.init)
   let randomConfigs = Int(option("--random-configs", in: arguments) ?? "200") ?? 200
@@ -35,13 +36,15 @@ func runHyperbandBenchmarks(arguments: [String]) throws {
       switch method {
       case "hyperband", "bohb":
         let model = try HyperbandSearchCV(
-          estimator, space: space, maxBudget: 81, eta: 3, sampler: method == "bohb" ? .bohb : .random, cv: cv, refit: .off,
+          estimator, space: space, maxBudget: 81, minBudget: minBudget, eta: 3, sampler: method == "bohb" ? .bohb : .random,
+          cv: cv, refit: .off,
           seed: seed
         ).fit(digits.x, digits.y)
         (results, report) = (model.results, model.execution)
       case "asha":
         let model = try ASHASearchCV(
-          estimator, space: space, candidates: ashaCandidates, maxBudget: 81, eta: 3, cv: cv, refit: .off, seed: seed
+          estimator, space: space, candidates: ashaCandidates, maxBudget: 81, minBudget: minBudget, eta: 3, cv: cv, refit: .off,
+          seed: seed
         ).fit(digits.x, digits.y)
         (results, report) = (model.results, model.execution)
       case "random":
