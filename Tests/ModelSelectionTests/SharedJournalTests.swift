@@ -19,7 +19,7 @@ func journalLines(_ path: String) throws -> [JournalTestLine] {
 /// Waits (up to 20 s) until `count` processes have called this for `journal`, so that children
 /// started by the test runner at different moments begin their work together.
 func rendezvous(_ journal: String, count: Int) {
-  FileManager.default.createFile(atPath: "\(journal).ready.\(getpid())", contents: nil)
+  _ = FileManager.default.createFile(atPath: "\(journal).ready.\(getpid())", contents: nil)
   let directory = URL(fileURLWithPath: journal).deletingLastPathComponent().path
   let prefix = URL(fileURLWithPath: journal).lastPathComponent + ".ready."
   for _ in 0..<2000 {
@@ -220,7 +220,7 @@ func sharedASHA() throws -> ASHASearch { try ASHASearch(["x": .uniform(0, 1)], c
                              journalOptions: options, studyName: "lockfile")
     #expect(study.count == 10 && !FileManager.default.fileExists(atPath: path + ".lock"))
     // A stale lock file left by a dead process is removed after `staleAfter`.
-    FileManager.default.createFile(atPath: path + ".lock", contents: nil, attributes: [.modificationDate: Date(timeIntervalSinceNow: -60)])
+    _ = FileManager.default.createFile(atPath: path + ".lock", contents: nil, attributes: [.modificationDate: Date(timeIntervalSinceNow: -60)])
     let again = try minimize(branin, space: braninSpace, trials: 12, seed: 2, journal: path, journalOptions: options, studyName: "lockfile")
     #expect(again.count == 12)
   }

@@ -408,7 +408,7 @@ struct StudyState {
   /// Keeps this process's registry of the trials it runs up to date with an operation it wrote.
   func noteOwn(_ operation: JournalOperation, journal path: String) {
     switch operation {
-    case .created(let record): liveTrialRegistry.withLock { $0[path, default: []].insert(record.index) }
+    case .created(let record): liveTrialRegistry.withLock { _ = $0[path, default: []].insert(record.index) }
     case .finished(let record): liveTrialRegistry.withLock { _ = $0[path]?.remove(record.index) }
     case .requeued(let trial, _): liveTrialRegistry.withLock { _ = $0[path]?.remove(trial) }
     default: break
