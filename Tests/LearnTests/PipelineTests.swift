@@ -34,8 +34,6 @@ struct FirstFeature: IncrementallyTrainable {
   func continued(_ model: Model, on x: Matrix, _ y: [Double], budget: Int) throws -> Model {
     Model(scale: scale, trained: model.trained + budget, featureCount: model.featureCount)
   }
-  /// No hyperparameter counts its training.
-  var trainingUnits: TrainingUnits? { nil }
   struct Model: RegressorModel {
     let scale: Double
     let trained: Int

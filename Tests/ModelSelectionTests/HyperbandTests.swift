@@ -130,10 +130,10 @@ import Testing
 
   @Test func failedCandidatesRankLastAndUnitsNeedAnIncrementalEstimator() throws {
     let data = try Self.digits.get()
-    // A quarter of the space fails (an alpha too large for the hyperparameter's range fails the
-    // trial): failures are never promoted ahead of a finite score.
+    // Three quarters of the space fail (a negative alpha fails the trial): failures are never
+    // promoted ahead of a finite score.
     let search = try HyperbandSearchCV(
-      MLPClassifier(hiddenLayerSizes: [8], seed: 2), space: ["alpha": .uniform(-0.5, 1.5)], maxBudget: 4, eta: 2,
+      MLPClassifier(hiddenLayerSizes: [8], seed: 2), space: ["alpha": .uniform(-1.5, 0.5)], maxBudget: 4, eta: 2,
       cv: StratifiedKFold(splits: 3), parallelism: .serial, seed: 3)
     let trials = try search.fit(data.x, data.y).results.trials
     // Whenever a failed trial was promoted, every finite one of its rung was promoted too.
@@ -144,6 +144,8 @@ import Testing
       #expect(finite.allSatisfy { promoted.contains($0.index) })
     }
     #expect(trials.contains { $0.status.isFailed })
+    // Not vacuous: this seed promotes failed trials where too few finite ones remain.
+    #expect(trials.contains { $0.parent != nil && trials[$0.parent!].status.isFailed })
     // Units on an estimator that cannot train by units: refused at fit, naming the problem.
     let svc = try HyperbandSearchCV(SVC(), space: ["c": .logUniform(0.1, 10)], maxBudget: 9, cv: StratifiedKFold(splits: 3))
     #expect(throws: LearnError.self) { _ = try svc.fit(data.x, data.y) }
@@ -314,9 +316,9 @@ import Testing
                 fitTimes: [0], scoreTimes: [0])
   }
 
-  @Test func theMedianPrunerComparesWithTheCompleteTrialsAtTheSameStep() {
+  @Test func theMedianPrunerComparesWithTheCompleteTrialsAtTheSameStep() throws {
     let others = (0..<5).map { Self.record($0, [1: Double($0), 2: Double($0) / 2]) }  // at step 1: 0 1 2 3 4
-    let pruner = MedianPruner()
+    let pruner = try MedianPruner()
     // Minimising: the median at step 1 is 2; a trial whose best so far is 2.5 stops, 1.5 goes on.
     #expect(pruner.shouldPrune(Self.record(9, [1: 2.5], status: .running), step: 1, others: others, direction: .minimize))
     #expect(!pruner.shouldPrune(Self.record(9, [1: 1.5], status: .running), step: 1, others: others, direction: .minimize))
@@ -325,14 +327,14 @@ import Testing
     // Maximising mirrors it; fewer than 5 complete trials, or the warm-up, prune nothing; NaN is pruned.
     #expect(pruner.shouldPrune(Self.record(9, [1: 1.5], status: .running), step: 1, others: others, direction: .maximize))
     #expect(!pruner.shouldPrune(Self.record(9, [1: 9], status: .running), step: 1, others: Array(others.prefix(4)), direction: .minimize))
-    #expect(!MedianPruner(warmupSteps: 2).shouldPrune(Self.record(9, [1: 9], status: .running), step: 1, others: others, direction: .minimize))
+    #expect(try !MedianPruner(warmupSteps: 2).shouldPrune(Self.record(9, [1: 9], status: .running), step: 1, others: others, direction: .minimize))
     #expect(pruner.shouldPrune(Self.record(9, [1: .nan], status: .running), step: 1, others: others, direction: .minimize))
     // The 25th percentile (numpy's interpolation): 1 at step 1.
-    #expect(MedianPruner(percentile: 25).shouldPrune(Self.record(9, [1: 1.5], status: .running), step: 1, others: others, direction: .minimize))
+    #expect(try MedianPruner(percentile: 25).shouldPrune(Self.record(9, [1: 1.5], status: .running), step: 1, others: others, direction: .minimize))
   }
 
-  @Test func theSuccessiveHalvingPrunerKeepsTheTopOfEachRung() {
-    let pruner = SuccessiveHalvingPruner(minResource: 1, reductionFactor: 2)
+  @Test func theSuccessiveHalvingPrunerKeepsTheTopOfEachRung() throws {
+    let pruner = try SuccessiveHalvingPruner(minResource: 1, reductionFactor: 2)
     #expect((0..<4).map(pruner.rungStep) == [1, 2, 4, 8])
     // Rung 0 (step 1) holds 0.1, 0.2, 0.3 from others: with the new value, 4 values, top ⌊4/2⌋ = 2.
     let others = [Self.record(0, [1: 0.1]), Self.record(1, [1: 0.2]), Self.record(2, [1: 0.3], status: .running)]
@@ -359,7 +361,7 @@ import Testing
   }
 
   @Test(arguments: [0, 1]) func prunedSearchesStopBadTrialsAndStillFindTheMinimum(_ which: Int) throws {
-    let pruner: any Pruner = which == 0 ? MedianPruner() : SuccessiveHalvingPruner(minResource: 1, reductionFactor: 3)
+    let pruner: any Pruner = which == 0 ? try MedianPruner() : try SuccessiveHalvingPruner(minResource: 1, reductionFactor: 3)
     let study = try minimize({ try Self.train($0) }, space: ["x": .uniform(0, 1)], trials: 30, pruner: pruner, seed: 3)
     let pruned = study.trials.filter { $0.status == .pruned }
     #expect(pruned.count >= 8, "\(pruner) pruned \(pruned.count) of 30")
@@ -376,7 +378,7 @@ import Testing
     defer { try? FileManager.default.removeItem(atPath: journal) }
     let strategy = try BayesSearch(iterations: 24, surrogate: .tpe, seed: 6)
     func run(_ journal: String?, stop: StopConditions = StopConditions()) throws -> Study {
-      try minimize({ try Self.train($0) }, space: ["x": .uniform(0, 1)], trials: 24, strategy: strategy, pruner: MedianPruner(),
+      try minimize({ try Self.train($0) }, space: ["x": .uniform(0, 1)], trials: 24, strategy: strategy, pruner: try MedianPruner(),
                    seed: 6, stop: stop, journal: journal, studyName: journal == nil ? nil : "pruned")
     }
     let whole = try run(nil)
@@ -411,13 +413,17 @@ extension HyperbandTests {
     // Every promotion happened, so no trial can be continued any more: nothing is kept.
     #expect(trials.indices.allSatisfy { session.foldModels(of: $0) == nil })
     // The policy mid-search: while the first rung runs, its finished trials are kept; once it has
-    // finished, only the three to be promoted.
+    // finished, all but the three to be promoted are released.
     let context = StrategyContext(trials: Array(trials.prefix(9)), direction: .maximize, metric: "accuracy")
-    let keep = try #require(strategy.continuable(context))
-    #expect(keep == Set(trials[9..<12].map { $0.parent! }))
+    #expect(strategy.releasable(context) == Set(0..<9).subtracting(trials[9..<12].map { $0.parent! }))
     var running = Array(trials.prefix(9))
     running[4].status = .running
-    #expect(strategy.continuable(StrategyContext(trials: running, direction: .maximize, metric: "accuracy")) == Set([0, 1, 2, 3, 5, 6, 7, 8]))
+    #expect(strategy.releasable(StrategyContext(trials: running, direction: .maximize, metric: "accuracy")).isEmpty)
+    // Trials it did not propose keep their models: evaluated before, continued after.
+    let mixed = try SearchSession(estimator, x: data.x, y: data.y, cv: StratifiedKFold(splits: 3))
+    _ = try mixed.evaluate([Candidate(["alpha": 0.001], budget: .units(2))])
+    try mixed.run(strategy)
+    #expect(mixed.foldModels(of: 0) != nil)
     // Retained on request.
     let retained = try SearchSession(estimator, x: data.x, y: data.y, cv: StratifiedKFold(splits: 3), retainFoldModels: true)
     try retained.run(strategy)
@@ -459,5 +465,81 @@ extension HyperbandTests {
       }
     }
     #expect(Set(model.results.trials.compactMap { $0.parameters["estimator"] }).count == 3)
+  }
+}
+
+extension PrunerTests {
+  @Test func theHyperbandPrunerWeighsItsBracketsAsOptunaAndKeepsThemApart() throws {
+    let pruner = try HyperbandPruner(minResource: 1, maxResource: 81, reductionFactor: 3)
+    #expect(pruner.brackets == 5 && (0..<5).map(pruner.weight(ofBracket:)) == [81, 34, 15, 8, 5])
+    // Trials spread over the brackets in proportion to the weights (143 in all).
+    var counts = [Int](repeating: 0, count: 5)
+    for i in 0..<2000 { counts[pruner.bracket(of: Self.record(i, [:]))] += 1 }
+    for b in 0..<5 {
+      let expected = 2000.0 * Double(pruner.weight(ofBracket: b)) / 143
+      #expect(abs(Double(counts[b]) - expected) < 4 * expected.squareRoot() + 5, "bracket \(b): \(counts[b]) of 2000")
+    }
+    // A trial competes only with its own bracket: rivals from other brackets change nothing.
+    let mine = try #require((0..<2000).first { pruner.bracket(of: Self.record($0, [:])) == 0 })
+    let rivals = (0..<2000).filter { pruner.bracket(of: Self.record($0, [:])) != 0 }.prefix(10).map { Self.record($0, [1: 0.0]) }
+    #expect(!pruner.shouldPrune(Self.record(mine, [1: 5], status: .running), step: 1, others: rivals, direction: .minimize))
+    let sameBracket = (0..<2000).filter { $0 != mine && pruner.bracket(of: Self.record($0, [:])) == 0 }.prefix(10).map { Self.record($0, [1: 0.0]) }
+    #expect(pruner.shouldPrune(Self.record(mine, [1: 5], status: .running), step: 1, others: sameBracket, direction: .minimize))
+    #expect(throws: LearnError.self) { _ = try HyperbandPruner(minResource: 0, maxResource: 81) }
+    #expect(throws: LearnError.self) { _ = try SuccessiveHalvingPruner(reductionFactor: 1) }
+    #expect(throws: LearnError.self) { _ = try MedianPruner(intervalSteps: 0) }
+    #expect(throws: LearnError.self) { _ = try MedianPruner(percentile: 150) }
+  }
+
+  @Test func theMedianPrunerChecksTheFirstReportOfEachIntervalAndSkipsNaN() throws {
+    let others = (0..<5).map { i in Self.record(i, Dictionary(uniqueKeysWithValues: (1...40).map { ($0, Double(i)) })) }
+    let pruner = try MedianPruner(intervalSteps: 10)
+    // Reports every 3 steps: checked at the first report of each interval of 10 — 3, 12, 21, 30 —
+    // as Optuna's `_is_first_in_interval_step`, not only at multiples of 10.
+    let steps = Array(stride(from: 3, through: 30, by: 3))
+    let checked = steps.filter { step in
+      let values = Dictionary(uniqueKeysWithValues: steps.filter { $0 <= step }.map { ($0, 9.0) })
+      return pruner.shouldPrune(Self.record(9, values, status: .running), step: step, others: others, direction: .minimize)
+    }
+    #expect(checked == [3, 12, 21, 30])
+    // A NaN after a good value does not prune (the best finite value counts); all NaN does.
+    let median = try MedianPruner()
+    #expect(!median.shouldPrune(Self.record(9, [1: 0.5, 2: .nan], status: .running), step: 2, others: others, direction: .minimize))
+    #expect(median.shouldPrune(Self.record(9, [1: .nan, 2: .nan], status: .running), step: 2, others: others, direction: .minimize))
+  }
+}
+
+extension HalvingTests {
+  @Test func aHalvingRandomSearchOverASmallFiniteSpaceUsesTheCandidatesThereAre() throws {
+    let diabetes = try Datasets.diabetes()
+    let search = try HalvingSearchCV(
+      SGDRegressor(tolerance: nil, seed: 1), space: ["alpha": .choice([0.1, 1, 10])], candidates: .count(10), resource: .units,
+      maxBudget: 27, cv: KFold(splits: 3), scoring: [.r2], parallelism: .serial)
+    let model = try search.fit(diabetes.x, diabetes.y)
+    #expect(try search.strategy.plan(for: nil).candidates == [3, 1])
+    #expect(model.results.trials.count == 4)
+    // The budget itself cannot be searched.
+    let both = try HalvingSearchCV(
+      SGDRegressor(tolerance: nil, seed: 1), grid: ["maxIterations": [5, 10]], resource: .units, maxBudget: 9,
+      cv: KFold(splits: 3), scoring: [.r2], parallelism: .serial)
+    do {
+      _ = try both.fit(diabetes.x, diabetes.y)
+      Issue.record("searching the budget's own parameter should fail")
+    } catch { #expect("\(error)".contains("maxIterations")) }
+  }
+}
+
+extension ASHATests {
+  @Test func failedTrialsAreNeverPromoted() throws {
+    let strategy = try ASHASearch(["x": .uniform(0, 1)], candidates: 30, maxBudget: 9, eta: 3)
+    let study = Study(direction: .minimize, seed: 2)
+    while let trial = try study.ask(using: strategy) {
+      let x = trial.parameters["x"]!.doubleValue!
+      // The best region fails: what looks best must not be promoted when it failed.
+      try study.tell(trial.number, value: x < 0.3 ? .nan : Self.objective(trial.parameters, budget: trial.budget!))
+    }
+    let trials = study.trials
+    #expect(trials.contains { $0.status.isFailed } && trials.contains { $0.budget == 9 })
+    #expect(trials.filter { $0.parent != nil }.allSatisfy { !trials[$0.parent!].status.isFailed })
   }
 }

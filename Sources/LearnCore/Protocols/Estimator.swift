@@ -79,6 +79,10 @@ extension IncrementallyTrainable {
 
   /// ``canContinueTraining``: a plain estimator continues any of its own models.
   public func canContinue(from model: Fitted) -> Bool { canContinueTraining }
+
+  /// None by default: a type that does not say which hyperparameter counts its training takes
+  /// unit budgets only through a search's `budgetParameter`.
+  public var trainingUnits: TrainingUnits? { nil }
 }
 
 /// A fitted classifier: predicts integer class labels and scores by accuracy.

@@ -9,7 +9,7 @@ import LinearAlgebra
 
 /// Asynchronous successive halving (ASHA; Ray Tune's `ASHAScheduler`, Optuna's
 /// `SuccessiveHalvingPruner`): rungs at the budgets of Hyperband's most exploratory bracket
-/// (`minBudget·η^k`, up to `maxBudget`). When asked for work it promotes the best candidate of
+/// (`⌊maxBudget/η^(K−k)⌋` for `K = ⌊log_η(maxBudget/minBudget)⌋`: 1, 3, 9, 27, 81 for 81). When asked for work it promotes the best candidate of
 /// the highest rung that is among the top `⌊m/η⌋` of that rung's `m` finished trials and has not
 /// been promoted yet (failed and NaN trials never are), to the next rung, continuing its fold
 /// models; when none can be promoted it starts candidate `j` (drawn from the study's seed and
@@ -127,24 +127,29 @@ public struct ASHASearch: SearchStrategy, Hashable {
   public var budgetResource: BudgetResource? { resource }
 
   /// The release policy: a finished trial below the top rung, not yet promoted, keeps its models
-  /// while it ranks within the top `⌊m/η⌋ + η` of its rung's `m` finished trials (η more arrivals
-  /// lift the cut by at most one place per η); the others are released. One released and promoted
-  /// later is trained from scratch to its budget, which for the incremental estimators gives the
-  /// same model.
-  public func continuable(_ context: StrategyContext) -> Set<Int>? {
+  /// while it ranks within the top `⌊m/η⌋ + η` of its rung's `m` finished trials (the `m` of the
+  /// promotion rule, failed ones counted; η more arrivals lift the cut by one place); the others,
+  /// the promoted and the top rung's are released. One released and promoted later is trained
+  /// from scratch to its budget, which for the incremental estimators gives the same model.
+  public func releasable(_ context: StrategyContext) -> Set<Int> {
     let rungs = RungTable(context.trials)
-    var keep = Set<Int>()
-    for k in 0..<(budgets.count - 1) {
-      let finished = rungs.members(k).compactMap { j in
+    var release = Set<Int>()
+    for k in budgets.indices {
+      let finished = rungs.members(k).compactMap { rungs.trial($0, k) }.filter(\.status.isFinished)
+      guard k < budgets.count - 1 else {
+        release.formUnion(finished.map(\.index))
+        continue
+      }
+      let scored = rungs.members(k).compactMap { j in
         rungs.trial(j, k).flatMap { trial in context.value(of: trial).map { (index: j, trial: trial, value: $0) } }
       }
-      let ranked = finished.sorted { a, b in
+      let ranked = scored.sorted { a, b in
         context.direction.isBetter(a.value, than: b.value) || (a.value == b.value && a.index < b.index)
       }
-      let margin = finished.count / eta + eta
-      keep.formUnion(ranked.prefix(margin).filter { rungs.trial($0.index, k + 1) == nil }.map(\.trial.index))
+      let kept = ranked.prefix(finished.count / eta + eta).filter { rungs.trial($0.index, k + 1) == nil }.map(\.trial.index)
+      release.formUnion(Set(finished.map(\.index)).subtracting(kept))
     }
-    return keep
+    return release
   }
 
   /// `asha(<candidates>, budgets …, eta …, <resource>, <spaces>)`.

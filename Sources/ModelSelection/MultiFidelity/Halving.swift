@@ -71,7 +71,8 @@ public struct HalvingPlan: Sendable, Hashable {
 ///
 /// Proposals are `halving/0/<j>/<i>`: candidate `j` at iteration `i`. Table columns `iter` and
 /// `n_resources` (scikit-learn's) besides `budget`. The final pick is among the last iteration's
-/// trials, as in scikit-learn.
+/// trials, as in scikit-learn. Ties at a cut go to the earlier candidate (scikit-learn's
+/// `argsort` usually keeps the later one).
 public struct HalvingSearch: SearchStrategy, Hashable {
   enum Source: Hashable {
     case grid(GridSearch)
@@ -164,8 +165,12 @@ public struct HalvingSearch: SearchStrategy, Hashable {
     }
     switch source {
     case .grid(let grid): count = grid.count
-    case .random(_, .count(let n), _): count = n
-    case .random(_, .exhaust, _): count = Swift.max(1, largest / first)
+    case .random(let spaces, let candidates, let seed):
+      // The candidates actually drawn: a finite space may hold fewer than asked for.
+      let asked: Int
+      if case .count(let n) = candidates { asked = n } else { asked = Swift.max(1, largest / first) }
+      count = Self.draws(asked, spaces: spaces, seed: seed).count
+      guard count > 0 else { throw .emptyInput("the space of a halving random search yields no candidate") }
     }
     let required = 1 + integerLog(Swift.max(count, 1), base: factor)
     if case .exhaust = minBudget { first = Swift.max(first, largest / (try power(factor, required - 1))) }
@@ -189,23 +194,26 @@ public struct HalvingSearch: SearchStrategy, Hashable {
       possibleIterations: possible)
   }
 
-  /// The candidates of the first iteration.
-  private func firstCandidates(_ count: Int, context: StrategyContext) -> [ParameterSet] {
-    switch source {
-    case .grid(let grid): return grid.candidates
-    case .random(let spaces, _, let seed):
-      return (try? RandomSearch(iterations: count, seed: seed))?.candidates(in: spaces) ?? []
-    }
+  /// Up to `count` distinct candidates drawn from `spaces` with `seed` (random search's draws:
+  /// without replacement, so a finite space gives at most its size).
+  static func draws(_ count: Int, spaces: [SearchSpace], seed: UInt64) -> [ParameterSet] {
+    (try? RandomSearch(iterations: Swift.max(1, count), seed: seed))?.candidates(in: spaces) ?? []
   }
 
   private func engine(_ context: StrategyContext) throws(LearnError) -> SynchronousBrackets {
     let plan = try plan(for: context.data)
     let rungs = zip(plan.candidates, plan.budgets).map { Rung(candidates: $0, budget: $1) }
-    let first = firstCandidates(plan.candidates[0], context: context)
+    let candidate: (Int) -> ParameterSet
+    switch source {
+    case .grid(let grid): candidate = grid.candidate(at:)
+    case .random(let spaces, _, let seed):
+      let drawn = Self.draws(plan.candidates[0], spaces: spaces, seed: seed)
+      candidate = { drawn[$0] }
+    }
     return SynchronousBrackets(
       kind: "halving", brackets: [Bracket(index: 0, rungs: rungs)], resource: resource,
       tags: { _, i in ["iter": .int(i), "n_resources": .int(plan.budgets[i])] },
-      newCandidate: { _, j, _ in first[j] })
+      newCandidate: { _, j, _ in candidate(j) })
   }
 
   /// The next iteration's candidates, `.wait` while one is running, `.finished` after the last.
@@ -223,12 +231,16 @@ public struct HalvingSearch: SearchStrategy, Hashable {
     }
   }
 
-  /// The last iteration's trials, as scikit-learn picks (not every trial at the largest budget,
-  /// which aggressive elimination can reach more than once).
+  /// The last iteration's complete trials, as scikit-learn picks (not every trial at the largest
+  /// budget, which aggressive elimination can reach more than once); when none of them completed,
+  /// the complete trials at the largest budget instead.
   public func refitPool(_ results: SearchResults) -> [Int] {
     let iterations = results.trials.compactMap { $0.tags["iter"]?.intValue }
-    guard let last = iterations.max() else { return [] }
-    return results.trials.indices.filter { results.trials[$0].tags["iter"]?.intValue == last && results.trials[$0].status == .complete }
+    guard let last = iterations.max() else { return largestBudgetPool(results) }
+    let pool = results.trials.indices.filter {
+      results.trials[$0].tags["iter"]?.intValue == last && results.trials[$0].status == .complete
+    }
+    return pool.isEmpty ? largestBudgetPool(results) : pool
   }
 
   /// With unit budgets: kept candidates continue their models.
@@ -237,8 +249,8 @@ public struct HalvingSearch: SearchStrategy, Hashable {
   /// ``resource``.
   public var budgetResource: BudgetResource? { resource }
 
-  /// The finished trials a later iteration may still keep (the others' models are released).
-  public func continuable(_ context: StrategyContext) -> Set<Int>? { try? engine(context).continuable(context) }
+  /// Its finished trials that no later iteration will continue (their models are released).
+  public func releasable(_ context: StrategyContext) -> Set<Int> { (try? engine(context).releasable(context)) ?? [] }
 
   /// `halving(<source>, factor …, <resource>, min …, max …, aggressive …)`.
   public var description: String {

@@ -91,8 +91,16 @@ struct SynchronousBrackets {
     return .finished
   }
 
-  /// The trials a later rung may still continue: of a rung still running, every finished one; of
-  /// a finished rung, those among the next rung's members whose trial there does not exist yet.
+  /// The finished trials of these brackets that no later rung will continue: all but, of a rung
+  /// still running, its finished trials and, of a finished rung, the next rung's members whose
+  /// trial there does not exist yet.
+  func releasable(_ context: StrategyContext) -> Set<Int> {
+    let own = context.trials.filter { $0.status.isFinished && $0.proposal.rawValue.hasPrefix(kind + "/") }.map(\.index)
+    return Set(own).subtracting(continuable(context))
+  }
+
+  /// The trials a later rung may still continue (the complement of ``releasable(_:)`` among the
+  /// finished ones).
   func continuable(_ context: StrategyContext) -> Set<Int> {
     var byProposal: [ProposalID: TrialRecord] = [:]
     for trial in context.trials { byProposal[trial.proposal] = trial }
@@ -252,8 +260,8 @@ public struct HyperbandSearch: SearchStrategy, Hashable {
   /// ``resource``.
   public var budgetResource: BudgetResource? { resource }
 
-  /// The finished trials a later rung may still promote (the others' models are released).
-  public func continuable(_ context: StrategyContext) -> Set<Int>? { engine.continuable(context) }
+  /// Its finished trials that no later rung will continue (their models are released).
+  public func releasable(_ context: StrategyContext) -> Set<Int> { engine.releasable(context) }
 
   /// `hyperband(R=…, min=…, eta=…, units, 1 round, <spaces>)`, with the sampler unless random.
   public var description: String {

@@ -23,37 +23,51 @@ func reported(_ trial: TrialRecord, atOrAfter step: Int) -> Double? {
 /// worse than the `percentile` of the values the complete trials reported at the same step.
 public struct MedianPruner: Pruner, Hashable {
   /// Complete trials needed before anything is pruned (Optuna's `n_startup_trials`, 5).
-  public var startupTrials: Int
+  public let startupTrials: Int
   /// Steps before which a trial is never pruned (`n_warmup_steps`, 0).
-  public var warmupSteps: Int
-  /// Prune only at every `intervalSteps`-th step after the warm-up (`interval_steps`, 1).
-  public var intervalSteps: Int
+  public let warmupSteps: Int
+  /// Prune only at the first report in each interval of this many steps after the warm-up
+  /// (`interval_steps`, 1).
+  public let intervalSteps: Int
   /// Complete trials that must have reported at the step (`n_min_trials`, 1).
-  public var minimumTrials: Int
+  public let minimumTrials: Int
   /// 50 for the median; the percentile of the others' values a trial must reach (for a
   /// maximised objective, counted from the top).
-  public var percentile: Double
+  public let percentile: Double
 
   /// A median (or percentile) pruner with Optuna's defaults.
-  public init(startupTrials: Int = 5, warmupSteps: Int = 0, intervalSteps: Int = 1, minimumTrials: Int = 1, percentile: Double = 50) {
+  /// - Throws: ``LearnError/invalidArgument(name:reason:)`` for negative `startupTrials` or
+  ///   `warmupSteps`, `intervalSteps` or `minimumTrials` below 1, or `percentile` outside [0, 100].
+  public init(
+    startupTrials: Int = 5, warmupSteps: Int = 0, intervalSteps: Int = 1, minimumTrials: Int = 1, percentile: Double = 50
+  ) throws(LearnError) {
+    guard startupTrials >= 0 else { throw .invalidArgument(name: "startupTrials", reason: "must be ≥ 0, got \(startupTrials)") }
+    guard warmupSteps >= 0 else { throw .invalidArgument(name: "warmupSteps", reason: "must be ≥ 0, got \(warmupSteps)") }
+    guard intervalSteps >= 1 else { throw .invalidArgument(name: "intervalSteps", reason: "must be ≥ 1, got \(intervalSteps)") }
+    guard minimumTrials >= 1 else { throw .invalidArgument(name: "minimumTrials", reason: "must be ≥ 1, got \(minimumTrials)") }
+    guard percentile >= 0, percentile <= 100 else {
+      throw .invalidArgument(name: "percentile", reason: "must be in [0, 100], got \(percentile)")
+    }
     self.startupTrials = startupTrials
     self.warmupSteps = warmupSteps
-    self.intervalSteps = Swift.max(1, intervalSteps)
-    self.minimumTrials = Swift.max(1, minimumTrials)
-    self.percentile = Swift.min(100, Swift.max(0, percentile))
+    self.intervalSteps = intervalSteps
+    self.minimumTrials = minimumTrials
+    self.percentile = percentile
   }
 
-  /// See the type.
+  /// See the type. As Optuna: checked at the first report at or after each interval boundary; a
+  /// trial whose every reported value is NaN is pruned.
   public func shouldPrune(_ trial: TrialRecord, step: Int, others: [TrialRecord], direction: StudyDirection) -> Bool {
-    guard let value = trial.intermediateValues[step] else { return false }
-    guard step >= warmupSteps, (step - warmupSteps) % intervalSteps == 0 else { return false }
+    guard trial.intermediateValues[step] != nil, step >= warmupSteps else { return false }
+    let boundary = (step - warmupSteps) / intervalSteps * intervalSteps + warmupSteps
+    let earlier = trial.intermediateValues.keys.filter { $0 < step }.max() ?? -1
+    guard earlier < boundary else { return false }
     let complete = others.filter { $0.status == .complete }
     guard complete.count >= startupTrials else { return false }
-    if value.isNaN { return true }
+    let own = trial.intermediateValues.filter { $0.key <= step && !$0.value.isNaN }.map(\.value)
+    guard let best = direction == .minimize ? own.min() : own.max() else { return true }
     let values = complete.compactMap { $0.intermediateValues[step] }.filter { !$0.isNaN }.sorted()
     guard values.count >= minimumTrials else { return false }
-    let own = trial.intermediateValues.filter { $0.key <= step && !$0.value.isNaN }.map(\.value)
-    let best = direction == .minimize ? own.min()! : own.max()!
     let q = direction == .minimize ? percentile : 100 - percentile
     let threshold = interpolatedPercentile(values, q)
     return direction == .minimize ? best > threshold : best < threshold
@@ -79,23 +93,33 @@ func interpolatedPercentile(_ values: [Double], _ q: Double) -> Double {
 /// (itself included; with fewer than η of them, only if it is the best). NaN is pruned.
 public struct SuccessiveHalvingPruner: Pruner, Hashable {
   /// The first rung's step (Optuna's `min_resource`, here explicit).
-  public var minResource: Int
+  public let minResource: Int
   /// η (Optuna's `reduction_factor`, 4).
-  public var reductionFactor: Int
+  public let reductionFactor: Int
   /// Shifts every rung up by this many factors of η (`min_early_stopping_rate`, 0).
-  public var minEarlyStoppingRate: Int
-  /// Only trials whose proposal satisfies this compete (Hyperband's pruner keeps brackets apart).
+  public let minEarlyStoppingRate: Int
+  /// Only trials for which this holds compete (Hyperband's pruner keeps brackets apart).
   let competes: (@Sendable (TrialRecord) -> Bool)?
 
   /// A successive-halving pruner.
-  public init(minResource: Int = 1, reductionFactor: Int = 4, minEarlyStoppingRate: Int = 0) {
-    self.init(minResource: minResource, reductionFactor: reductionFactor, minEarlyStoppingRate: minEarlyStoppingRate, competes: nil)
+  /// - Throws: ``LearnError/invalidArgument(name:reason:)`` for `minResource` < 1,
+  ///   `reductionFactor` < 2 or a negative `minEarlyStoppingRate`.
+  public init(minResource: Int = 1, reductionFactor: Int = 4, minEarlyStoppingRate: Int = 0) throws(LearnError) {
+    guard minResource >= 1 else { throw .invalidArgument(name: "minResource", reason: "must be ≥ 1, got \(minResource)") }
+    guard reductionFactor >= 2 else {
+      throw .invalidArgument(name: "reductionFactor", reason: "must be ≥ 2, got \(reductionFactor)")
+    }
+    guard minEarlyStoppingRate >= 0 else {
+      throw .invalidArgument(name: "minEarlyStoppingRate", reason: "must be ≥ 0, got \(minEarlyStoppingRate)")
+    }
+    self.init(checked: minResource, reductionFactor, minEarlyStoppingRate, competes: nil)
   }
 
-  init(minResource: Int, reductionFactor: Int, minEarlyStoppingRate: Int, competes: (@Sendable (TrialRecord) -> Bool)?) {
-    self.minResource = Swift.max(1, minResource)
-    self.reductionFactor = Swift.max(2, reductionFactor)
-    self.minEarlyStoppingRate = Swift.max(0, minEarlyStoppingRate)
+  /// A pruner from settings already checked.
+  init(checked minResource: Int, _ reductionFactor: Int, _ minEarlyStoppingRate: Int, competes: (@Sendable (TrialRecord) -> Bool)?) {
+    self.minResource = minResource
+    self.reductionFactor = reductionFactor
+    self.minEarlyStoppingRate = minEarlyStoppingRate
     self.competes = competes
   }
 
@@ -149,17 +173,17 @@ public struct SuccessiveHalvingPruner: Pruner, Hashable {
   }
 }
 
-/// Optuna's `HyperbandPruner`: `⌊log_η(maxResource/minResource)⌋ + 1` brackets of
-/// successive-halving pruners, bracket `s` with `minEarlyStoppingRate = s`; a trial joins bracket
-/// `s` with probability proportional to `⌈brackets·η^s/(s+1)⌉` (by a stable hash of its proposal,
-/// so the same in every process) and competes only with its own bracket.
+/// Optuna's `HyperbandPruner`: `B = ⌊log_η(maxResource/minResource)⌋ + 1` brackets of
+/// successive-halving pruners, bracket `b` with `minEarlyStoppingRate = b`; a trial joins bracket
+/// `b` with probability proportional to `⌈B·η^s/(s+1)⌉`, `s = B − 1 − b` (by a stable hash of its
+/// proposal, so the same in every process), and competes only with its own bracket.
 public struct HyperbandPruner: Pruner, Hashable {
   /// The smallest resource (step) of a rung.
-  public var minResource: Int
+  public let minResource: Int
   /// The largest resource, the step a finished trial reaches.
-  public var maxResource: Int
+  public let maxResource: Int
   /// η (Optuna's default, 3).
-  public var reductionFactor: Int
+  public let reductionFactor: Int
 
   /// A Hyperband pruner.
   /// - Throws: ``LearnError/invalidArgument(name:reason:)`` when `minResource` < 1, it exceeds
@@ -174,12 +198,18 @@ public struct HyperbandPruner: Pruner, Hashable {
   /// The number of brackets.
   public var brackets: Int { integerLog(maxResource / minResource, base: reductionFactor) + 1 }
 
-  /// Trial's bracket, from its proposal's text.
+  /// The share of trials of the bracket with early-stopping rate `b`: Optuna's
+  /// `⌈brackets·η^s/(s+1)⌉` with `s = brackets − 1 − b`, so the bracket that prunes from the first
+  /// rung gets the most trials.
+  func weight(ofBracket b: Int) -> Int {
+    let s = brackets - 1 - b
+    let etaS = (try? power(reductionFactor, s)) ?? Int.max / 2
+    return (brackets * etaS + s) / (s + 1)
+  }
+
+  /// Trial's bracket (its early-stopping rate), from its proposal's text.
   func bracket(of trial: TrialRecord) -> Int {
-    let weights = (0..<brackets).map { s -> Int in
-      let etaS = (try? power(reductionFactor, s)) ?? Int.max / 2
-      return (brackets * etaS + s) / (s + 1)
-    }
+    let weights = (0..<brackets).map(weight(ofBracket:))
     var hash = StableHash()
     hash.add(trial.proposal.rawValue)
     var ticket = Int(hash.value % UInt64(weights.reduce(0, +)))
@@ -193,9 +223,7 @@ public struct HyperbandPruner: Pruner, Hashable {
   /// See the type.
   public func shouldPrune(_ trial: TrialRecord, step: Int, others: [TrialRecord], direction: StudyDirection) -> Bool {
     let own = bracket(of: trial)
-    let pruner = SuccessiveHalvingPruner(
-      minResource: minResource, reductionFactor: reductionFactor, minEarlyStoppingRate: own,
-      competes: { [self] in bracket(of: $0) == own })
+    let pruner = SuccessiveHalvingPruner(checked: minResource, reductionFactor, own, competes: { [self] in bracket(of: $0) == own })
     return pruner.shouldPrune(trial, step: step, others: others, direction: direction)
   }
 

@@ -128,10 +128,10 @@ public protocol SearchStrategy: Sendable, CustomStringConvertible {
   /// search can refuse a budget its estimator cannot use before anything runs.
   var budgetResource: BudgetResource? { get }
 
-  /// The trials whose fitted models the strategy may still continue, given the record; the
-  /// search releases the kept models of every other trial (unless asked to retain them all).
-  /// `nil`: no opinion, keep them.
-  func continuable(_ context: StrategyContext) -> Set<Int>?
+  /// Trials of this strategy's own proposals whose fitted models it will not continue any more,
+  /// given the record; the search releases their kept models (unless asked to retain them all).
+  /// Trials it did not propose (an earlier `evaluate`, another strategy) are never listed.
+  func releasable(_ context: StrategyContext) -> Set<Int>
 }
 
 extension SearchStrategy {
@@ -153,8 +153,8 @@ extension SearchStrategy {
   /// None: no budgets.
   public var budgetResource: BudgetResource? { nil }
 
-  /// No opinion (`nil`): kept models stay.
-  public func continuable(_ context: StrategyContext) -> Set<Int>? { nil }
+  /// None: kept models stay.
+  public func releasable(_ context: StrategyContext) -> Set<Int> { [] }
 }
 
 /// The complete trials at the largest budget among them (every row when no trial has a budget).

@@ -20,8 +20,8 @@ protocol TrialObjective: Sendable {
   var displayName: String { get }
   /// The data the objective fits on, when it has data.
   var data: DataProfile? { get }
-  /// Releases the kept models of every trial not in `trials` (a strategy will not continue them).
-  func releaseModels(keeping trials: Set<Int>)
+  /// Releases the kept models of `trials` (the strategy will not continue them).
+  func releaseModels(_ trials: Set<Int>)
 
   /// Prepares `trial`'s jobs (called under the executor's lock: keep it cheap).
   func prepare(_ trial: TrialRecord) -> Prepared
@@ -291,8 +291,9 @@ final class Executor<Objective: TrialObjective>: @unchecked Sendable {
           trials: trials, seed: study.seed, direction: study.direction, metric: study.metric, space: objective.space,
           remaining: remaining, data: objective.data)
         let decision = try strategy.next(context)
-        // Before the proposals are prepared: a promoted trial's parent is still continuable here.
-        if let keep = strategy.continuable(context) { objective.releaseModels(keeping: keep) }
+        // Before the proposals are prepared: a promoted trial's parent is not releasable yet.
+        let releasable = strategy.releasable(context)
+        if !releasable.isEmpty { objective.releaseModels(releasable) }
         guard case .propose(let candidates) = decision else { return decision }
         expected = strategy.expectedTrials(context)
         // Trials are created a few at a time (enough to keep the workers busy), so stop

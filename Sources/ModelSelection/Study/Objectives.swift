@@ -85,11 +85,18 @@ final class CrossValidationObjective<E: Estimator>: TrialObjective {
         let configured = try? plain.get(), canContinue(configured, from: first)
       {
         let scale = budgetParameter == nil ? trainingUnits(of: configured)?.scale ?? 1 : 1
-        continuation = (models, (total - before) * scale)
+        let (units, overflow) = (total - before).multipliedReportingOverflow(by: scale)
+        if !overflow { continuation = (models, units) }
       }
     }
     let configured = plain.flatMap { estimator -> Result<E, any Error> in
-      guard case .units(let n)? = trial.resource, continuation == nil else { return .success(estimator) }
+      guard case .units(let n)? = trial.resource else { return .success(estimator) }
+      let name = budgetParameter ?? trainingUnits(of: estimator)?.parameter
+      if let name, trial.parameters[name] != nil {
+        return .failure(LearnError.invalidArgument(
+          name: name, reason: "is the search's budget (units); it cannot also be a searched parameter"))
+      }
+      guard continuation == nil else { return .success(estimator) }
       return Result { try trainingFor(n, estimator, budgetParameter: budgetParameter) }
     }
     let canContinueTraining = ((try? configured.get()) as? any IncrementallyTrainable)?.canContinueTraining == true
@@ -138,11 +145,11 @@ final class CrossValidationObjective<E: Estimator>: TrialObjective {
   /// The fitted fold models of trial `number`, when they were kept.
   func foldModels(of number: Int) -> [E.Fitted]? { kept.withLock { $0.models[number] } }
 
-  /// Drops the kept models of trials not in `trials`, unless every trial's models are retained.
-  func releaseModels(keeping trials: Set<Int>) {
+  /// Drops the kept models of `trials`, unless every trial's models are retained.
+  func releaseModels(_ trials: Set<Int>) {
     guard !retainFoldModels else { return }
     kept.withLock { kept in
-      for number in kept.models.keys where !trials.contains(number) { kept.models[number] = nil }
+      for number in trials { kept.models[number] = nil }
     }
   }
 
@@ -169,7 +176,11 @@ func trainingFor<E: Estimator>(_ units: Int, _ estimator: E, budgetParameter: St
         + "MLP epochs, SGD iterations, forest trees) or the search's budgetParameter (such as \"nEstimators\"); "
         + "\(E.estimatorName) is neither")
   }
-  return try estimator.setting(declared.parameter, to: .int(units * declared.scale))
+  let (scaled, overflow) = units.multipliedReportingOverflow(by: declared.scale)
+  guard !overflow, declared.scale >= 1 else {
+    throw LearnError.invalidArgument(name: "budget", reason: "\(units) units × scale \(declared.scale) is out of range")
+  }
+  return try estimator.setting(declared.parameter, to: .int(scaled))
 }
 
 /// Whether `estimator` can continue `model`: it is incrementally trainable, and (for a choice)
@@ -235,7 +246,7 @@ struct ContextObjective: TrialObjective {
   var jobsPerTrial: Int { 1 }
   var displayName: String { "objective" }
   var data: DataProfile? { nil }
-  func releaseModels(keeping trials: Set<Int>) {}
+  func releaseModels(_ trials: Set<Int>) {}
 
   func prepare(_ trial: TrialRecord) -> Bool { true }
 
