@@ -162,6 +162,41 @@ import Testing
     #expect(data.classNames == [0: "10", 1: "9", 2: "b"])
   }
 
+  @Test func fractionalLabelsAreOrderedAsNumbers() throws {
+    // "10.0" sorts before "2.0" as text; as numbers 2 < 10.
+    let data = try Dataset<Int>(csv: "f,y\n1,10.0\n2,2.0\n3,2\n4,0.5\n", target: "y")
+    #expect(data.y == [2, 1, 1, 0])
+    #expect(data.classNames == [0: "0.5", 1: "2.0", 2: "10.0"])
+  }
+
+  @Test func aSecondFileIsReadAgainstTheFirstOnesEncoding() throws {
+    let train = try Dataset<Int>(
+      csv: "colour,size,species\nred,1,a\nblue,2,b\ngreen,3,c\nred,4,a\n", target: "species", categoricalFeatures: .encode)
+    #expect(train.y == [0, 1, 2, 0] && train.categories[0] == ["blue", "green", "red"])
+    // The test file has classes b and c only, its columns in another order: on its own it would
+    // number b → 0, c → 1 and a perfect model would score 0.
+    let text = "size,species,colour\n5,c,blue\n6,b,red\n"
+    let alone = try Dataset<Int>(csv: text, target: "species", categoricalFeatures: .encode)
+    #expect(alone.y == [1, 0])
+    let test = try Dataset<Int>(csv: text, target: "species", encoding: train.csvEncoding)
+    #expect(test.y == [2, 1] && test.classNames == train.classNames)
+    let expected = try Matrix([[0, 5], [2, 6]])
+    #expect(test.featureNames == ["colour", "size"] && test.x == expected)
+    // Fractional labels keep their numeric order across files, whatever the spelling.
+    let numeric = try Dataset<Int>(csv: "f,y\n1,2.0\n2,10.0\n", target: "y")
+    let again = try Dataset<Int>(csv: "f,y\n1,10\n2,2\n", target: "y", encoding: numeric.csvEncoding)
+    #expect(again.y == [1, 0])
+    // Unseen labels, categories and columns are errors naming what and where.
+    func reason(_ text: String) -> String {
+      do { _ = try Dataset<Int>(csv: text, target: "species", encoding: train.csvEncoding) } catch { return "\(error)" }
+      return ""
+    }
+    #expect(reason("colour,size,species\nred,1,d\n").contains("'d'"))
+    #expect(reason("colour,size,species\npurple,1,a\n").contains("'purple'"))
+    #expect(reason("colour,size,weight,species\nred,1,2,a\n").contains("weight"))
+    #expect(reason("colour,species\nred,a\n").contains("size"))
+  }
+
   @Test func regressionTargetsAndSemicolons() throws {
     let text = "a;y;b\r\n1;0.5;-2e3\r\n\"2\";-1.25;3\r\n"
     let data = try Dataset<Double>(csv: text, target: "y", separator: ";")

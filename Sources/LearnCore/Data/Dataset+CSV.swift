@@ -54,8 +54,9 @@ public enum CategoricalPolicy: Sendable {
 public protocol CSVTarget: Sendable, Hashable {
   /// The targets spelled by `cells` (trimmed, none missing), with class names for labels read
   /// from strings. `lines` are the cells' 1-based file lines and `column` the target's name, for
-  /// errors.
-  static func decode(_ cells: [String], lines: [Int], column: String) throws(LearnError)
+  /// errors. With `known` class names (another file's, see ``CSVEncoding``) labels take those
+  /// codes, and a label not among them is an error.
+  static func decode(_ cells: [String], lines: [Int], column: String, known: [Int: String]?) throws(LearnError)
     -> (values: [Self], classNames: [Int: String])
   /// The CSV spelling of each target, using `classNames` where they apply.
   static func encode(_ values: [Self], classNames: [Int: String]) -> [String]
@@ -63,11 +64,15 @@ public protocol CSVTarget: Sendable, Hashable {
 
 extension Int: CSVTarget {
   /// Class labels. When every cell is an integer, those integers are the labels and there are no
-  /// class names. Otherwise the distinct strings, sorted (scikit-learn's `LabelEncoder` order),
-  /// become labels 0, 1, 2, … and the class names map each label back to its string.
-  public static func decode(_ cells: [String], lines: [Int], column: String) throws(LearnError)
+  /// class names. Otherwise the distinct labels become 0, 1, 2, … in order — numeric order when
+  /// every cell is a number (`2.0` before `10.0`), else the strings sorted (scikit-learn's
+  /// `LabelEncoder` order) — and the class names map each label back to its spelling. With
+  /// `known` class names the cells are read against them (a name, or a number equal to a numeric
+  /// name), and a label not among them throws ``LearnError/malformedCSV(line:column:reason:)``.
+  public static func decode(_ cells: [String], lines: [Int], column: String, known: [Int: String]?) throws(LearnError)
     -> (values: [Int], classNames: [Int: String])
   {
+    if let known, !known.isEmpty { return (try decode(cells, against: known, lines: lines, column: column), known) }
     var labels: [Int] = []
     labels.reserveCapacity(cells.count)
     for cell in cells {
@@ -75,13 +80,47 @@ extension Int: CSVTarget {
       labels.append(label)
     }
     if labels.count == cells.count { return (labels, [:]) }
+    // Distinct labels by value when all are numbers ("2.0" and "2" are one class), else by text.
+    let numbers = cells.map { Double($0).flatMap { $0.isFinite ? $0 : nil } }
     var codes: [String: Int] = [:]
     var classNames: [Int: String] = [:]
+    if numbers.allSatisfy({ $0 != nil }) {
+      var spelling: [Double: String] = [:]
+      for (cell, value) in zip(cells, numbers) where spelling[value!] == nil { spelling[value!] = cell }
+      let order = Dictionary(uniqueKeysWithValues: spelling.keys.sorted().enumerated().map { ($1, $0) })
+      for (value, name) in spelling { classNames[order[value]!] = name }
+      return (numbers.map { order[$0!]! }, classNames)
+    }
     for (code, name) in Set(cells).sorted().enumerated() {
       codes[name] = code
       classNames[code] = name
     }
     return (cells.map { codes[$0]! }, classNames)
+  }
+
+  /// `cells` as the codes of `known` class names, matched by name or, for numeric names, by value.
+  private static func decode(_ cells: [String], against known: [Int: String], lines: [Int], column: String) throws(LearnError)
+    -> [Int]
+  {
+    var byName: [String: Int] = [:]
+    var byValue: [Double: Int] = [:]
+    for (code, name) in known {
+      byName[name] = code
+      if let value = Double(name), value.isFinite { byValue[value] = code }
+    }
+    var labels: [Int] = []
+    labels.reserveCapacity(cells.count)
+    for (row, cell) in cells.enumerated() {
+      guard let code = byName[cell] ?? Double(cell).flatMap({ byValue[$0] }) else {
+        let names = known.sorted { $0.key < $1.key }.map(\.value)
+        throw .malformedCSV(
+          line: lines[row], column: column,
+          reason: "label '\(cell)' was not among the training labels \(names.prefix(20).joined(separator: ", "))"
+            + (names.count > 20 ? ", …" : ""))
+      }
+      labels.append(code)
+    }
+    return labels
   }
 
   /// Each label's class name, or the number itself.
@@ -91,8 +130,8 @@ extension Int: CSVTarget {
 }
 
 extension Double: CSVTarget {
-  /// Regression values: every cell must be a finite number.
-  public static func decode(_ cells: [String], lines: [Int], column: String) throws(LearnError)
+  /// Regression values: every cell must be a finite number (`known` does not apply).
+  public static func decode(_ cells: [String], lines: [Int], column: String, known: [Int: String]?) throws(LearnError)
     -> (values: [Double], classNames: [Int: String])
   {
     var values: [Double] = []
@@ -113,11 +152,47 @@ extension Double: CSVTarget {
   }
 }
 
+/// How a CSV's text became a dataset's numbers: the feature columns in order, the categories of
+/// each categorical column and the class names of the labels. Read a second file (a test set, new
+/// data for a model) with `encoding: train.csvEncoding`, so its columns, categories and labels get
+/// the training file's codes; without it each file numbers its own labels and categories, and a
+/// test file missing a class would silently shift every code.
+public struct CSVEncoding: Sendable, Hashable {
+  /// The feature columns, in the order of the dataset's columns.
+  public var featureNames: [String]
+  /// Category names by code, keyed by feature column index (the dataset's ``Dataset/categories``).
+  public var categories: [Int: [String]]
+  /// Label names by code (the dataset's ``Dataset/classNames``); empty for integer labels and
+  /// regression.
+  public var classNames: [Int: String]
+
+  /// An encoding from its parts.
+  public init(featureNames: [String], categories: [Int: [String]] = [:], classNames: [Int: String] = [:]) {
+    self.featureNames = featureNames
+    self.categories = categories
+    self.classNames = classNames
+  }
+}
+
+extension Dataset {
+  /// How this dataset's columns, categories and labels were read: pass it as `encoding:` to read
+  /// another file the same way.
+  public var csvEncoding: CSVEncoding {
+    CSVEncoding(featureNames: featureNames, categories: categories, classNames: classNames)
+  }
+}
+
 extension Dataset where Target: CSVTarget {
   /// A dataset from CSV `text`: the column named `target` holds the targets and every other
   /// column is a numeric feature, in file order. For `Dataset<Int>` the targets are class labels
-  /// (see ``Swift/Int/decode(_:lines:column:)`` for how strings become labels); for
+  /// (see ``Swift/Int/decode(_:lines:column:known:)`` for how strings become labels); for
   /// `Dataset<Double>` they are finite numbers.
+  ///
+  /// With an `encoding` (another dataset's ``csvEncoding``) the file is read against it: its
+  /// feature columns are taken in the encoding's order (the file may order them differently, and
+  /// must have no others), its categorical columns and labels get the encoding's codes, and a
+  /// category or label the encoding does not know is an error naming its line, column and value;
+  /// `categoricalFeatures` then does not apply.
   ///
   /// Throws what ``CSVTable/init(parsing:separator:)`` throws, and also
   /// ``LearnError/missingColumn(name:available:)`` when there is no `target` column,
@@ -127,32 +202,35 @@ extension Dataset where Target: CSVTarget {
   /// target cell.
   public init(
     csv text: String, target: String, separator: Character = ",",
-    missingValues: MissingValuePolicy = .reject, categoricalFeatures: CategoricalPolicy = .reject
+    missingValues: MissingValuePolicy = .reject, categoricalFeatures: CategoricalPolicy = .reject,
+    encoding: CSVEncoding? = nil
   ) throws(LearnError) {
     try self.init(
       table: try CSVTable(parsing: text, separator: separator), target: target,
-      missingValues: missingValues, categoricalFeatures: categoricalFeatures)
+      missingValues: missingValues, categoricalFeatures: categoricalFeatures, encoding: encoding)
   }
 
-  /// Reads the dataset in the CSV file at `path`; see ``init(csv:target:separator:missingValues:categoricalFeatures:)``.
+  /// Reads the dataset in the CSV file at `path`; see ``init(csv:target:separator:missingValues:categoricalFeatures:encoding:)``.
   /// File errors throw ``LearnError/io(path:reason:)``.
   public static func readCSV(
     _ path: String, target: String, separator: Character = ",",
-    missingValues: MissingValuePolicy = .reject, categoricalFeatures: CategoricalPolicy = .reject
+    missingValues: MissingValuePolicy = .reject, categoricalFeatures: CategoricalPolicy = .reject,
+    encoding: CSVEncoding? = nil
   ) throws(LearnError) -> Dataset {
     try Dataset(
       table: try CSVTable(contentsOf: path, separator: separator), target: target,
-      missingValues: missingValues, categoricalFeatures: categoricalFeatures)
+      missingValues: missingValues, categoricalFeatures: categoricalFeatures, encoding: encoding)
   }
 
-  /// A dataset from a parsed CSV `table`; see ``init(csv:target:separator:missingValues:categoricalFeatures:)``.
+  /// A dataset from a parsed CSV `table`; see ``init(csv:target:separator:missingValues:categoricalFeatures:encoding:)``.
   public init(
     table: CSVTable, target: String, missingValues: MissingValuePolicy = .reject,
-    categoricalFeatures: CategoricalPolicy = .reject
+    categoricalFeatures: CategoricalPolicy = .reject, encoding: CSVEncoding? = nil
   ) throws(LearnError) {
     let columns = try CSVColumns(
-      table: table, target: target, missingValues: missingValues, categoricalFeatures: categoricalFeatures)
-    let decoded = try Target.decode(columns.targetCells, lines: table.lineNumbers, column: target)
+      table: table, target: target, missingValues: missingValues, categoricalFeatures: categoricalFeatures,
+      encoding: encoding)
+    let decoded = try Target.decode(columns.targetCells, lines: table.lineNumbers, column: target, known: encoding?.classNames)
     try self.init(
       x: columns.x, y: decoded.values, featureNames: columns.featureNames, targetName: target,
       classNames: decoded.classNames, categories: columns.categories)
@@ -206,12 +284,12 @@ struct CSVColumns {
 
   init(
     table: CSVTable, target: String, missingValues: MissingValuePolicy,
-    categoricalFeatures: CategoricalPolicy = .reject
+    categoricalFeatures: CategoricalPolicy = .reject, encoding: CSVEncoding? = nil
   ) throws(LearnError) {
     guard let targetIndex = table.header.firstIndex(of: target) else {
       throw .missingColumn(name: target, available: table.header)
     }
-    let featureIndices = table.header.indices.filter { $0 != targetIndex }
+    let featureIndices = try Self.featureIndices(table.header, target: targetIndex, encoding: encoding)
     guard !featureIndices.isEmpty else {
       throw .emptyInput("the CSV has no feature columns, only the target column '\(target)'")
     }
@@ -219,9 +297,15 @@ struct CSVColumns {
       throw .emptyInput("the CSV has a header but no data rows")
     }
     featureNames = featureIndices.map { table.header[$0] }
-    // Categorical columns: those with a non-missing cell that is not a number.
+    // Categorical columns: the encoding's, or those with a non-missing cell that is not a number.
     var codes: [Int: [String: Double]] = [:]
-    if categoricalFeatures == .encode {
+    if let encoding {
+      categories = encoding.categories
+      for (output, j) in featureIndices.enumerated() {
+        guard let names = encoding.categories[output] else { continue }
+        codes[j] = Dictionary(names.enumerated().map { ($1, Double($0)) }, uniquingKeysWith: { first, _ in first })
+      }
+    } else if categoricalFeatures == .encode {
       for (output, j) in featureIndices.enumerated() {
         var names = Set<String>()
         var textual = false
@@ -247,7 +331,18 @@ struct CSVColumns {
       for j in featureIndices {
         let value: Double
         if let code = codes[j] {
-          value = code[CSVColumns.trimmed(fields[j])] ?? .nan
+          let cell = CSVColumns.trimmed(fields[j])
+          if let known = code[cell] {
+            value = known
+          } else if MissingValuePolicy.isMissing(cell) {
+            value = .nan
+          } else {
+            let names = code.sorted { $0.value < $1.value }.map(\.key)
+            throw .malformedCSV(
+              line: line, column: table.header[j],
+              reason: "category '\(cell)' was not seen in training; known: \(names.prefix(20).joined(separator: ", "))"
+                + (names.count > 20 ? ", …" : ""))
+          }
         } else {
           value = try CSVColumns.number(
             fields[j], line: line, column: table.header[j],
@@ -276,6 +371,25 @@ struct CSVColumns {
       throw .linearAlgebra(error)
     }
     targetCells = targets
+  }
+
+  /// The feature columns' indices in `header`: every column but the target, in file order; with
+  /// an encoding, its feature names in its order, each required, and no column it does not know.
+  static func featureIndices(_ header: [String], target: Int, encoding: CSVEncoding?) throws(LearnError) -> [Int] {
+    guard let encoding else { return header.indices.filter { $0 != target } }
+    var indices: [Int] = []
+    for name in encoding.featureNames {
+      guard let index = header.firstIndex(of: name), index != target else {
+        throw .missingColumn(name: name, available: header)
+      }
+      indices.append(index)
+    }
+    if let extra = header.indices.first(where: { $0 != target && !indices.contains($0) }) {
+      throw .malformedCSV(
+        line: 1, column: header[extra], reason: "this column was not in the training data (its columns: "
+          + encoding.featureNames.joined(separator: ", ") + ")")
+    }
+    return indices
   }
 
   /// The number `cell` spells, NaN when it is missing (empty, `NA`, `NaN`, …), or an error at
