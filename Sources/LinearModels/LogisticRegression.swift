@@ -62,22 +62,12 @@ public struct LogisticRegression: Estimator, Sendable {
     .bool("fitIntercept", \.fitIntercept),
     .int("maxIterations", \.maxIterations, 0...Int.max),
     .double("tolerance", \.tolerance, .nonNegative, log: true),
-    classWeightHyperparameter,
+    .classWeight("classWeight", \.classWeight),
   ]
 
   /// `c` log-uniform in [1e-4, 1e4]: the range of scikit-learn's `LogisticRegressionCV`, whose
   /// default grid is `np.logspace(-4, 4, 10)`.
   public static let defaultSearchSpace: [String: Distribution] = ["c": .logUniform(1e-4, 1e4)]
-
-  /// The `classWeight` row: reads and writes ``ClassWeight`` as a string.
-  static let classWeightHyperparameter = Hyperparameter<LogisticRegression>(
-    name: "classWeight",
-    expected: "\"uniform\", \"balanced\", none, or \"label:weight,…\" with finite non-negative weights",
-    read: { .string(encodeClassWeight($0.classWeight)) }
-  ) { (model, value) throws(HyperparameterRejection) in
-    guard let weight = decodeClassWeight(value) else { throw HyperparameterRejection(value) }
-    model.classWeight = weight
-  }
 
   /// Fits the coefficients and intercepts by minimising the regularised log-loss.
   ///
@@ -435,33 +425,4 @@ private func binomialLossAndSlope(_ z: Double, positive: Bool) -> (Double, Doubl
   let slope = ((1 - y) - y * e) / (1 + e)
   if z <= 18 { return (Foundation.log1p(e) + (1 - y) * z, slope) }
   return (e + (1 - y) * z, slope)
-}
-
-/// `"uniform"`, `"balanced"`, or `"label:weight,…"` in label order.
-private func encodeClassWeight(_ weight: ClassWeight) -> String {
-  switch weight {
-  case .uniform: return "uniform"
-  case .balanced: return "balanced"
-  case .custom(let table):
-    return table.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: ",")
-  }
-}
-
-/// The inverse of `encodeClassWeight`; `none` means uniform. `nil` for anything else.
-private func decodeClassWeight(_ value: ParameterValue) -> ClassWeight? {
-  if value == .none { return .uniform }
-  guard case .string(let text) = value else { return nil }
-  if text == "uniform" { return .uniform }
-  if text == "balanced" { return .balanced }
-  var table: [Int: Double] = [:]
-  for entry in text.split(separator: ",", omittingEmptySubsequences: false) {
-    let parts = entry.split(separator: ":", omittingEmptySubsequences: false)
-    guard parts.count == 2,
-          let label = Int(parts[0].trimmingCharacters(in: .whitespaces)),
-          let weight = Double(parts[1].trimmingCharacters(in: .whitespaces)),
-          weight.isFinite, weight >= 0, table[label] == nil
-    else { return nil }
-    table[label] = weight
-  }
-  return table.isEmpty ? nil : .custom(table)
 }

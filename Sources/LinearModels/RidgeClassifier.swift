@@ -35,18 +35,7 @@ public struct RidgeClassifier: Estimator, Sendable {
     .double("alpha", \.alpha, .nonNegative, log: true),
     .bool("fitIntercept", \.fitIntercept),
     .choice("solver", \.solver),
-    Hyperparameter(
-      name: "classWeight", expected: "\"uniform\", \"balanced\" or \"label:weight,…\" with non-negative weights",
-      read: { .string(encodeClassWeight($0.classWeight)) }
-    ) { (model, value) throws(HyperparameterRejection) in
-      switch value {
-      case .none: model.classWeight = .uniform
-      case .string(let text):
-        guard let weight = decodeClassWeight(text) else { throw HyperparameterRejection(value) }
-        model.classWeight = weight
-      default: throw HyperparameterRejection(value)
-      }
-    },
+    .classWeight("classWeight", \.classWeight),
   ]
 
   /// `alpha` log-uniform in [1e-4, 1e2], as for ``Ridge``.
@@ -124,45 +113,5 @@ public struct RidgeClassifier: Estimator, Sendable {
         }
       }
     }
-  }
-}
-
-/// `"uniform"`, `"balanced"`, or the custom table as `"label:weight,…"` in label order.
-private func encodeClassWeight(_ weight: ClassWeight) -> String {
-  switch weight {
-  case .uniform: return "uniform"
-  case .balanced: return "balanced"
-  case .custom(let table):
-    return table.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: ",")
-  }
-}
-
-/// The inverse of ``encodeClassWeight(_:)`` (also accepting `"none"` for uniform); `nil` when the
-/// text is malformed or a weight is negative or not finite.
-private func decodeClassWeight(_ text: String) -> ClassWeight? {
-  switch text {
-  case "uniform", "none": return .uniform
-  case "balanced": return .balanced
-  default:
-    var table: [Int: Double] = [:]
-    for entry in text.split(separator: ",", omittingEmptySubsequences: false) {
-      let parts = entry.split(separator: ":", omittingEmptySubsequences: false)
-      guard parts.count == 2,
-            let label = Int(parts[0].trimmingWhitespace), let weight = Double(parts[1].trimmingWhitespace),
-            weight.isFinite, weight >= 0, table[label] == nil
-      else { return nil }
-      table[label] = weight
-    }
-    return table.isEmpty ? nil : .custom(table)
-  }
-}
-
-extension Substring {
-  /// The text without leading and trailing spaces.
-  fileprivate var trimmingWhitespace: Substring {
-    var text = self
-    while text.first == " " { text.removeFirst() }
-    while text.last == " " { text.removeLast() }
-    return text
   }
 }

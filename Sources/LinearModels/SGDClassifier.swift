@@ -104,7 +104,7 @@ public struct SGDClassifier: IncrementallyTrainable, SGDConfiguration, Sendable 
 
   /// The hyperparameter table, with scikit-learn's valid ranges.
   public static let hyperparameters: [Hyperparameter<SGDClassifier>] =
-    sharedRows + [sgdClassWeightHyperparameter("classWeight", \.classWeight), averageRow]
+    sharedRows + [.classWeight("classWeight", \.classWeight), averageRow]
 
   /// auto-sklearn's SGD space, narrowed: `loss` one of `hinge`, `log_loss`, `modified_huber`,
   /// `squared_hinge`, `perceptron`; `penalty` one of `l2`, `l1`, `elasticnet`; `alpha`

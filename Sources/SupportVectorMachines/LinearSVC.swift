@@ -146,11 +146,7 @@ public struct LinearSVC: Estimator, Sendable {
     .choice("multiClass", \.multiClass),
     .bool("fitIntercept", \.fitIntercept),
     .double("interceptScaling", \.interceptScaling, .positive),
-    Hyperparameter(name: "classWeight", expected: "none, \"uniform\", \"balanced\" or \"label:weight,…\"",
-                   read: { classWeightValue($0.classWeight) }) { (model, value) throws(HyperparameterRejection) in
-      guard let weight = parseClassWeight(value) else { throw HyperparameterRejection(value) }
-      model.classWeight = weight
-    },
+    .classWeight("classWeight", \.classWeight),
     .int("maxIterations", \.maxIterations, 0...Int.max),
     .seed("seed", \.seed),
   ]
@@ -330,42 +326,6 @@ public struct LinearSVC: Estimator, Sendable {
         }
       }
     }
-  }
-}
-
-// MARK: - Class weights by name
-
-/// `classWeight` as a hyperparameter value: none for uniform, `"balanced"`, or `"label:weight,…"`
-/// in ascending label order.
-private func classWeightValue(_ weight: ClassWeight) -> ParameterValue {
-  switch weight {
-  case .uniform: return .none
-  case .balanced: return .string("balanced")
-  case .custom(let table):
-    return .string(table.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: ","))
-  }
-}
-
-/// The inverse of ``classWeightValue(_:)``; also accepts `"uniform"`. `nil` when malformed or when
-/// a weight is negative or not finite.
-private func parseClassWeight(_ value: ParameterValue) -> ClassWeight? {
-  switch value {
-  case .none: return .uniform
-  case .string("uniform"): return .uniform
-  case .string("balanced"): return .balanced
-  case .string(let text):
-    var table: [Int: Double] = [:]
-    for entry in text.split(separator: ",", omittingEmptySubsequences: false) {
-      let parts = entry.filter { !$0.isWhitespace }.split(separator: ":", omittingEmptySubsequences: false)
-      guard parts.count == 2,
-            let label = Int(parts[0]),
-            let weight = Double(parts[1]),
-            weight.isFinite, weight >= 0, table[label] == nil
-      else { return nil }
-      table[label] = weight
-    }
-    return table.isEmpty ? nil : .custom(table)
-  default: return nil
   }
 }
 

@@ -102,7 +102,7 @@ public struct SVC: Estimator, Sendable {
     .bool("probability", \.probability),
     .double("tolerance", \.tolerance, .positive, log: true),
     .double("cacheSizeMB", \.cacheSizeMB, .positive),
-    classWeightParameter("classWeight", \.classWeight),
+    .classWeight("classWeight", \.classWeight),
     .kernelSVMMaxIterations("maxIterations", \.maxIterations),
     .choice("decisionFunctionShape", \.decisionFunctionShape),
     .bool("breakTies", \.breakTies),
@@ -482,38 +482,4 @@ func crossValidatedDecisionValues(
     }
   }
   return decisions
-}
-
-/// The `classWeight` row: none (uniform), `"balanced"`, or explicit weights written
-/// `"label:weight,label:weight"` (how a custom table reads back, so `setting(parameters)` round-trips).
-private func classWeightParameter<Model>(
-  _ name: String, _ path: WritableKeyPath<Model, ClassWeight> & Sendable
-) -> Hyperparameter<Model> {
-  Hyperparameter(name: name, expected: "none, \"balanced\" or \"label:weight,…\" with finite weights ≥ 0", read: { model in
-    switch model[keyPath: path] {
-    case .uniform: return .none
-    case .balanced: return .string("balanced")
-    case .custom(let table):
-      return .string(table.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: ","))
-    }
-  }) { (model, value) throws(HyperparameterRejection) in
-    switch value {
-    case .none, .string("uniform"): model[keyPath: path] = .uniform
-    case .string("balanced"): model[keyPath: path] = .balanced
-    case .string(let text):
-      var table: [Int: Double] = [:]
-      for entry in text.split(separator: ",", omittingEmptySubsequences: false) {
-        let parts = entry.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 2,
-              let label = Int(parts[0].trimmingCharacters(in: .whitespaces)),
-              let weight = Double(parts[1].trimmingCharacters(in: .whitespaces)),
-              weight.isFinite, weight >= 0, table[label] == nil
-        else { throw HyperparameterRejection(value) }
-        table[label] = weight
-      }
-      model[keyPath: path] = .custom(table)
-    default:
-      throw HyperparameterRejection(value)
-    }
-  }
 }

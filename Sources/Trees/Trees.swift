@@ -159,36 +159,6 @@ extension Hyperparameter {
       }
     }
   }
-
-  /// A ``ClassWeight`` row: none or `"uniform"`, `"balanced"`, or `"label:weight,label:weight"`.
-  static func classWeight(_ name: String, _ path: WritableKeyPath<Model, ClassWeight> & Sendable) -> Self {
-    Self(name: name, expected: "none, \"balanced\" or \"label:weight,…\" with finite weights ≥ 0",
-         read: { model in
-           switch model[keyPath: path] {
-           case .uniform: return .none
-           case .balanced: return .string("balanced")
-           case .custom(let table):
-             return .string(table.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: ","))
-           }
-         }) { (model, value) throws(HyperparameterRejection) in
-      switch value {
-      case .none, .string("uniform"): model[keyPath: path] = .uniform
-      case .string("balanced"): model[keyPath: path] = .balanced
-      case .string(let text):
-        var table: [Int: Double] = [:]
-        for entry in text.split(separator: ",", omittingEmptySubsequences: false) {
-          let parts = entry.split(separator: ":", omittingEmptySubsequences: false)
-          guard parts.count == 2, let label = Int(parts[0].filter { $0 != " " }),
-                let weight = Double(parts[1].filter { $0 != " " }), weight.isFinite, weight >= 0, table[label] == nil
-          else { throw HyperparameterRejection(value) }
-          table[label] = weight
-        }
-        guard !table.isEmpty else { throw HyperparameterRejection(value) }
-        model[keyPath: path] = .custom(table)
-      default: throw HyperparameterRejection(value)
-      }
-    }
-  }
 }
 
 /// `log₂ x` (inside ``MaxFeatures`` the name `log2` means the case).

@@ -343,3 +343,26 @@ import Testing
     #expect(back.lineNumbers == [2, 4])
   }
 }
+
+/// The one `classWeight` row every classifier shares.
+@Suite struct ClassWeightRowTests {
+  struct Holder { var weight: ClassWeight = .uniform }
+
+  @Test func oneSyntaxReadsAndWritesBack() throws {
+    let row = Hyperparameter<Holder>.classWeight("classWeight", \.weight)
+    var holder = Holder()
+    for (text, expected) in [("balanced", ClassWeight.balanced), (" 2:0.5 , 0:3 ", .custom([0: 3, 2: 0.5])), ("uniform", .uniform)] {
+      try row.write(&holder, .string(text))
+      #expect(holder.weight == expected)
+      // What is read back writes the same weights again.
+      let read = row.read(holder)
+      try row.write(&holder, read)
+      #expect(holder.weight == expected, "\(text) → \(read)")
+    }
+    #expect(row.read(Holder(weight: .custom([3: 2.5, 0: 1]))) == "0:1.0,3:2.5")
+    #expect(row.read(Holder()) == ParameterValue.none)
+    for bad in ["0:-1", "a:1", "0:1,0:2", "", "{0: 1}", "0:inf", "0:1:2"] {
+      #expect(throws: HyperparameterRejection.self) { try row.write(&holder, .string(bad)) }
+    }
+  }
+}

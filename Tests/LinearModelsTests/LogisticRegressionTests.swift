@@ -186,7 +186,7 @@ import Testing
 
   @Test func classWeightIsAHyperparameter() throws {
     let base = LogisticRegression()
-    #expect(base.parameters["classWeight"] == "uniform")
+    #expect(base.parameters["classWeight"] == ParameterValue.none)
     let custom = try base.setting("classWeight", to: "2:0.5,1:3")
     #expect(custom.classWeight == .custom([1: 3, 2: 0.5]))
     #expect(custom.parameters["classWeight"] == "1:3.0,2:0.5")

@@ -66,8 +66,8 @@ import Testing
       switch classWeight {
       case .balanced?: set["classWeight"] = "balanced"
       case .table(let table)?:
-        set["classWeight"] = .string("{" + table.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }
-          .joined(separator: ", ") + "}")
+        set["classWeight"] = .string(table.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }
+          .joined(separator: ", "))
       case nil: break
       }
       return set
@@ -323,13 +323,14 @@ import Testing
   }
 
   @Test func classWeightHyperparameterRoundTrips() throws {
-    let estimator = try SGDClassifier().setting(["classWeight": "{0: 1.0, 2: 2.5}"])
+    let estimator = try SGDClassifier().setting(["classWeight": "0: 1.0, 2: 2.5"])
     #expect(estimator.classWeight == .custom([0: 1, 2: 2.5]))
-    #expect(estimator.parameters["classWeight"] == "{0: 1.0, 2: 2.5}")
+    #expect(estimator.parameters["classWeight"] == "0:1.0,2:2.5")
     #expect(try SGDClassifier().setting(["classWeight": "balanced"]).classWeight == .balanced)
     #expect(try SGDClassifier(classWeight: .balanced).setting(["classWeight": nil]).classWeight == .uniform)
-    #expect(throws: LearnError.self) { try SGDClassifier().setting(["classWeight": "{0: -1}"]) }
-    #expect(throws: LearnError.self) { try SGDClassifier().setting(["classWeight": "{a: 1}"]) }
+    #expect(throws: LearnError.self) { try SGDClassifier().setting(["classWeight": "0: -1"]) }
+    #expect(throws: LearnError.self) { try SGDClassifier().setting(["classWeight": "{0: 1.0}"]) }
+    #expect(throws: LearnError.self) { try SGDClassifier().setting(["classWeight": "a: 1"]) }
   }
 
   // MARK: Bad input and conformance

@@ -86,6 +86,54 @@ public enum ClassWeight: Sendable, Hashable, CustomStringConvertible {
   }
 }
 
+extension ClassWeight {
+  /// The hyperparameter spelling: none for uniform (scikit-learn's `None`), `"balanced"`, or
+  /// `"label:weight,label:weight"` in label order (`"0:1.0,3:2.5"`).
+  public var parameterValue: ParameterValue {
+    switch self {
+    case .uniform: return .none
+    case .balanced: return .string("balanced")
+    case .custom(let table):
+      return .string(table.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: ","))
+    }
+  }
+
+  /// The weights a hyperparameter value spells: none, `"uniform"` or `"none"`; `"balanced"`; or
+  /// `"label:weight,…"` (spaces allowed) with distinct integer labels and finite weights ≥ 0.
+  /// `nil` for anything else.
+  public init?(parameterValue value: ParameterValue) {
+    switch value {
+    case .none, .string("uniform"), .string("none"): self = .uniform
+    case .string("balanced"): self = .balanced
+    case .string(let text):
+      var table: [Int: Double] = [:]
+      for entry in text.split(separator: ",", omittingEmptySubsequences: false) {
+        let parts = entry.filter { !$0.isWhitespace }.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2, let label = Int(parts[0]), let weight = Double(parts[1]), weight.isFinite, weight >= 0,
+          table[label] == nil
+        else { return nil }
+        table[label] = weight
+      }
+      guard !table.isEmpty else { return nil }
+      self = .custom(table)
+    default: return nil
+    }
+  }
+}
+
+extension Hyperparameter {
+  /// The `classWeight` row every classifier shares: reads and writes a ``ClassWeight`` at `path`
+  /// as ``ClassWeight/parameterValue`` (one syntax for every estimator, saved and loaded like any
+  /// value).
+  public static func classWeight(_ name: String, _ path: WritableKeyPath<Model, ClassWeight> & Sendable) -> Self {
+    Self(name: name, expected: "none, \"balanced\" or \"label:weight,…\" with finite weights ≥ 0",
+         read: { $0[keyPath: path].parameterValue }) { (model, value) throws(HyperparameterRejection) in
+      guard let weight = ClassWeight(parameterValue: value) else { throw HyperparameterRejection(value) }
+      model[keyPath: path] = weight
+    }
+  }
+}
+
 /// A model fitted by an iterative solver. Not converging is not an error: the model says so here
 /// (scikit-learn warns with `ConvergenceWarning`).
 public protocol IterativeModel: Sendable {
