@@ -3,7 +3,10 @@ Docs/Benchmarks.md: per method, the mean best score at the epochs of one Hyperba
 seeds on which it is at least random search's there, the epochs random search needs to reach it
 (the speedup), total epochs, wall time and cores busy.
 
-    python3 Fixtures/scripts/compare_hyperband.py LEARN.jsonl [PEERS.jsonl ...]
+    python3 Fixtures/scripts/compare_hyperband.py [--actual] LEARN.jsonl [PEERS.jsonl ...]
+
+--actual reads the curves in epochs actually trained (an MLP stops early when its loss stops
+improving) instead of the epochs each trial was given.
 """
 
 import json
@@ -31,7 +34,7 @@ def epochs_to_reach(curve, score):
     return None
 
 
-def main(paths):
+def main(paths, actual=False):
     runs = defaultdict(dict)
     budget = None
     for path in paths:
@@ -39,6 +42,9 @@ def main(paths):
             record = json.loads(line)
             if record.get("kind") != "hyperband_mlp":
                 continue
+            if actual and "actual_curve" in record:
+                record["curve"] = record["actual_curve"]
+                record["total_epochs"] = record["actual_epochs"]
             runs[record["method"]][record["seed"]] = record
             budget = budget or record.get("iteration_epochs")
     random = runs.get("random", {})
@@ -74,4 +80,5 @@ def main(paths):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    arguments = sys.argv[1:]
+    main([a for a in arguments if a != "--actual"], actual="--actual" in arguments)

@@ -6,9 +6,11 @@
 //       [--random-configs 200] [--asha-candidates 405] [--min-budget 1]
 //
 // Prints one JSON object per (method, seed): the anytime curve as [epochs, best score] pairs
-// (epochs: the units each trial trained, counted once per configuration, not per fold; a promoted
-// trial counts only the epochs it added), the epochs of one Hyperband iteration, the best score
-// reached within them, the total epochs, the wall time and the fraction of core time busy.
+// (epochs: the units each trial was given, counted once per configuration, not per fold; a
+// promoted trial counts only the epochs it added), the same curve in epochs actually trained (an
+// MLP stops early when its loss stops improving: the mean over folds of the epochs its models
+// ran), the epochs of one Hyperband iteration, the best score reached within them, the total
+// epochs, the wall time and the fraction of core time busy.
 
 import Foundation
 import Learn
@@ -33,39 +35,46 @@ func runHyperbandBenchmarks(arguments: [String]) throws {
       let start = DispatchTime.now().uptimeNanoseconds
       let results: SearchResults
       let report: ExecutionReport
+      let trained: [Int: Double]
       switch method {
       case "hyperband", "bohb":
-        let model = try HyperbandSearchCV(
+        var search = try HyperbandSearchCV(
           estimator, space: space, maxBudget: 81, minBudget: minBudget, eta: 3, sampler: method == "bohb" ? .bohb : .random,
-          cv: cv, refit: .off,
-          seed: seed
-        ).fit(digits.x, digits.y)
-        (results, report) = (model.results, model.execution)
+          cv: cv, refit: .off, seed: seed)
+        search.retainFoldModels = true
+        let model = try search.fit(digits.x, digits.y)
+        (results, report, trained) = (model.results, model.execution, epochsRun(model.foldModels))
       case "asha":
-        let model = try ASHASearchCV(
+        var search = try ASHASearchCV(
           estimator, space: space, candidates: ashaCandidates, maxBudget: 81, minBudget: minBudget, eta: 3, cv: cv, refit: .off,
-          seed: seed
-        ).fit(digits.x, digits.y)
-        (results, report) = (model.results, model.execution)
+          seed: seed)
+        search.retainFoldModels = true
+        let model = try search.fit(digits.x, digits.y)
+        (results, report, trained) = (model.results, model.execution, epochsRun(model.foldModels))
       case "random":
         var full = estimator
         full.maxIterations = 81
-        let model = try SearchCV(
-          full, strategy: RandomSearch(space, iterations: randomConfigs, seed: seed, batchSize: 2), cv: cv, refit: .off,
-          seed: seed
-        ).fit(digits.x, digits.y)
-        (results, report) = (model.results, model.execution)
+        var search = SearchCV(
+          full, strategy: try RandomSearch(space, iterations: randomConfigs, seed: seed, batchSize: 2), cv: cv, refit: .off,
+          seed: seed)
+        search.retainFoldModels = true
+        let model = try search.fit(digits.x, digits.y)
+        (results, report, trained) = (model.results, model.execution, epochsRun(model.foldModels))
       default:
         throw LearnError.invalidArgument(name: "--methods", reason: "unknown method \(method); known: hyperband, asha, bohb, random")
       }
       let wall = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
       let curve = anytimeCurve(results.trials, fullBudget: 81)
       let atIteration = curve.last { $0.epochs <= iterationEpochs }?.best ?? .nan
+      let actual = actualCurve(results.trials, epochs: trained)
+      let actualAtIteration = actual.last { $0.epochs <= Double(iterationEpochs) }?.best ?? .nan
       emit([("kind", "\"hyperband_mlp\""), ("method", "\"\(method)\""), ("seed", "\(seed)"),
             ("iteration_epochs", "\(iterationEpochs)"), ("best_at_iteration", jsonNumber(atIteration)),
             ("total_epochs", "\(curve.last?.epochs ?? 0)"), ("best", jsonNumber(curve.last?.best ?? .nan)),
             ("trials", "\(results.trials.count)"), ("wall_seconds", "\(wall)"), ("cores_busy", "\(report.coresBusy)"),
-            ("curve", "[" + curve.map { "[\($0.epochs),\(jsonNumber($0.best))]" }.joined(separator: ",") + "]")])
+            ("actual_epochs", "\(actual.last?.epochs ?? 0)"), ("best_at_iteration_actual", jsonNumber(actualAtIteration)),
+            ("curve", "[" + curve.map { "[\($0.epochs),\(jsonNumber($0.best))]" }.joined(separator: ",") + "]"),
+            ("actual_curve", "[" + actual.map { "[\($0.epochs),\(jsonNumber($0.best))]" }.joined(separator: ",") + "]")])
     }
   }
 }
@@ -92,4 +101,30 @@ func anytimeCurve(_ trials: [TrialRecord], fullBudget: Int) -> [AnytimePoint] {
     points.append(AnytimePoint(epochs: epochs, best: best))
   }
   return points
+}
+
+/// The epochs each trial's fold models ran, as the mean over folds of the MLP's epoch count
+/// (continued models count from the start, so a promoted trial's own share is the difference to
+/// its parent's).
+func epochsRun(_ models: [Int: [MLPClassifier.Model]]) -> [Int: Double] {
+  models.mapValues { folds in Double(folds.reduce(0) { $0 + $1.iterations }) / Double(Swift.max(1, folds.count)) }
+}
+
+/// One point of a curve in epochs actually trained.
+struct ActualPoint {
+  var epochs: Double
+  var best: Double
+}
+
+/// ``anytimeCurve(_:fullBudget:)`` with each trial's epochs as its models actually ran (`epochs`,
+/// cumulative per trial) minus its parent's.
+func actualCurve(_ trials: [TrialRecord], epochs: [Int: Double]) -> [ActualPoint] {
+  var total = 0.0, best = -Double.infinity
+  return trials.map { trial in
+    let own = epochs[trial.index] ?? 0
+    total += own - (trial.parent.flatMap { epochs[$0] } ?? 0)
+    let score = trial.meanTestScore("accuracy")
+    if score.isFinite { best = Swift.max(best, score) }
+    return ActualPoint(epochs: total, best: best)
+  }
 }

@@ -86,11 +86,21 @@ public struct ASHASearch: SearchStrategy, Hashable {
     let finished = rungs.members(k).filter { rungs.trial($0, k)!.status.isFinished }
     let top = finished.count / eta
     guard top > 0 else { return nil }
-    let scored = finished.compactMap { j in context.value(of: rungs.trial(j, k)!).map { (index: j, value: $0) } }
-    let ranked = scored.sorted { a, b in
-      context.direction.isBetter(a.value, than: b.value) || (a.value == b.value && a.index < b.index)
+    return Self.ranked(finished, rung: k, rungs, context).prefix(top).first { rungs.trial($0, k + 1) == nil }
+  }
+
+  /// The candidates `members` with a finite value at rung `k`, best first (ties to the lower
+  /// index): sorted on (signed value, index) pairs, which keeps the decision cheap, as it is made
+  /// under the executor's lock every time a worker frees up.
+  static func ranked(_ members: [Int], rung k: Int, _ rungs: RungTable, _ context: StrategyContext) -> [Int] {
+    let sign = context.direction == .minimize ? 1.0 : -1.0
+    var scored: [(value: Double, index: Int)] = []
+    scored.reserveCapacity(members.count)
+    for j in members {
+      if let value = context.value(of: rungs.trial(j, k)!) { scored.append((sign * value, j)) }
     }
-    return ranked.prefix(top).first { rungs.trial($0.index, k + 1) == nil }?.index
+    scored.sort { $0 < $1 }
+    return scored.map(\.index)
   }
 
   /// Candidate `j`'s parameters.
@@ -140,13 +150,8 @@ public struct ASHASearch: SearchStrategy, Hashable {
         release.formUnion(finished.map(\.index))
         continue
       }
-      let scored = rungs.members(k).compactMap { j in
-        rungs.trial(j, k).flatMap { trial in context.value(of: trial).map { (index: j, trial: trial, value: $0) } }
-      }
-      let ranked = scored.sorted { a, b in
-        context.direction.isBetter(a.value, than: b.value) || (a.value == b.value && a.index < b.index)
-      }
-      let kept = ranked.prefix(finished.count / eta + eta).filter { rungs.trial($0.index, k + 1) == nil }.map(\.trial.index)
+      let ranked = Self.ranked(rungs.members(k), rung: k, rungs, context)
+      let kept = ranked.prefix(finished.count / eta + eta).filter { rungs.trial($0, k + 1) == nil }.map { rungs.trial($0, k)!.index }
       release.formUnion(Set(finished.map(\.index)).subtracting(kept))
     }
     return release
@@ -167,11 +172,31 @@ struct RungTable {
 
   init(_ trials: [TrialRecord]) {
     for trial in trials {
-      let parts = trial.proposal.rawValue.split(separator: "/")
-      guard parts.count == 3, parts[0] == "asha", let j = Int(parts[1]), let k = Int(parts[2]) else { continue }
+      guard let (j, k) = Self.parse(trial.proposal.rawValue) else { continue }
       byRung[k, default: [:]][j] = trial
       if k == 0 { started = Swift.max(started, j + 1) }
     }
+  }
+
+  /// `(j, k)` of `asha/<j>/<k>`, read byte by byte (this runs over the whole record at every
+  /// decision).
+  static func parse(_ text: String) -> (Int, Int)? {
+    var utf8 = text.utf8.makeIterator()
+    for expected in "asha/".utf8 { guard utf8.next() == expected else { return nil } }
+    var numbers = [0, 0], part = 0, digits = 0
+    while let byte = utf8.next() {
+      if byte == UInt8(ascii: "/") {
+        guard part == 0, digits > 0 else { return nil }
+        part = 1
+        digits = 0
+      } else if byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9"), digits < 18 {
+        numbers[part] = numbers[part] * 10 + Int(byte - UInt8(ascii: "0"))
+        digits += 1
+      } else {
+        return nil
+      }
+    }
+    return part == 1 && digits > 0 ? (numbers[0], numbers[1]) : nil
   }
 
   /// Candidate `j`'s trial at rung `k`.
