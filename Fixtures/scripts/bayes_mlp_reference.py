@@ -33,7 +33,6 @@ for _name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "VEC
 
 import argparse  # noqa: E402
 import contextlib  # noqa: E402
-import json  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 import warnings  # noqa: E402
@@ -41,7 +40,7 @@ import warnings  # noqa: E402
 import numpy as np  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bayes_peers import parse_seeds  # noqa: E402  (same folder; it sets the same thread limits)
+from bayes_peers import make_emitter, parse_seeds  # noqa: E402  (same folder; it sets the same thread limits)
 
 LAYERS = ("50", "100", "50,50", "100,50")
 ACTIVATIONS = ("relu", "tanh")
@@ -162,14 +161,7 @@ def main():
 
             torch.set_num_threads(1)
     x, y = load_task()
-    out = open(args.out, "a") if args.out else None
-
-    def emit(line):
-        text = json.dumps(line)
-        print(text, flush=True)
-        if out:
-            out.write(text + "\n")
-            out.flush()
+    emit = make_emitter(args.out)
 
     with single_thread():
         # Seeds outermost, so a run stopped early has covered every optimiser evenly.

@@ -223,6 +223,20 @@ def parse_seeds(text):
     return seeds
 
 
+def make_emitter(path):
+    """A function printing one JSON object per line, and appending it to `path` when given."""
+    out = open(path, "a") if path else None
+
+    def emit(line):
+        text = json.dumps(line)
+        print(text, flush=True)
+        if out:
+            out.write(text + "\n")
+            out.flush()
+
+    return emit
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--problems", default="branin,hartmann6")
@@ -245,14 +259,7 @@ def main():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         preload(optimizers)
-    out = open(args.out, "a") if args.out else None
-
-    def emit(line):
-        text = json.dumps(line)
-        print(text, flush=True)
-        if out:
-            out.write(text + "\n")
-            out.flush()
+    emit = make_emitter(args.out)
 
     if args.timing:
         observations = [int(n) for n in args.observations.split(",")]

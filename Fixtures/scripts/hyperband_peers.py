@@ -27,7 +27,6 @@ for _name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[_name] = "1"
 
 import argparse  # noqa: E402
-import json  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 import warnings  # noqa: E402
@@ -35,7 +34,7 @@ import warnings  # noqa: E402
 import numpy as np  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bayes_peers import parse_seeds  # noqa: E402
+from bayes_peers import make_emitter, parse_seeds  # noqa: E402
 
 LAYERS = {"50": (50,), "100": (100,), "50,50": (50, 50), "100,50": (100, 50)}
 MAX_EPOCHS = 81
@@ -124,7 +123,7 @@ def main():
     parser.add_argument("--out")
     args = parser.parse_args()
     x, y = load()
-    out = open(args.out, "a") if args.out else sys.stdout
+    emit = make_emitter(args.out)
     for seed in parse_seeds(args.seeds):
         for method in args.methods.split(","):
             start = time.perf_counter()
@@ -136,7 +135,7 @@ def main():
                 raise SystemExit(f"unknown method {method}")
             record = {"kind": "hyperband_mlp", "method": method, "seed": seed, "total_epochs": epochs,
                       "best": best, "wall_seconds": time.perf_counter() - start, "curve": curve}
-            print(json.dumps(record), file=out, flush=True)
+            emit(record)
 
 
 if __name__ == "__main__":

@@ -435,7 +435,7 @@ extension HyperbandTests {
   @Test func trainingUnitsAreDeclaredAndForwardedWithPerAlternativeScales() throws {
     #expect(MLPClassifier().trainingUnits == TrainingUnits(parameter: "maxIterations"))
     #expect(RandomForestClassifier().trainingUnits == TrainingUnits(parameter: "nEstimators"))
-    #expect(try Pipeline(StandardScaler(), MLPClassifier()).trainingUnits?.parameter == "mlpclassifier.maxIterations")
+    #expect(Pipeline(StandardScaler(), MLPClassifier()).trainingUnits?.parameter == "mlpclassifier.maxIterations")
     let choice = try EstimatorChoice<Int>([
       "mlp": AnyEstimator(MLPClassifier(hiddenLayerSizes: [8], seed: 1)),
       "sgd": AnyEstimator(SGDClassifier(tolerance: nil, seed: 1)),

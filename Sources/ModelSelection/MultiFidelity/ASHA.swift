@@ -89,18 +89,9 @@ public struct ASHASearch: SearchStrategy, Hashable {
     return Self.ranked(finished, rung: k, rungs, context).prefix(top).first { rungs.trial($0, k + 1) == nil }
   }
 
-  /// The candidates `members` with a finite value at rung `k`, best first (ties to the lower
-  /// index): sorted on (signed value, index) pairs, which keeps the decision cheap, as it is made
-  /// under the executor's lock every time a worker frees up.
+  /// The candidates `members` with a finite value at rung `k`, best first (ties to the lower index).
   static func ranked(_ members: [Int], rung k: Int, _ rungs: RungTable, _ context: StrategyContext) -> [Int] {
-    let sign = context.direction == .minimize ? 1.0 : -1.0
-    var scored: [(value: Double, index: Int)] = []
-    scored.reserveCapacity(members.count)
-    for j in members {
-      if let value = context.value(of: rungs.trial(j, k)!) { scored.append((sign * value, j)) }
-    }
-    scored.sort { $0 < $1 }
-    return scored.map(\.index)
+    rankedByValue(members.map { (index: $0, trial: rungs.trial($0, k)!) }, context, failedLast: false)
   }
 
   /// Candidate `j`'s parameters.

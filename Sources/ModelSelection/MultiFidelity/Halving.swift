@@ -148,7 +148,10 @@ public struct HalvingSearch: SearchStrategy, Hashable {
   /// The iterations for data of this shape (scikit-learn's rules, exact logarithms).
   /// - Throws: ``LearnError/invalidArgument(name:reason:)`` when the first budget exceeds the
   ///   largest, or samples budgets have no data to count.
-  public func plan(for data: DataProfile?) throws(LearnError) -> HalvingPlan {
+  public func plan(for data: DataProfile?) throws(LearnError) -> HalvingPlan { try resolved(for: data).plan }
+
+  /// The plan and the first iteration's candidates, drawn once.
+  private func resolved(for data: DataProfile?) throws(LearnError) -> (plan: HalvingPlan, candidate: (Int) -> ParameterSet) {
     guard let largest = maxBudget ?? data?.samples else {
       throw .invalidArgument(name: "maxBudget", reason: "a samples budget without maxBudget needs the data's size")
     }
@@ -158,18 +161,23 @@ public struct HalvingSearch: SearchStrategy, Hashable {
       smallest = 2 * data.splits * (data.classes ?? 1)
     }
     var first: Int
-    var count: Int
+    let count: Int
+    let candidate: (Int) -> ParameterSet
     switch (minBudget, source) {
     case (.budget(let n), _): first = n
     default: first = smallest
     }
     switch source {
-    case .grid(let grid): count = grid.count
+    case .grid(let grid):
+      count = grid.count
+      candidate = grid.candidate(at:)
     case .random(let spaces, let candidates, let seed):
       // The candidates actually drawn: a finite space may hold fewer than asked for.
       let asked: Int
       if case .count(let n) = candidates { asked = n } else { asked = Swift.max(1, largest / first) }
-      count = Self.draws(asked, spaces: spaces, seed: seed).count
+      let drawn = Self.draws(asked, spaces: spaces, seed: seed)
+      count = drawn.count
+      candidate = { drawn[$0] }
       guard count > 0 else { throw .emptyInput("the space of a halving random search yields no candidate") }
     }
     let required = 1 + integerLog(Swift.max(count, 1), base: factor)
@@ -189,9 +197,10 @@ public struct HalvingSearch: SearchStrategy, Hashable {
       candidates.append(remaining)
       remaining = (remaining + factor - 1) / factor  // ⌈n / factor⌉ kept
     }
-    return HalvingPlan(
+    let plan = HalvingPlan(
       candidates: candidates, budgets: budgets, minBudget: first, maxBudget: largest, requiredIterations: required,
       possibleIterations: possible)
+    return (plan, candidate)
   }
 
   /// Up to `count` distinct candidates drawn from `spaces` with `seed` (random search's draws:
@@ -201,15 +210,8 @@ public struct HalvingSearch: SearchStrategy, Hashable {
   }
 
   private func engine(_ context: StrategyContext) throws(LearnError) -> SynchronousBrackets {
-    let plan = try plan(for: context.data)
+    let (plan, candidate) = try resolved(for: context.data)
     let rungs = zip(plan.candidates, plan.budgets).map { Rung(candidates: $0, budget: $1) }
-    let candidate: (Int) -> ParameterSet
-    switch source {
-    case .grid(let grid): candidate = grid.candidate(at:)
-    case .random(let spaces, _, let seed):
-      let drawn = Self.draws(plan.candidates[0], spaces: spaces, seed: seed)
-      candidate = { drawn[$0] }
-    }
     return SynchronousBrackets(
       kind: "halving", brackets: [Bracket(index: 0, rungs: rungs)], resource: resource,
       tags: { _, i in ["iter": .int(i), "n_resources": .int(plan.budgets[i])] },

@@ -49,6 +49,26 @@ public enum HyperbandSampler: Sendable, Hashable, CustomStringConvertible {
   }
 }
 
+/// `members` best first by their value in the study's direction (ties to the lower index); those
+/// without a finite value (failed, NaN, running) follow in index order when `failedLast`, and are
+/// left out otherwise. Sorted on (signed value, index) pairs, cheap enough for a decision made
+/// under the executor's lock each time a worker frees up. The ranking of every rung-based strategy.
+func rankedByValue(_ members: [(index: Int, trial: TrialRecord)], _ context: StrategyContext, failedLast: Bool) -> [Int] {
+  let sign = context.direction == .minimize ? 1.0 : -1.0
+  var scored: [(value: Double, index: Int)] = []
+  var unscored: [Int] = []
+  scored.reserveCapacity(members.count)
+  for member in members {
+    if let value = context.value(of: member.trial) {
+      scored.append((sign * value, member.index))
+    } else {
+      unscored.append(member.index)
+    }
+  }
+  scored.sort { $0 < $1 }
+  return scored.map(\.index) + (failedLast ? unscored.sorted() : [])
+}
+
 /// The engine under ``HyperbandSearch`` and the halving searches: brackets run one after the
 /// other, each rung once the previous one has finished. Proposal `<kind>/<b>/<j>/<i>` is
 /// candidate `j` of bracket `b` at rung `i`.
@@ -65,75 +85,72 @@ struct SynchronousBrackets {
     ProposalID("\(kind)/\(bracket)/\(index)/\(rung)")
   }
 
-  func next(_ context: StrategyContext) throws -> StrategyDecision {
+  /// One rung as the record stands: its members (candidate indices, known once the rung below
+  /// has finished) and their trials there (`nil` for those not created yet).
+  struct RungView {
+    let bracket: Int
+    let rung: Int
+    let members: [Int]
+    let trials: [TrialRecord?]
+  }
+
+  /// The rungs whose members are known, bracket by bracket in order: within a bracket, up to the
+  /// first rung that is not complete (a member missing or running), as the next one's members
+  /// depend on it. Both the decisions and the release of models read this one walk.
+  func rungViews(_ context: StrategyContext) -> [RungView] {
     var byProposal: [ProposalID: TrialRecord] = [:]
     for trial in context.trials { byProposal[trial.proposal] = trial }
+    var views: [RungView] = []
     for (b, bracket) in brackets.enumerated() {
       var members = Array(0..<bracket.rungs[0].candidates)
-      for (i, rung) in bracket.rungs.enumerated() {
-        if i > 0 {
-          let previous = members.map { (index: $0, trial: byProposal[proposal(b, $0, i - 1)]!) }
-          members = ranked(previous, context).prefix(rung.candidates).sorted()
-        }
-        let missing = members.filter { byProposal[proposal(b, $0, i)] == nil }
-        if !missing.isEmpty {
-          return .propose(try missing.prefix(256).map { j in
-            let parent = i > 0 ? byProposal[proposal(b, j, i - 1)] : nil
-            let parameters = try parent?.parameters ?? newCandidate(b, j, context)
-            return Candidate(
-              parameters, budget: resource.budget(rung.budget), continuing: resource == .units ? parent?.index : nil,
-              tags: tags(b, i), proposal: proposal(b, j, i))
-          })
-        }
-        if members.contains(where: { byProposal[proposal(b, $0, i)]!.status == .running }) { return .wait }
+      for i in bracket.rungs.indices {
+        let trials = members.map { byProposal[proposal(b, $0, i)] }
+        views.append(RungView(bracket: b, rung: i, members: members, trials: trials))
+        guard i + 1 < bracket.rungs.count, trials.allSatisfy({ $0 != nil && $0!.status.isFinished }) else { break }
+        members = rankedByValue(zip(members, trials.map { $0! }).map { (index: $0, trial: $1) }, context, failedLast: true)
+          .prefix(bracket.rungs[i + 1].candidates).sorted()
       }
+    }
+    return views
+  }
+
+  func next(_ context: StrategyContext) throws -> StrategyDecision {
+    let views = rungViews(context)
+    for view in views {
+      let missing = zip(view.members, view.trials).filter { $0.1 == nil }.map(\.0)
+      if !missing.isEmpty {
+        let below = view.rung > 0 ? views.first { $0.bracket == view.bracket && $0.rung == view.rung - 1 } : nil
+        let budget = brackets[view.bracket].rungs[view.rung].budget
+        return .propose(try missing.prefix(256).map { j in
+          let parent = below.flatMap { $0.trials[$0.members.firstIndex(of: j)!] }
+          let parameters = try parent?.parameters ?? newCandidate(view.bracket, j, context)
+          return Candidate(
+            parameters, budget: resource.budget(budget), continuing: resource == .units ? parent?.index : nil,
+            tags: tags(view.bracket, view.rung), proposal: proposal(view.bracket, j, view.rung))
+        })
+      }
+      if view.trials.contains(where: { $0!.status == .running }) { return .wait }
     }
     return .finished
   }
 
   /// The finished trials of these brackets that no later rung will continue: all but, of a rung
-  /// still running, its finished trials and, of a finished rung, the next rung's members whose
-  /// trial there does not exist yet.
+  /// still running, its finished trials and, of a finished rung, the parents of the next rung's
+  /// members whose trial there does not exist yet.
   func releasable(_ context: StrategyContext) -> Set<Int> {
-    let own = context.trials.filter { $0.status.isFinished && $0.proposal.rawValue.hasPrefix(kind + "/") }.map(\.index)
-    return Set(own).subtracting(continuable(context))
-  }
-
-  /// The trials a later rung may still continue (the complement of ``releasable(_:)`` among the
-  /// finished ones).
-  func continuable(_ context: StrategyContext) -> Set<Int> {
-    var byProposal: [ProposalID: TrialRecord] = [:]
-    for trial in context.trials { byProposal[trial.proposal] = trial }
+    let views = rungViews(context)
     var keep = Set<Int>()
-    for (b, bracket) in brackets.enumerated() {
-      var members = Array(0..<bracket.rungs[0].candidates)
-      for i in 0..<(bracket.rungs.count - 1) {
-        let trials = members.compactMap { byProposal[proposal(b, $0, i)] }
-        guard trials.count == members.count else { break }
-        if trials.contains(where: { $0.status == .running }) {
-          keep.formUnion(trials.filter { $0.status.isFinished }.map(\.index))
-          break
+    for view in views {
+      if view.trials.contains(where: { $0?.status == .running }) {
+        keep.formUnion(view.trials.compactMap { $0?.status.isFinished == true ? $0!.index : nil })
+      } else if view.rung > 0, let below = views.first(where: { $0.bracket == view.bracket && $0.rung == view.rung - 1 }) {
+        for (j, trial) in zip(view.members, view.trials) where trial == nil {
+          if let parent = below.trials[below.members.firstIndex(of: j)!] { keep.insert(parent.index) }
         }
-        members = ranked(members.map { (index: $0, trial: byProposal[proposal(b, $0, i)]!) }, context)
-          .prefix(bracket.rungs[i + 1].candidates).sorted()
-        keep.formUnion(members.filter { byProposal[proposal(b, $0, i + 1)] == nil }.map { byProposal[proposal(b, $0, i)]!.index })
       }
     }
-    return keep
-  }
-
-  /// Candidate indices best first: finite values in the study's direction, then failed and NaN
-  /// ones; ties go to the lower index.
-  func ranked(_ members: [(index: Int, trial: TrialRecord)], _ context: StrategyContext) -> [Int] {
-    let scored = members.map { (index: $0.index, value: context.value(of: $0.trial)) }
-    return scored.sorted { a, b in
-      switch (a.value, b.value) {
-      case let (x?, y?): return context.direction.isBetter(x, than: y) || (x == y && a.index < b.index)
-      case (.some, nil): return true
-      case (nil, .some): return false
-      case (nil, nil): return a.index < b.index
-      }
-    }.map(\.index)
+    let own = context.trials.filter { $0.status.isFinished && $0.proposal.rawValue.hasPrefix(kind + "/") }.map(\.index)
+    return Set(own).subtracting(keep)
   }
 
   /// Every trial the brackets hold.

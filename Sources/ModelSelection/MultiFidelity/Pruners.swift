@@ -208,8 +208,10 @@ public struct HyperbandPruner: Pruner, Hashable {
   }
 
   /// Trial's bracket (its early-stopping rate), from its proposal's text.
-  func bracket(of trial: TrialRecord) -> Int {
-    let weights = (0..<brackets).map(weight(ofBracket:))
+  func bracket(of trial: TrialRecord) -> Int { bracket(of: trial, weights: (0..<brackets).map(weight(ofBracket:))) }
+
+  /// Trial's bracket given the brackets' `weights` (computed once per decision, not per rival).
+  func bracket(of trial: TrialRecord, weights: [Int]) -> Int {
     var hash = StableHash()
     hash.add(trial.proposal.rawValue)
     var ticket = Int(hash.value % UInt64(weights.reduce(0, +)))
@@ -222,8 +224,10 @@ public struct HyperbandPruner: Pruner, Hashable {
 
   /// See the type.
   public func shouldPrune(_ trial: TrialRecord, step: Int, others: [TrialRecord], direction: StudyDirection) -> Bool {
-    let own = bracket(of: trial)
-    let pruner = SuccessiveHalvingPruner(checked: minResource, reductionFactor, own, competes: { [self] in bracket(of: $0) == own })
+    let weights = (0..<brackets).map(weight(ofBracket:))
+    let own = bracket(of: trial, weights: weights)
+    let pruner = SuccessiveHalvingPruner(
+      checked: minResource, reductionFactor, own, competes: { [self] in bracket(of: $0, weights: weights) == own })
     return pruner.shouldPrune(trial, step: step, others: others, direction: direction)
   }
 
@@ -260,7 +264,9 @@ public struct TrialContext: Sendable {
   /// Whether the pruner asks this trial to stop, given its latest report; `false` without a
   /// pruner or before any report. Throw ``TrialPruned`` to stop.
   public var shouldPrune: Bool {
-    guard let pruner, let trial = study.trial(number), let step = trial.intermediateValues.keys.max() else { return false }
-    return pruner.shouldPrune(trial, step: step, others: study.trials.filter { $0.index != number }, direction: study.direction)
+    guard let pruner else { return false }
+    let trials = study.trials  // one read of the record (and of the journal, when shared)
+    guard trials.indices.contains(number), let step = trials[number].intermediateValues.keys.max() else { return false }
+    return pruner.shouldPrune(trials[number], step: step, others: trials.filter { $0.index != number }, direction: study.direction)
   }
 }

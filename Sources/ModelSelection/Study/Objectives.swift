@@ -35,6 +35,8 @@ final class CrossValidationObjective<E: Estimator>: TrialObjective {
   let retainFoldModels: Bool
   let fitTimeout: Double?
   let seed: UInt64
+  /// The data's shape, for strategies (counted once: the executor asks at every decision).
+  let data: DataProfile?
   let kept = Mutex(Kept())
 
   init(
@@ -52,6 +54,7 @@ final class CrossValidationObjective<E: Estimator>: TrialObjective {
     self.retainFoldModels = retainFoldModels
     self.fitTimeout = fitTimeout
     self.seed = seed
+    data = DataProfile(samples: x.rowCount, splits: folds.count, classes: (y as? [Int]).map { Set($0).count })
   }
 
   /// Whether the running strategy may continue trials; set before each run.
@@ -63,9 +66,6 @@ final class CrossValidationObjective<E: Estimator>: TrialObjective {
   var jobsPerTrial: Int { folds.count }
   var space: SearchSpace? { nil }
   var displayName: String { E.estimatorName }
-  var data: DataProfile? {
-    DataProfile(samples: x.rowCount, splits: folds.count, classes: (y as? [Int]).map { Set($0).count })
-  }
 
   /// Configures the trial's estimator (a bad value fails the trial, not the search) and finds
   /// the parent's models when it can continue them.
