@@ -31,6 +31,10 @@ public enum LearnError: Error, Equatable, Sendable, CustomStringConvertible {
   /// The job was cancelled through its ``JobContext``'s ``CancellationFlag``; the message says
   /// where the work stopped ("after tree 37 of 100", "before epoch 12"). No model is returned.
   case cancelled(String)
+  /// A saved model or configuration that cannot be loaded: `field` is the path to the faulty
+  /// value inside the file (`"value.trees[3].left"`, or `"file"` for the file as a whole) and
+  /// `reason` says what is wrong with it.
+  case unreadableModel(field: String, reason: String)
 
   /// A readable description, used in error messages and logs.
   public var description: String {
@@ -55,6 +59,7 @@ public enum LearnError: Error, Equatable, Sendable, CustomStringConvertible {
     case .io(let path, let reason): return "\(path): \(reason)"
     case .linearAlgebra(let error): return error.description
     case .cancelled(let position): return "cancelled \(position)"
+    case .unreadableModel(let field, let reason): return "saved model, field '\(field)': \(reason)"
     }
   }
 }

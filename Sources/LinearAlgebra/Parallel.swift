@@ -6,7 +6,7 @@ import Synchronization
 ///
 /// Parallelise the outermost level only: a search that fans out (candidate × fold) jobs runs each
 /// fit with ``serial``; a lone fit may use ``automatic``.
-public enum Parallelism: Sendable, Hashable, CustomStringConvertible {
+public enum Parallelism: Sendable, Hashable, Codable, CustomStringConvertible {
   /// One thread.
   case serial
   /// One thread per active processor core.

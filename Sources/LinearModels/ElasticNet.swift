@@ -203,3 +203,21 @@ extension CoordinateDescentConfiguration {
                             converged: outcome.converged, iterations: outcome.iterations, featureCount: p)
   }
 }
+
+extension ElasticNet.Selection: Codable {}
+extension ElasticNet.Precompute: Codable {}
+
+extension ElasticNet: Persistable {
+  /// `"ElasticNet"`.
+  public static let typeTag = "ElasticNet"
+}
+
+extension ElasticNet.Model: Persistable {
+  /// `"ElasticNet.Model"` (also Lasso's model).
+  public static let typeTag = "ElasticNet.Model"
+
+  /// One finite coefficient per feature and a finite intercept.
+  public func checkLoaded() throws(LearnError) {
+    try PersistenceCheck.linear(coefficients, intercept, featureCount: featureCount)
+  }
+}

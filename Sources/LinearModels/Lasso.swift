@@ -66,3 +66,8 @@ public struct Lasso: Estimator, CoordinateDescentConfiguration, Sendable {
     try coordinateDescentFit(x, y)
   }
 }
+
+extension Lasso: Persistable {
+  /// `"Lasso"`.
+  public static let typeTag = "Lasso"
+}

@@ -75,3 +75,18 @@ public struct LinearRegression: Estimator, Sendable {
     }
   }
 }
+
+extension LinearRegression: Persistable {
+  /// `"LinearRegression"`.
+  public static let typeTag = "LinearRegression"
+}
+
+extension LinearRegression.Model: Persistable {
+  /// `"LinearRegression.Model"`.
+  public static let typeTag = "LinearRegression.Model"
+
+  /// One finite coefficient per feature and a finite intercept.
+  public func checkLoaded() throws(LearnError) {
+    try PersistenceCheck.linear(coefficients, intercept, featureCount: featureCount)
+  }
+}

@@ -426,3 +426,21 @@ private func binomialLossAndSlope(_ z: Double, positive: Bool) -> (Double, Doubl
   if z <= 18 { return (Foundation.log1p(e) + (1 - y) * z, slope) }
   return (e + (1 - y) * z, slope)
 }
+
+extension LogisticRegression.Penalty: Codable {}
+
+extension LogisticRegression: Persistable {
+  /// `"LogisticRegression"`.
+  public static let typeTag = "LogisticRegression"
+}
+
+extension LogisticRegression.Model: Persistable {
+  /// `"LogisticRegression.Model"`.
+  public static let typeTag = "LogisticRegression.Model"
+
+  /// Increasing classes; one finite coefficient row and intercept per class (one for two classes).
+  public func checkLoaded() throws(LearnError) {
+    try PersistenceCheck.classes(classes, "classes")
+    try PersistenceCheck.linear(coefficients, intercepts, classCount: classes.count, featureCount: featureCount)
+  }
+}

@@ -79,3 +79,20 @@ public struct Ridge: Estimator, Sendable {
     }
   }
 }
+
+extension Ridge.Solver: Codable {}
+
+extension Ridge: Persistable {
+  /// `"Ridge"`.
+  public static let typeTag = "Ridge"
+}
+
+extension Ridge.Model: Persistable {
+  /// `"Ridge.Model"`.
+  public static let typeTag = "Ridge.Model"
+
+  /// One finite coefficient per feature and a finite intercept.
+  public func checkLoaded() throws(LearnError) {
+    try PersistenceCheck.linear(coefficients, intercept, featureCount: featureCount)
+  }
+}

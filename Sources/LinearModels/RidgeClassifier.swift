@@ -115,3 +115,19 @@ public struct RidgeClassifier: Estimator, Sendable {
     }
   }
 }
+
+extension RidgeClassifier: Persistable {
+  /// `"RidgeClassifier"`.
+  public static let typeTag = "RidgeClassifier"
+}
+
+extension RidgeClassifier.Model: Persistable {
+  /// `"RidgeClassifier.Model"`.
+  public static let typeTag = "RidgeClassifier.Model"
+
+  /// Increasing classes; one finite coefficient row and intercept per class (one for two classes).
+  public func checkLoaded() throws(LearnError) {
+    try PersistenceCheck.classes(classes, "classes")
+    try PersistenceCheck.linear(coefficients, intercepts, classCount: classes.count, featureCount: featureCount)
+  }
+}

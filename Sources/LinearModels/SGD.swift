@@ -799,3 +799,19 @@ func sgdLoad(_ p: UnsafeMutablePointer<Double>) -> SIMD4<Double> {
 func sgdStore(_ v: SIMD4<Double>, _ p: UnsafeMutablePointer<Double>) {
   UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD4<Double>.self)
 }
+
+extension SGDPenalty: Codable {}
+extension SGDLearningRate: Codable {}
+extension SGDState: Codable {}
+
+extension SGDState {
+  /// The weights, averages and schedule of one binary problem over `featureCount` features.
+  func checkLoaded(featureCount: Int, field: String) throws(LearnError) {
+    try PersistenceCheck.count(storedWeights, featureCount, field + ".storedWeights")
+    try PersistenceCheck.finite(storedWeights, field + ".storedWeights")
+    if let storedAverage { try PersistenceCheck.count(storedAverage, featureCount, field + ".storedAverage") }
+    if let appliedPenalty { try PersistenceCheck.count(appliedPenalty, featureCount, field + ".appliedPenalty") }
+    try PersistenceCheck.finite([weightScale, intercept, averageA, averageB, averageIntercept, t, eta], field)
+    try PersistenceCheck.require(epochs >= 0 && epochsWithoutImprovement >= 0, field + ".epochs", "counts must be non-negative")
+  }
+}

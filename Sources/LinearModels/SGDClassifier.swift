@@ -329,3 +329,25 @@ func sgdDecision(_ x: Matrix, _ coefficients: Matrix, _ intercepts: [Double]) ->
   }
   return result
 }
+
+extension SGDClassifier.Loss: Codable {}
+
+extension SGDClassifier: Persistable {
+  /// `"SGDClassifier"`.
+  public static let typeTag = "SGDClassifier"
+}
+
+extension SGDClassifier.Model: Persistable {
+  /// `"SGDClassifier.Model"`.
+  public static let typeTag = "SGDClassifier.Model"
+
+  /// A valid configuration; increasing classes; one finite coefficient row, intercept and
+  /// training state per binary problem (one for two classes).
+  public func checkLoaded() throws(LearnError) {
+    try estimator.checkLoaded()
+    try PersistenceCheck.classes(classes, "classes")
+    try PersistenceCheck.linear(coefficients, intercepts, classCount: classes.count, featureCount: featureCount)
+    try PersistenceCheck.count(states, coefficients.rowCount, "states")
+    for (i, state) in states.enumerated() { try state.checkLoaded(featureCount: featureCount, field: "states[\(i)]") }
+  }
+}

@@ -179,3 +179,22 @@ public struct SGDRegressor: IncrementallyTrainable, SGDConfiguration, Sendable {
     }
   }
 }
+
+extension SGDRegressor.Loss: Codable {}
+
+extension SGDRegressor: Persistable {
+  /// `"SGDRegressor"`.
+  public static let typeTag = "SGDRegressor"
+}
+
+extension SGDRegressor.Model: Persistable {
+  /// `"SGDRegressor.Model"`.
+  public static let typeTag = "SGDRegressor.Model"
+
+  /// A valid configuration; one finite coefficient per feature, a finite intercept, the state.
+  public func checkLoaded() throws(LearnError) {
+    try estimator.checkLoaded()
+    try PersistenceCheck.linear(coefficients, intercept, featureCount: featureCount)
+    try state.checkLoaded(featureCount: featureCount, field: "state")
+  }
+}

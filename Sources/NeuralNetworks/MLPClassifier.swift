@@ -250,3 +250,21 @@ func decodeClass(_ row: UnsafePointer<Double>, outputs: Int) -> Int {
   for k in 1..<outputs where row[k] > row[best] { best = k }
   return best
 }
+
+extension MLPClassifier: Persistable {
+  /// `"MLPClassifier"`.
+  public static let typeTag = "MLPClassifier"
+}
+
+extension MLPClassifier.Model: Persistable {
+  /// `"MLPClassifier.Model"`.
+  public static let typeTag = "MLPClassifier.Model"
+
+  /// Increasing classes; a network from the features to one output (two classes, logistic) or
+  /// one per class (softmax), with finite weights (the run checks its arrays as it loads).
+  public func checkLoaded() throws(LearnError) {
+    try PersistenceCheck.classes(classes, "classes")
+    let k = classes.count
+    try run.checkShape(featureCount: featureCount, outputs: k == 2 ? 1 : k, output: k == 2 ? [.logistic] : [.softmax])
+  }
+}

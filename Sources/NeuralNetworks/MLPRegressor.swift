@@ -209,3 +209,18 @@ public struct MLPRegressor: IncrementallyTrainable, PerceptronConfiguration, Sen
       return run.outputs(x).elements
     }  }
 }
+
+extension MLPRegressor: Persistable {
+  /// `"MLPRegressor"`.
+  public static let typeTag = "MLPRegressor"
+}
+
+extension MLPRegressor.Model: Persistable {
+  /// `"MLPRegressor.Model"`.
+  public static let typeTag = "MLPRegressor.Model"
+
+  /// A network from the features to one identity output with finite weights.
+  public func checkLoaded() throws(LearnError) {
+    try run.checkShape(featureCount: featureCount, outputs: 1, output: [.identity])
+  }
+}

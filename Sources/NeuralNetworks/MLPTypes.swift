@@ -123,3 +123,8 @@ public struct MLPTrainingState: Sendable, Hashable {
   /// whether a continuation is the same run carried on.
   public let trainedWith: ParameterSet
 }
+
+extension MLPActivation: Codable {}
+extension MLPSolver: Codable {}
+extension MLPLearningRateSchedule: Codable {}
+extension MLPOutputActivation: Codable {}

@@ -477,3 +477,113 @@ func validationSplit(count n: Int, fraction: Double, strata: [Int]?, seed: UInt6
   for i in validation { isValidation[i] = true }
   return ((0..<n).filter { !isValidation[$0] }, validation)
 }
+
+extension PerceptronRun: Codable {
+  private enum CodingKeys: String, CodingKey {
+    case units, activation, output, parameters, optimizer, step, velocities, firstMoments, secondMoments,
+      learningRate, learningRateInit, samplesSeen, noImprovementCount, bestLoss, bestValidationScore,
+      bestParameters, lossCurve, validationScores, loss, iterations, stopped, seed, trainedWith, earlyStopping
+  }
+
+  func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(layout.units, forKey: .units)
+    try c.encode(activation, forKey: .activation)
+    try c.encode(output, forKey: .output)
+    try c.encodePacked(parameters, forKey: .parameters)
+    switch optimizer {
+    case .lbfgs:
+      try c.encode("lbfgs", forKey: .optimizer)
+    case .sgd(let state):
+      try c.encode("sgd", forKey: .optimizer)
+      try c.encodePacked(state.velocities, forKey: .velocities)
+      try c.encode(state.learningRate, forKey: .learningRate)
+      try c.encode(state.learningRateInit, forKey: .learningRateInit)
+    case .adam(let state):
+      try c.encode("adam", forKey: .optimizer)
+      try c.encode(state.step, forKey: .step)
+      try c.encodePacked(state.firstMoments, forKey: .firstMoments)
+      try c.encodePacked(state.secondMoments, forKey: .secondMoments)
+      try c.encode(state.learningRate, forKey: .learningRate)
+    }
+    try c.encode(samplesSeen, forKey: .samplesSeen)
+    try c.encode(noImprovementCount, forKey: .noImprovementCount)
+    try c.encode(bestLoss, forKey: .bestLoss)
+    try c.encode(bestValidationScore, forKey: .bestValidationScore)
+    if let bestParameters { try c.encodePacked(bestParameters, forKey: .bestParameters) }
+    try c.encodePacked(lossCurve, forKey: .lossCurve)
+    try c.encodePacked(validationScores, forKey: .validationScores)
+    try c.encode(loss, forKey: .loss)
+    try c.encode(iterations, forKey: .iterations)
+    try c.encode(stopped, forKey: .stopped)
+    try c.encode(seed, forKey: .seed)
+    try c.encode(trainedWith, forKey: .trainedWith)
+    try c.encode(earlyStopping, forKey: .earlyStopping)
+  }
+
+  /// Reads a run, checking the layer sizes before the layout is built and every parameter
+  /// array's length against it.
+  init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    let units = try c.decode([Int].self, forKey: .units)
+    try PersistenceCheck.run(at: c.codingPath) { () throws(LearnError) in try Self.checkUnits(units) }
+    layout = NetworkLayout(units: units)
+    let count = layout.parameterCount
+    activation = try c.decode(MLPActivation.self, forKey: .activation)
+    output = try c.decode(MLPOutputActivation.self, forKey: .output)
+    parameters = try c.decodePackedDoubles(forKey: .parameters, count: count)
+    switch try c.decode(String.self, forKey: .optimizer) {
+    case "lbfgs": optimizer = .lbfgs
+    case "sgd":
+      optimizer = .sgd(MLPSGDState(
+        velocities: try c.decodePackedDoubles(forKey: .velocities, count: count),
+        learningRate: try c.decode(Double.self, forKey: .learningRate),
+        learningRateInit: try c.decode(Double.self, forKey: .learningRateInit)))
+    case "adam":
+      optimizer = .adam(MLPAdamState(
+        step: try c.decode(Int.self, forKey: .step),
+        firstMoments: try c.decodePackedDoubles(forKey: .firstMoments, count: count),
+        secondMoments: try c.decodePackedDoubles(forKey: .secondMoments, count: count),
+        learningRate: try c.decode(Double.self, forKey: .learningRate)))
+    case let other:
+      throw DecodingError.dataCorruptedError(forKey: .optimizer, in: c, debugDescription: "'\(other)' is not lbfgs, sgd or adam")
+    }
+    samplesSeen = try c.decode(Int.self, forKey: .samplesSeen)
+    noImprovementCount = try c.decode(Int.self, forKey: .noImprovementCount)
+    bestLoss = try c.decode(Double.self, forKey: .bestLoss)
+    bestValidationScore = try c.decode(Double.self, forKey: .bestValidationScore)
+    bestParameters = c.contains(.bestParameters) ? try c.decodePackedDoubles(forKey: .bestParameters, count: count) : nil
+    lossCurve = try c.decodePackedDoubles(forKey: .lossCurve)
+    validationScores = try c.decodePackedDoubles(forKey: .validationScores)
+    loss = try c.decode(Double.self, forKey: .loss)
+    iterations = try c.decode(Int.self, forKey: .iterations)
+    stopped = try c.decode(Bool.self, forKey: .stopped)
+    seed = try c.decode(UInt64.self, forKey: .seed)
+    trainedWith = try c.decode(ParameterSet.self, forKey: .trainedWith)
+    earlyStopping = try c.decode(Bool.self, forKey: .earlyStopping)
+    let predicting = predictingParameters
+    try PersistenceCheck.run(at: c.codingPath) { () throws(LearnError) in
+      try PersistenceCheck.finite(predicting, "parameters")
+    }
+  }
+
+  /// At least an input and an output layer, each of 1 to 2²⁴ units, with at most 2³¹ parameters
+  /// in all (checked before anything that size is allocated).
+  static func checkUnits(_ units: [Int]) throws(LearnError) {
+    try PersistenceCheck.within(units.count, 2...1024, "units")
+    var total = 0
+    for (l, u) in units.enumerated() {
+      try PersistenceCheck.within(u, 1...(1 << 24), "units[\(l)]")
+      if l > 0 { total += units[l - 1] * u + u }
+    }
+    try PersistenceCheck.within(total, 1...Int(Int32.max), "units")
+  }
+
+  /// A run whose output layer has `outputs` units over `featureCount` inputs, with the activation
+  /// the model type needs.
+  func checkShape(featureCount: Int, outputs: Int, output allowed: [MLPOutputActivation]) throws(LearnError) {
+    try PersistenceCheck.require(layout.units.first == featureCount && layout.units.last == outputs, "run.units",
+                                 "must start with the \(featureCount) features and end with \(outputs) outputs")
+    try PersistenceCheck.require(allowed.contains(output), "run.output", "must be one of \(allowed.map(\.rawValue))")
+  }
+}

@@ -41,9 +41,16 @@ public struct EstimatorChoice<Target: Sendable>: Estimator {
   public init(
     _ alternatives: KeyValuePairs<String, AnyEstimator<Target>>, chosen: String? = nil, unitScales: [String: Int] = [:]
   ) throws(LearnError) {
-    names = alternatives.map(\.key)
-    self.alternatives = alternatives.map(\.value)
-    self.chosen = chosen ?? names.first ?? ""
+    try self.init(names: alternatives.map(\.key), alternatives: alternatives.map(\.value),
+                  chosen: chosen ?? alternatives.first?.key ?? "", unitScales: unitScales)
+  }
+
+  /// A choice from its parts, checked as ``init(_:chosen:unitScales:)`` checks them (a loaded file
+  /// builds its choices this way).
+  init(names: [String], alternatives: [AnyEstimator<Target>], chosen: String, unitScales: [String: Int]) throws(LearnError) {
+    self.names = names
+    self.alternatives = alternatives
+    self.chosen = chosen
     self.unitScales = unitScales
     try Alternatives.validate(names: names, chosen: self.chosen, selector: "estimator")
     for (name, scale) in unitScales.sorted(by: { $0.key < $1.key }) {
@@ -133,10 +140,17 @@ public struct TransformerChoice: Transformer {
   /// A choice among named alternatives, the first chosen unless `chosen` names another. Throws
   /// when there are none, a name is repeated, empty or has a `.`, or `chosen` is not a name.
   public init(_ alternatives: KeyValuePairs<String, AnyTransformer>, chosen: String? = nil) throws(LearnError) {
-    names = alternatives.map(\.key)
-    self.alternatives = alternatives.map(\.value)
-    self.chosen = chosen ?? names.first ?? ""
-    try Alternatives.validate(names: names, chosen: self.chosen, selector: "transformer")
+    try self.init(names: alternatives.map(\.key), alternatives: alternatives.map(\.value),
+                  chosen: chosen ?? alternatives.first?.key ?? "")
+  }
+
+  /// A choice from its parts, checked as ``init(_:chosen:)`` checks them (a loaded file builds
+  /// its choices this way).
+  init(names: [String], alternatives: [AnyTransformer], chosen: String) throws(LearnError) {
+    self.names = names
+    self.alternatives = alternatives
+    self.chosen = chosen
+    try Alternatives.validate(names: names, chosen: chosen, selector: "transformer")
   }
 
   /// A choice among alternatives named by their step names (`"standardscaler"`, `"passthrough"`),
@@ -271,4 +285,17 @@ enum Alternatives {
   private static func describe(_ names: [String]) -> String {
     "one of " + names.map { "\"\($0)\"" }.joined(separator: ", ")
   }
+}
+
+extension Passthrough: Persistable {
+  /// `"Passthrough"`.
+  public static let typeTag = "Passthrough"
+}
+
+extension Passthrough.Fitted: Persistable {
+  /// `"Passthrough.Fitted"`.
+  public static let typeTag = "Passthrough.Fitted"
+
+  /// A feature count.
+  public func checkLoaded() throws(LearnError) { try PersistenceCheck.featureCount(featureCount) }
 }

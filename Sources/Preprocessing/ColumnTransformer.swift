@@ -145,3 +145,18 @@ private func inputColumns<T>(_ selected: [Int], _ body: () throws -> T) throws -
     throw LearnError.nonFiniteValue(row: row, column: selected[column])
   }
 }
+
+extension ColumnTransformer.Fitted: Persistable {
+  /// `"ColumnTransformer.Fitted"`.
+  public static let typeTag = "ColumnTransformer.Fitted"
+
+  /// One transform per column list; every column, selected or passed through, inside the input.
+  public func checkLoaded() throws(LearnError) {
+    try PersistenceCheck.featureCount(inputWidth, "inputWidth")
+    try PersistenceCheck.count(transforms, columns.count, "transforms")
+    for (i, list) in columns.enumerated() {
+      try PersistenceCheck.indices(list, below: inputWidth, "columns[\(i)]", increasing: false)
+    }
+    try PersistenceCheck.indices(remainderColumns, below: inputWidth, "remainderColumns")
+  }
+}

@@ -113,3 +113,24 @@ public struct MinMaxScaler: Transformer {
     }
   }
 }
+
+extension MinMaxScaler: Persistable {
+  /// `"MinMaxScaler"`.
+  public static let typeTag = "MinMaxScaler"
+}
+
+extension MinMaxScaler.Fitted: Persistable {
+  /// `"MinMaxScaler.Fitted"`.
+  public static let typeTag = "MinMaxScaler.Fitted"
+
+  /// One finite scale and offset per feature, and statistics of the same length.
+  public func checkLoaded() throws(LearnError) {
+    let n = scale.count
+    try PersistenceCheck.featureCount(n, "scale")
+    try PersistenceCheck.statistics(scale, n, "scale", required: true)
+    try PersistenceCheck.statistics(offset, n, "offset", required: true)
+    for (field, values) in [("dataMin", dataMin), ("dataMax", dataMax), ("dataRange", dataRange)] {
+      try PersistenceCheck.count(values, n, field)
+    }
+  }
+}

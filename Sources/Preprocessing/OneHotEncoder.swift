@@ -172,3 +172,43 @@ public struct OneHotEncoder: Transformer {
     }
   }
 }
+
+extension OneHotEncoder.UnknownHandling: Codable {}
+extension OneHotEncoder.Drop: Codable {}
+
+extension OneHotEncoder: Persistable {
+  /// `"OneHotEncoder"`.
+  public static let typeTag = "OneHotEncoder"
+}
+
+extension OneHotEncoder.Fitted: Persistable {
+  /// `"OneHotEncoder.Fitted"`.
+  public static let typeTag = "OneHotEncoder.Fitted"
+
+  private enum CodingKeys: String, CodingKey { case handleUnknown, categories, droppedIndices }
+
+  /// Writes the unknown-category rule, the categories and the dropped ones.
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(handleUnknown, forKey: .handleUnknown)
+    try container.encode(categories, forKey: .categories)
+    try container.encode(droppedIndices, forKey: .droppedIndices)
+  }
+
+  /// Reads an encoder written by ``encode(to:)`` and rebuilds its lookup tables.
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    self.init(handleUnknown: try container.decode(OneHotEncoder.UnknownHandling.self, forKey: .handleUnknown),
+              categories: try container.decode([[Double]].self, forKey: .categories),
+              droppedIndices: try container.decode([Int?].self, forKey: .droppedIndices))
+  }
+
+  /// Every column has categories, and a dropped category is one of its column's.
+  public func checkLoaded() throws(LearnError) {
+    try PersistenceCheck.categories(categories)
+    try PersistenceCheck.count(droppedIndices, categories.count, "droppedIndices")
+    for (j, dropped) in droppedIndices.enumerated() {
+      if let dropped { try PersistenceCheck.within(dropped, 0...(categories[j].count - 1), "droppedIndices[\(j)]") }
+    }
+  }
+}

@@ -128,3 +128,36 @@ public struct OrdinalEncoder: Transformer {
     }
   }
 }
+
+extension OrdinalEncoder.UnknownHandling: Codable {}
+
+extension OrdinalEncoder: Persistable {
+  /// `"OrdinalEncoder"`.
+  public static let typeTag = "OrdinalEncoder"
+}
+
+extension OrdinalEncoder.Fitted: Persistable {
+  /// `"OrdinalEncoder.Fitted"`.
+  public static let typeTag = "OrdinalEncoder.Fitted"
+
+  private enum CodingKeys: String, CodingKey { case handleUnknown, unknownValue, categories }
+
+  /// Writes the unknown-category rule and value and the categories.
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(handleUnknown, forKey: .handleUnknown)
+    try container.encode(unknownValue, forKey: .unknownValue)
+    try container.encode(categories, forKey: .categories)
+  }
+
+  /// Reads an encoder written by ``encode(to:)`` and rebuilds its lookup tables.
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    self.init(handleUnknown: try container.decode(OrdinalEncoder.UnknownHandling.self, forKey: .handleUnknown),
+              unknownValue: try container.decodeIfPresent(Int.self, forKey: .unknownValue),
+              categories: try container.decode([[Double]].self, forKey: .categories))
+  }
+
+  /// Every column has categories.
+  public func checkLoaded() throws(LearnError) { try PersistenceCheck.categories(categories) }
+}

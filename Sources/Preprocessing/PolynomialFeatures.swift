@@ -191,3 +191,29 @@ public struct PolynomialFeatures: Transformer {
     }
   }
 }
+
+extension PolynomialFeatures: Persistable {
+  /// `"PolynomialFeatures"`.
+  public static let typeTag = "PolynomialFeatures"
+}
+
+extension PolynomialFeatures.Layout: Codable {}
+
+extension PolynomialFeatures.Fitted: Persistable {
+  /// `"PolynomialFeatures.Fitted"`.
+  public static let typeTag = "PolynomialFeatures.Fitted"
+
+  /// Terms whose first feature is an input and whose parent is an earlier term; selected terms
+  /// exist.
+  public func checkLoaded() throws(LearnError) {
+    try PersistenceCheck.featureCount(featureCount)
+    let count = layout.count
+    try PersistenceCheck.count(layout.parent, count, "layout.parent")
+    try PersistenceCheck.count(layout.degree, count, "layout.degree")
+    try PersistenceCheck.indices(layout.first, below: featureCount, "layout.first", increasing: false)
+    for t in 0..<count where layout.parent[t] < -1 || layout.parent[t] >= t {
+      throw .unreadableModel(field: "layout.parent[\(t)]", reason: "must be -1 or an earlier term")
+    }
+    try PersistenceCheck.indices(selected, below: count, "selected")
+  }
+}

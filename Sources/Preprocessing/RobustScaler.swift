@@ -136,3 +136,20 @@ public struct RobustScaler: Transformer {
     }
   }
 }
+
+extension RobustScaler: Persistable {
+  /// `"RobustScaler"`.
+  public static let typeTag = "RobustScaler"
+}
+
+extension RobustScaler.Fitted: Persistable {
+  /// `"RobustScaler.Fitted"`.
+  public static let typeTag = "RobustScaler.Fitted"
+
+  /// A finite center and scale per feature when present.
+  public func checkLoaded() throws(LearnError) {
+    try PersistenceCheck.featureCount(featureCount)
+    try PersistenceCheck.statistics(center, featureCount, "center", required: false)
+    try PersistenceCheck.statistics(scale, featureCount, "scale", required: false)
+  }
+}

@@ -169,3 +169,23 @@ public struct SimpleImputer: Transformer {
     }
   }
 }
+
+extension SimpleImputer.Strategy: Codable {}
+
+extension SimpleImputer: Persistable {
+  /// `"SimpleImputer"`.
+  public static let typeTag = "SimpleImputer"
+}
+
+extension SimpleImputer.Fitted: Persistable {
+  /// `"SimpleImputer.Fitted"`.
+  public static let typeTag = "SimpleImputer.Fitted"
+
+  /// The kept features are those with a statistic; indicator features are increasing and in range.
+  public func checkLoaded() throws(LearnError) {
+    try PersistenceCheck.featureCount(statistics.count, "statistics")
+    try PersistenceCheck.require(keptFeatures == statistics.indices.filter { !statistics[$0].isNaN }, "keptFeatures",
+                                 "must list the features with a statistic")
+    try PersistenceCheck.indices(missingIndicatorFeatures, below: statistics.count, "missingIndicatorFeatures")
+  }
+}

@@ -130,3 +130,21 @@ public struct StandardScaler: Transformer {
     }
   }
 }
+
+extension StandardScaler: Persistable {
+  /// `"StandardScaler"`.
+  public static let typeTag = "StandardScaler"
+}
+
+extension StandardScaler.Fitted: Persistable {
+  /// `"StandardScaler.Fitted"`.
+  public static let typeTag = "StandardScaler.Fitted"
+
+  /// A finite mean and a finite positive scale per feature wherever they are used.
+  public func checkLoaded() throws(LearnError) {
+    try PersistenceCheck.featureCount(featureCount)
+    try PersistenceCheck.statistics(mean, featureCount, "mean", required: withMean)
+    try PersistenceCheck.statistics(scale, featureCount, "scale", required: withStd)
+    if let variance { try PersistenceCheck.count(variance, featureCount, "variance") }
+  }
+}

@@ -348,3 +348,17 @@ func kernelDot4(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ d: Int
 func kernelLoad4(_ p: UnsafePointer<Double>) -> SIMD4<Double> {
   UnsafeRawPointer(p).loadUnaligned(as: SIMD4<Double>.self)
 }
+
+extension SVMKernel: Codable {}
+extension Gamma: Codable {}
+extension KernelFunction: Codable {}
+
+extension KernelFunction {
+  /// A kernel whose coefficients agree with a model's public fields and can be evaluated.
+  func checkLoaded(kind: SVMKernel, degree: Int, gamma: Double) throws(LearnError) {
+    try PersistenceCheck.require(self.kind == kind && self.degree == degree && self.gamma.bitPattern == gamma.bitPattern,
+                                 "kernelFunction", "disagrees with the kernel, degree and gamma fields")
+    try PersistenceCheck.within(degree, 0...Int(Int32.max), "degree")
+    try PersistenceCheck.finite([gamma, coef0], "kernelFunction")
+  }
+}

@@ -879,3 +879,25 @@ enum L1PrimalCoordinateDescent {
     return LinearSolution(weights: w, iterations: iterations, converged: converged)
   }
 }
+
+extension LinearSVC.Penalty: Codable {}
+extension LinearSVC.Loss: Codable {}
+extension LinearSVC.Formulation: Codable {}
+extension LinearSVC.MultiClass: Codable {}
+extension LinearSVC.Solver: Codable {}
+
+extension LinearSVC: Persistable {
+  /// `"LinearSVC"`.
+  public static let typeTag = "LinearSVC"
+}
+
+extension LinearSVC.Model: Persistable {
+  /// `"LinearSVC.Model"`.
+  public static let typeTag = "LinearSVC.Model"
+
+  /// Increasing classes; one finite coefficient row and intercept per class (one for two classes).
+  public func checkLoaded() throws(LearnError) {
+    try PersistenceCheck.classes(classes, "classes")
+    try PersistenceCheck.linear(coefficients, intercepts, classCount: classes.count, featureCount: featureCount)
+  }
+}

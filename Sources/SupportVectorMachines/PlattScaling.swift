@@ -127,3 +127,5 @@ func pairwiseCoupling(_ r: [[Double]]) -> [Double] {
   }
   return p
 }
+
+extension PlattScaling: Codable {}

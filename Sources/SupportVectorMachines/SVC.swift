@@ -483,3 +483,41 @@ func crossValidatedDecisionValues(
   }
   return decisions
 }
+
+extension SVC.DecisionFunctionShape: Codable {}
+
+extension SVC: Persistable {
+  /// `"SVC"`.
+  public static let typeTag = "SVC"
+}
+
+extension SVC.Model: Persistable {
+  /// `"SVC.Model"`.
+  public static let typeTag = "SVC.Model"
+
+  /// Increasing classes; support vectors, their pairwise coefficients, offsets and calibrations
+  /// whose shapes agree (one column per pair of classes); finite values; a consistent kernel.
+  public func checkLoaded() throws(LearnError) {
+    try PersistenceCheck.classes(classes, "classes")
+    try PersistenceCheck.featureCount(featureCount)
+    let k = classes.count, pairs = k * (k - 1) / 2, support = supportVectors.rowCount
+    try PersistenceCheck.require(k <= 1 << 15, "classes", "has \(k) classes; at most 32768 are supported")
+    try PersistenceCheck.shape(supportVectors, support, featureCount, "supportVectors")
+    try PersistenceCheck.finite(supportVectors.elements, "supportVectors")
+    try PersistenceCheck.shape(pairCoefficients, support, pairs, "pairCoefficients")
+    try PersistenceCheck.finite(pairCoefficients.elements, "pairCoefficients")
+    try PersistenceCheck.shape(dualCoefficients, k - 1, support, "dualCoefficients")
+    try PersistenceCheck.count(rho, pairs, "rho")
+    try PersistenceCheck.finite(rho, "rho")
+    try PersistenceCheck.count(intercepts, pairs, "intercepts")
+    try PersistenceCheck.count(supportIndices, support, "supportIndices")
+    try PersistenceCheck.count(supportCounts, k, "supportCounts")
+    try PersistenceCheck.require(supportCounts.allSatisfy { $0 >= 0 } && supportCounts.reduce(0, &+) == support,
+                                 "supportCounts", "must add up to the \(support) support vectors")
+    if let probabilityCalibrations {
+      try PersistenceCheck.count(probabilityCalibrations, pairs, "probabilityCalibrations")
+      try PersistenceCheck.finite(probabilityCalibrations.flatMap { [$0.a, $0.b] }, "probabilityCalibrations")
+    }
+    try kernelFunction.checkLoaded(kind: kernel, degree: degree, gamma: gamma)
+  }
+}

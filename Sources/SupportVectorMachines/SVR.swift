@@ -160,3 +160,25 @@ public struct SVR: Estimator, Sendable {
     }
   }
 }
+
+extension SVR: Persistable {
+  /// `"SVR"`.
+  public static let typeTag = "SVR"
+}
+
+extension SVR.Model: Persistable {
+  /// `"SVR.Model"`.
+  public static let typeTag = "SVR.Model"
+
+  /// Support vectors and one finite coefficient each, a finite intercept, a consistent kernel.
+  public func checkLoaded() throws(LearnError) {
+    try PersistenceCheck.featureCount(featureCount)
+    let support = supportVectors.rowCount
+    try PersistenceCheck.shape(supportVectors, support, featureCount, "supportVectors")
+    try PersistenceCheck.finite(supportVectors.elements, "supportVectors")
+    try PersistenceCheck.count(dualCoefficients, support, "dualCoefficients")
+    try PersistenceCheck.finite(dualCoefficients + [intercept], "dualCoefficients")
+    try PersistenceCheck.count(supportIndices, support, "supportIndices")
+    try kernelFunction.checkLoaded(kind: kernel, degree: degree, gamma: gamma)
+  }
+}

@@ -152,3 +152,19 @@ public struct DecisionTreeClassifier: Estimator, Sendable {
 }
 
 extension DecisionTreeClassifier: DecisionTreeHyperparameters {}
+
+extension DecisionTreeClassifier: Persistable {
+  /// `"DecisionTreeClassifier"`.
+  public static let typeTag = "DecisionTreeClassifier"
+}
+
+extension DecisionTreeClassifier.Model: Persistable {
+  /// `"DecisionTreeClassifier.Model"`.
+  public static let typeTag = "DecisionTreeClassifier.Model"
+
+  /// Increasing classes and a tree with one value per class (the tree checks itself as it loads).
+  public func checkLoaded() throws(LearnError) {
+    try PersistenceCheck.classes(classes, "classes", minimum: 1)
+    try PersistenceCheck.require(tree.valueCount == classes.count, "tree.valueCount", "must be the class count \(classes.count)")
+  }
+}

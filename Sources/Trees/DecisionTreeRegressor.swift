@@ -114,3 +114,18 @@ public struct DecisionTreeRegressor: Estimator, Sendable {
 }
 
 extension DecisionTreeRegressor: DecisionTreeHyperparameters {}
+
+extension DecisionTreeRegressor: Persistable {
+  /// `"DecisionTreeRegressor"`.
+  public static let typeTag = "DecisionTreeRegressor"
+}
+
+extension DecisionTreeRegressor.Model: Persistable {
+  /// `"DecisionTreeRegressor.Model"`.
+  public static let typeTag = "DecisionTreeRegressor.Model"
+
+  /// A tree with one value per node (the tree checks itself as it loads).
+  public func checkLoaded() throws(LearnError) {
+    try PersistenceCheck.require(tree.valueCount == 1, "tree.valueCount", "a regression tree has one value per node")
+  }
+}

@@ -114,3 +114,8 @@ extension ExtraTreesClassifier: ForestHyperparameters {
   /// Every tree draws one random threshold per examined feature (extremely randomised trees).
   var splitStrategy: SplitStrategy { .random }
 }
+
+extension ExtraTreesClassifier: Persistable {
+  /// `"ExtraTreesClassifier"`.
+  public static let typeTag = "ExtraTreesClassifier"
+}

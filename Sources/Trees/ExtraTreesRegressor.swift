@@ -109,3 +109,8 @@ extension ExtraTreesRegressor: ForestHyperparameters {
   /// Every tree draws one random threshold per examined feature (extremely randomised trees).
   var splitStrategy: SplitStrategy { .random }
 }
+
+extension ExtraTreesRegressor: Persistable {
+  /// `"ExtraTreesRegressor"`.
+  public static let typeTag = "ExtraTreesRegressor"
+}

@@ -359,3 +359,37 @@ extension ForestHyperparameters {
                                 oobPrediction: oobPrediction, parallelism: options.parallelism)
   }
 }
+
+/// The checks shared by the two forest models: at least one tree, one seed per tree, every tree
+/// over `featureCount` features with `valueCount` values per node.
+private func checkForest(_ trees: [Tree], seeds: [UInt64], featureCount: Int, valueCount: Int) throws(LearnError) {
+  try PersistenceCheck.featureCount(featureCount)
+  try PersistenceCheck.require(!trees.isEmpty, "trees", "a forest needs at least one tree")
+  try PersistenceCheck.count(seeds, trees.count, "treeSeeds")
+  for (i, tree) in trees.enumerated() {
+    try PersistenceCheck.require(tree.featureCount == featureCount && tree.valueCount == valueCount, "trees[\(i)]",
+                                 "has \(tree.featureCount) features and \(tree.valueCount) values per node "
+                                   + "where \(featureCount) and \(valueCount) are needed")
+  }
+}
+
+extension ForestClassifierModel: Persistable {
+  /// `"ForestClassifierModel"` (random forests and extra trees).
+  public static let typeTag = "ForestClassifierModel"
+
+  /// Increasing classes and trees that agree with them and the feature count.
+  public func checkLoaded() throws(LearnError) {
+    try PersistenceCheck.classes(classes, "classes", minimum: 1)
+    try checkForest(trees, seeds: treeSeeds, featureCount: featureCount, valueCount: classes.count)
+  }
+}
+
+extension ForestRegressorModel: Persistable {
+  /// `"ForestRegressorModel"` (random forests and extra trees).
+  public static let typeTag = "ForestRegressorModel"
+
+  /// Trees with one value per node over the feature count.
+  public func checkLoaded() throws(LearnError) {
+    try checkForest(trees, seeds: treeSeeds, featureCount: featureCount, valueCount: 1)
+  }
+}

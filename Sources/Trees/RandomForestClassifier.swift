@@ -114,3 +114,8 @@ extension RandomForestClassifier: ForestHyperparameters {
   /// Every tree chooses the best threshold of each examined feature (CART).
   var splitStrategy: SplitStrategy { .best }
 }
+
+extension RandomForestClassifier: Persistable {
+  /// `"RandomForestClassifier"`.
+  public static let typeTag = "RandomForestClassifier"
+}

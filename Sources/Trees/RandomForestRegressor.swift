@@ -108,3 +108,8 @@ extension RandomForestRegressor: ForestHyperparameters {
   /// Every tree chooses the best threshold of each examined feature (CART).
   var splitStrategy: SplitStrategy { .best }
 }
+
+extension RandomForestRegressor: Persistable {
+  /// `"RandomForestRegressor"`.
+  public static let typeTag = "RandomForestRegressor"
+}

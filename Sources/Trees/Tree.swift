@@ -331,3 +331,71 @@ private struct CostComplexityPruning {
     }
   }
 }
+
+extension Tree: Codable {
+  private enum CodingKeys: String, CodingKey {
+    case featureCount, valueCount, nodeCount, feature, threshold, left, right, value, impurity, sampleCount,
+      weightedSampleCount
+  }
+
+  /// Writes the counts and the node arrays, packed (``PackedArray``).
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(featureCount, forKey: .featureCount)
+    try container.encode(valueCount, forKey: .valueCount)
+    try container.encode(nodeCount, forKey: .nodeCount)
+    try container.encodePacked(feature, forKey: .feature)
+    try container.encodePacked(threshold, forKey: .threshold)
+    try container.encodePacked(left, forKey: .left)
+    try container.encodePacked(right, forKey: .right)
+    try container.encodePacked(value, forKey: .value)
+    try container.encodePacked(impurity, forKey: .impurity)
+    try container.encodePacked(sampleCount, forKey: .sampleCount)
+    try container.encodePacked(weightedSampleCount, forKey: .weightedSampleCount)
+  }
+
+  /// Reads a tree written by ``encode(to:)``, checking every array's length, every child and
+  /// split feature (``checkNodes(featureCount:valueCount:feature:left:right:value:)``) before
+  /// building it.
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    let featureCount = try container.decode(Int.self, forKey: .featureCount)
+    let valueCount = try container.decode(Int.self, forKey: .valueCount)
+    let nodes = try container.decode(Int.self, forKey: .nodeCount)
+    try PersistenceCheck.run(at: container.codingPath) { () throws(LearnError) in
+      try PersistenceCheck.featureCount(featureCount)
+      try PersistenceCheck.within(valueCount, 1...(1 << 20), "valueCount")
+      try PersistenceCheck.within(nodes, 1...Int(Int32.max), "nodeCount")
+    }
+    let feature = try container.decodePackedInts(forKey: .feature, count: nodes)
+    let threshold = try container.decodePackedDoubles(forKey: .threshold, count: nodes)
+    let left = try container.decodePackedInts(forKey: .left, count: nodes)
+    let right = try container.decodePackedInts(forKey: .right, count: nodes)
+    let value = try container.decodePackedDoubles(forKey: .value, count: nodes * valueCount)
+    let impurity = try container.decodePackedDoubles(forKey: .impurity, count: nodes)
+    let sampleCount = try container.decodePackedInts(forKey: .sampleCount, count: nodes)
+    let weightedSampleCount = try container.decodePackedDoubles(forKey: .weightedSampleCount, count: nodes)
+    try PersistenceCheck.run(at: container.codingPath) { () throws(LearnError) in
+      try Tree.checkNodes(featureCount: featureCount, feature: feature, left: left, right: right)
+      try PersistenceCheck.finite(value, "value")
+    }
+    self.init(featureCount: featureCount, valueCount: valueCount, feature: feature, threshold: threshold, left: left,
+              right: right, value: value, impurity: impurity, sampleCount: sampleCount,
+              weightedSampleCount: weightedSampleCount)
+  }
+
+  /// Throws unless each node is a leaf (both children ``leaf``) or splits on a feature in
+  /// `0 ..< featureCount` into two children that come after it: then every walk from the root
+  /// ends at a leaf, within the arrays.
+  static func checkNodes(featureCount: Int, feature: [Int], left: [Int], right: [Int]) throws(LearnError) {
+    let count = feature.count
+    for i in 0..<count where left[i] != Tree.leaf || right[i] != Tree.leaf {
+      guard left[i] > i, right[i] > i, left[i] < count, right[i] < count else {
+        throw .unreadableModel(field: "left[\(i)]", reason: "node \(i)'s children (\(left[i]), \(right[i])) must be nodes after it")
+      }
+      guard feature[i] >= 0, feature[i] < featureCount else {
+        throw .unreadableModel(field: "feature[\(i)]", reason: "\(feature[i]) is not one of the \(featureCount) features")
+      }
+    }
+  }
+}

@@ -163,3 +163,9 @@ extension Hyperparameter {
 
 /// `log₂ x` (inside ``MaxFeatures`` the name `log2` means the case).
 private func binaryLogarithm(_ x: Double) -> Double { log2(x) }
+
+extension ClassificationCriterion: Codable {}
+extension RegressionCriterion: Codable {}
+extension SplitStrategy: Codable {}
+extension MaxFeatures: Codable {}
+extension SampleCount: Codable {}

@@ -157,7 +157,7 @@ extension Double: CSVTarget {
 /// data for a model) with `encoding: train.csvEncoding`, so its columns, categories and labels get
 /// the training file's codes; without it each file numbers its own labels and categories, and a
 /// test file missing a class would silently shift every code.
-public struct CSVEncoding: Sendable, Hashable {
+public struct CSVEncoding: Sendable, Hashable, Codable {
   /// The feature columns, in the order of the dataset's columns.
   public var featureNames: [String]
   /// Category names by code, keyed by feature column index (the dataset's ``Dataset/categories``).

@@ -134,3 +134,27 @@ public struct DummyClassifier: Estimator, Sendable {
     }
   }
 }
+
+extension DummyClassifier.Strategy: Codable {}
+
+extension DummyClassifier: Persistable {
+  /// `"DummyClassifier"`.
+  public static let typeTag = "DummyClassifier"
+}
+
+extension DummyClassifier.Model: Persistable {
+  /// `"DummyClassifier.Model"`.
+  public static let typeTag = "DummyClassifier.Model"
+
+  /// Classes increasing, one finite non-negative prior per class, the constant among the classes.
+  public func checkLoaded() throws(LearnError) {
+    try PersistenceCheck.classes(classes, "classes", minimum: 1)
+    try PersistenceCheck.count(classPriors, classes.count, "classPriors")
+    try PersistenceCheck.finite(classPriors, "classPriors")
+    try PersistenceCheck.require(classPriors.allSatisfy { $0 >= 0 }, "classPriors", "priors must be non-negative")
+    try PersistenceCheck.featureCount(featureCount)
+    if strategy == .constant {
+      try PersistenceCheck.require(constant.map(classes.contains) ?? false, "constant", "must be one of the classes \(classes)")
+    }
+  }
+}

@@ -78,3 +78,21 @@ public struct DummyRegressor: Estimator, Sendable {
     }
   }
 }
+
+extension DummyRegressor.Strategy: Codable {}
+
+extension DummyRegressor: Persistable {
+  /// `"DummyRegressor"`.
+  public static let typeTag = "DummyRegressor"
+}
+
+extension DummyRegressor.Model: Persistable {
+  /// `"DummyRegressor.Model"`.
+  public static let typeTag = "DummyRegressor.Model"
+
+  /// A finite constant and a feature count.
+  public func checkLoaded() throws(LearnError) {
+    try PersistenceCheck.finite([constant], "constant")
+    try PersistenceCheck.featureCount(featureCount)
+  }
+}

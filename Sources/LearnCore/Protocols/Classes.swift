@@ -142,3 +142,22 @@ public protocol IterativeModel: Sendable {
   /// Iterations (epochs, passes, solver steps) the solver ran (scikit-learn's `n_iter_`).
   var iterations: Int { get }
 }
+
+extension ClassWeight: Codable {
+  /// Reads the hyperparameter syntax (``init(parameterValue:)``): `null`, `"balanced"` or
+  /// `"label:weight,…"`.
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.singleValueContainer()
+    let value: ParameterValue = container.decodeNil() ? .none : .string(try container.decode(String.self))
+    guard let weight = ClassWeight(parameterValue: value) else {
+      throw DecodingError.dataCorruptedError(in: container, debugDescription: "\(value) is not a class weight")
+    }
+    self = weight
+  }
+
+  /// Writes the hyperparameter syntax (``parameterValue``): `null` for uniform weights, else a string.
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.singleValueContainer()
+    if case .string(let text) = parameterValue { try container.encode(text) } else { try container.encodeNil() }
+  }
+}

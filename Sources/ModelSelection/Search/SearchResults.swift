@@ -3,7 +3,7 @@ import LearnCore
 
 /// The results of a search, one row per trial: scikit-learn's `cv_results_` under Swift names,
 /// plus `status`, `budget` and the strategy's columns. Written as CSV or JSON.
-public struct SearchResults: Sendable, Hashable {
+public struct SearchResults: Sendable, Hashable, Codable {
   /// The trials, in the order they were evaluated.
   public var trials: [TrialRecord]
   /// Scorer names, in the order given (the first is the default refit metric).

@@ -34,7 +34,7 @@ protocol TrialObjective: Sendable {
 
 /// How one run of a search used its workers: "cores busy" is the summed time of its jobs over
 /// workers × wall time.
-public struct ExecutionReport: Sendable, Hashable {
+public struct ExecutionReport: Sendable, Hashable, Codable {
   /// Worker threads.
   public var workers: Int
   /// Wall-clock seconds of the run.

@@ -1,0 +1,172 @@
+import Foundation
+import Learn
+import LearnTestSupport
+import Testing
+
+/// Bit patterns, so a NaN or a signed zero that changes is caught and `==` on doubles is not.
+private func bits(_ values: [Double]) -> [UInt64] { values.map(\.bitPattern) }
+private func bits(_ matrix: Matrix) -> [UInt64] { bits(matrix.elements) }
+
+/// The outputs of a fitted model that loading must reproduce exactly.
+private func outputs<M: Predictor>(_ model: M, _ x: Matrix) throws -> [[UInt64]] {
+  var result: [[UInt64]] = []
+  let predictions = try model.predict(x)
+  if let labels = predictions as? [Int] { result.append(labels.map { UInt64(bitPattern: Int64($0)) }) }
+  if let values = predictions as? [Double] { result.append(bits(values)) }
+  if let probabilistic = model as? any ProbabilisticClassifierModel,
+     let probabilities = try? probabilistic.predictProbabilities(x) {
+    result.append(bits(probabilities))
+  }
+  if let decision = model as? any DecisionFunctionModel, decision.hasDecisionFunction {
+    result.append(bits(try decision.decisionFunction(x)))
+  }
+  return result
+}
+
+/// Data for every round trip: iris with an extra categorical column (codes 0, 1, 2) for the
+/// encoders, and diabetes for the regressors.
+struct RoundTripData {
+  let x: Matrix, y: [Int]
+  let rx: Matrix, ry: [Double]
+
+  init() throws {
+    let iris = try Datasets.iris()
+    let codes = (0..<iris.x.rowCount).map { Double($0 % 3) }
+    x = try Matrix.concatenatingColumns([iris.x, Matrix(column: codes)])
+    y = iris.y
+    let diabetes = try Datasets.diabetes()
+    rx = diabetes.x.rows(at: 0..<120)
+    ry = Array(diabetes.y[0..<120])
+  }
+}
+
+/// Saves and loads `estimator` unfitted and fitted: same hyperparameters, same bytes when saved
+/// again, bit-identical outputs, the same outputs through the type-erased loader, and (for
+/// estimators that continue) the same continuation.
+private func checkRoundTrip<E: Estimator & Persistable>(
+  _ estimator: E, _ x: Matrix, _ y: [E.Target], sourceLocation: SourceLocation = #_sourceLocation
+) throws where E.Fitted: Persistable {
+  let configuration = try ModelFile.encode(estimator)
+  let loadedConfiguration = try ModelFile.load(E.self, from: configuration)
+  #expect(loadedConfiguration.parameters == estimator.parameters, sourceLocation: sourceLocation)
+  #expect(loadedConfiguration.structureDescription == estimator.structureDescription, sourceLocation: sourceLocation)
+  #expect(try ModelFile.encode(loadedConfiguration) == configuration, sourceLocation: sourceLocation)
+
+  let model = try estimator.fit(x, y)
+  let saved = try ModelFile.encode(model)
+  let loaded = try ModelFile.load(E.Fitted.self, from: saved)
+  let expected = try outputs(model, x)
+  #expect(try outputs(loaded, x) == expected, "\(E.typeTag)", sourceLocation: sourceLocation)
+  #expect(try ModelFile.encode(loaded) == saved, "\(E.typeTag) saves to the same bytes", sourceLocation: sourceLocation)
+  let erased = try ModelFile.loadAny(from: saved)
+  if let erased = erased as? any Predictor {
+    #expect(try outputs(erased, x) == expected, "\(E.typeTag) through the type-erased loader", sourceLocation: sourceLocation)
+  } else {
+    Issue.record("\(E.typeTag) loads type-erased as \(type(of: erased))", sourceLocation: sourceLocation)
+  }
+  if let incremental = estimator as? any IncrementallyTrainable, incremental.canContinueTraining {
+    try checkContinuation(incremental, model, loaded, x, y, sourceLocation: sourceLocation)
+  }
+}
+
+/// A loaded model continues exactly as the one it was saved from.
+private func checkContinuation<I: IncrementallyTrainable>(
+  _ estimator: I, _ model: Any, _ loaded: Any, _ x: Matrix, _ y: Any, sourceLocation: SourceLocation
+) throws {
+  guard let model = model as? I.Fitted, let loaded = loaded as? I.Fitted, let y = y as? [I.Target] else { return }
+  let a = try estimator.continued(model, on: x, y, budget: 2)
+  let b = try estimator.continued(loaded, on: x, y, budget: 2)
+  #expect(try outputs(a, x) == outputs(b, x), "\(I.self) continues the same after loading", sourceLocation: sourceLocation)
+}
+
+@Suite struct PersistenceRoundTripTests {
+  let data: RoundTripData
+
+  init() throws { data = try RoundTripData() }
+
+  @Test func everyClassifierRoundTripsBitForBit() throws {
+    let (x, y) = (data.x, data.y)
+    try checkRoundTrip(DummyClassifier(strategy: .stratified), x, y)
+    try checkRoundTrip(LogisticRegression(c: 0.5, classWeight: .balanced), x, y)
+    try checkRoundTrip(RidgeClassifier(alpha: 2, classWeight: .custom([0: 2, 1: 1.5])), x, y)
+    try checkRoundTrip(SGDClassifier(loss: .logLoss, maxIterations: 5, average: 3), x, y)
+    try checkRoundTrip(LinearSVC(c: 0.5), x, y)
+    try checkRoundTrip(SVC(kernel: .rbf, probability: true), x, y)
+    try checkRoundTrip(SVC(kernel: .poly, degree: 2, gamma: .value(0.3), decisionFunctionShape: .ovo), x, y)
+    try checkRoundTrip(DecisionTreeClassifier(maxDepth: 4), x, y)
+    try checkRoundTrip(RandomForestClassifier(nEstimators: 7, oobScore: true), x, y)
+    try checkRoundTrip(ExtraTreesClassifier(nEstimators: 5, maxFeatures: .count(2)), x, y)
+    try checkRoundTrip(MLPClassifier(hiddenLayerSizes: [8], maxIterations: 5), x, y)
+    try checkRoundTrip(MLPClassifier(hiddenLayerSizes: [6, 4], solver: .sgd, maxIterations: 4, earlyStopping: true), x, y)
+    try checkRoundTrip(MLPClassifier(hiddenLayerSizes: [5], solver: .lbfgs, maxIterations: 10), x, y)
+  }
+
+  @Test func everyRegressorRoundTripsBitForBit() throws {
+    let (x, y) = (data.rx, data.ry)
+    try checkRoundTrip(DummyRegressor(strategy: .median), x, y)
+    try checkRoundTrip(LinearRegression(), x, y)
+    try checkRoundTrip(Ridge(alpha: 0.3), x, y)
+    try checkRoundTrip(Lasso(alpha: 0.1), x, y)
+    try checkRoundTrip(ElasticNet(alpha: 0.1, l1Ratio: 0.3), x, y)
+    try checkRoundTrip(SGDRegressor(maxIterations: 5), x, y)
+    try checkRoundTrip(SVR(c: 10, epsilon: 0.5), x, y)
+    try checkRoundTrip(DecisionTreeRegressor(maxDepth: 5), x, y)
+    try checkRoundTrip(RandomForestRegressor(nEstimators: 5), x, y)
+    try checkRoundTrip(ExtraTreesRegressor(nEstimators: 4), x, y)
+    try checkRoundTrip(MLPRegressor(hiddenLayerSizes: [7], maxIterations: 5), x, y)
+  }
+
+  @Test func pipelinesChoicesAndColumnTransformersRoundTrip() throws {
+    let (x, y) = (data.x, data.y)
+    let columns = try ColumnTransformer([
+      .init("imputed", SimpleImputer(), columns: [0, 1]),
+      .init("robust", RobustScaler(), columns: [2, 3]),
+      .init("squares", PolynomialFeatures(degree: 2), columns: [0, 3]),
+      .init("codes", OneHotEncoder(drop: .first), columns: [4]),
+      .init("ordinal", OrdinalEncoder(), columns: [4]),
+    ], remainder: .drop)
+    try checkRoundTrip(Pipeline(columns, MinMaxScaler(), LogisticRegression()), x, y)
+    let choice = EstimatorChoice(AnyEstimator(SVC()), AnyEstimator(RandomForestClassifier(nEstimators: 3)))
+    try checkRoundTrip(Pipeline(TransformerChoice(AnyTransformer(StandardScaler()), AnyTransformer(Passthrough())), choice)
+      .setting(["model.estimator": "randomforestclassifier", "transform.transformer": "passthrough"]), x, y)
+    try checkRoundTrip(AnyEstimator(MLPClassifier(hiddenLayerSizes: [4], maxIterations: 3)), x, y)
+    try checkRoundTrip(Pipeline(StandardScaler(), AnyEstimator(Ridge())), data.rx, data.ry)
+  }
+
+  @Test func aFittedSearchRoundTripsWithItsTableAndModel() throws {
+    let search = try GridSearchCV(Pipeline(StandardScaler(), LogisticRegression()),
+                                  grid: ["logisticregression.c": [0.1, 1]], cv: KFold(splits: 3))
+    let model = try search.fit(data.x, data.y)
+    let saved = try ModelFile.encode(model)
+    let loaded = try ModelFile.load(type(of: model), from: saved)
+    #expect(loaded.results == model.results)
+    #expect(loaded.bestParameters == model.bestParameters)
+    #expect(try outputs(loaded, data.x) == outputs(model, data.x))
+    let erased = try #require(try ModelFile.loadAny(from: saved) as? any ClassifierModel)
+    #expect(try erased.predict(data.x) == model.predict(data.x))
+  }
+
+  @Test func aPipelineLoadsTypeErasedAsAnyModel() throws {
+    let model = try Pipeline(StandardScaler(), SVC()).fit(data.x, data.y)
+    let saved = try ModelFile.encode(model)
+    let erased = try ModelFile.load(AnyModel<Int>.self, from: saved)
+    #expect(try outputs(erased, data.x) == outputs(model, data.x))
+    let pipeline = try #require(try ModelFile.loadAny(from: saved) as? PipelineModel<AnyModel<Int>>)
+    #expect(try pipeline.predict(data.x) == model.predict(data.x))
+  }
+
+  @Test func filesAreWrittenSafelyAndReadBack() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("learn-persistence-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let url = folder.appendingPathComponent("forest.json")
+    let model = try RandomForestClassifier(nEstimators: 3).fit(data.x, data.y)
+    try model.save(to: url)
+    try model.save(to: url)  // replaces the file
+    let loaded = try ForestClassifierModel.load(from: url)
+    #expect(try loaded.predict(data.x) == model.predict(data.x))
+    #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["forest.json"])
+    #expect(throws: LearnError.self) { try ForestClassifierModel.load(from: url, maximumBytes: 100) }
+    #expect(throws: LearnError.self) { try SVC.Model.load(from: url) }
+  }
+}
