@@ -76,6 +76,7 @@ do {
   case "bayes": try runBayesBenchmarks(arguments: arguments)
   case "bayes-cv": try runBayesCVBenchmarks(arguments: arguments)
   case "hyperband-mlp": try runHyperbandBenchmarks(arguments: arguments)
+  case "persistence": try runPersistenceBenchmarks(repeats: repeats)
   case "gp-fit": try runGaussianProcessFitCheck(path: arguments[1])
   case "gp-proposal": try runProposalTiming(observations: Int(arguments[1]) ?? 200, repeats: repeats)
   default:

@@ -217,24 +217,36 @@ public enum DurableFile {
     guard descriptor >= 0 else { throw .io(path: path, reason: "could not open: \(errorText())") }
     defer { close(descriptor) }
     var info = stat()
-    if fstat(descriptor, &info) == 0, Int(info.st_size) > maximumBytes {
-      throw .unreadableModel(field: "file", reason: "\(info.st_size) bytes is more than the \(maximumBytes) allowed")
+    var expected = 0
+    if fstat(descriptor, &info) == 0 {
+      guard Int(info.st_size) <= maximumBytes else {
+        throw .unreadableModel(field: "file", reason: "\(info.st_size) bytes is more than the \(maximumBytes) allowed")
+      }
+      expected = Int(info.st_size)
     }
-    var bytes = [UInt8]()
-    var chunk = [UInt8](repeating: 0, count: 1 << 16)
+    // One read into a buffer of the file's size, then more only if the file grew (or is a pipe).
+    var data = Data(count: expected + 1)
+    var filled = 0
     while true {
-      let count = chunk.withUnsafeMutableBytes { Foundation.read(descriptor, $0.baseAddress!, $0.count) }
+      if filled == data.count {
+        guard filled <= maximumBytes else {
+          throw .unreadableModel(field: "file", reason: "more than the \(maximumBytes) bytes allowed")
+        }
+        data.count = Swift.min(maximumBytes + 1, Swift.max(2 * filled, 1 << 16))
+      }
+      let count = data.withUnsafeMutableBytes { Foundation.read(descriptor, $0.baseAddress! + filled, $0.count - filled) }
       if count < 0 {
         if errno == EINTR { continue }
         throw .io(path: path, reason: "could not read: \(errorText())")
       }
       if count == 0 { break }
-      guard bytes.count + count <= maximumBytes else {
-        throw .unreadableModel(field: "file", reason: "more than the \(maximumBytes) bytes allowed")
-      }
-      bytes.append(contentsOf: chunk[0..<count])
+      filled += count
     }
-    return Data(bytes)
+    guard filled <= maximumBytes else {
+      throw .unreadableModel(field: "file", reason: "more than the \(maximumBytes) bytes allowed")
+    }
+    data.count = filled
+    return data
   }
 
   private static func errorText() -> String { String(cString: strerror(errno)) }
