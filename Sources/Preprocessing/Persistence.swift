@@ -328,6 +328,10 @@ extension ModelRegistry {
     registerRegressor(Pipeline<AnyEstimator<Double>>.self)
     registerClassifier(EstimatorChoice<Int>.self)
     registerRegressor(EstimatorChoice<Double>.self)
+    register(CSVModel<AnyModel<Int>>.self)
+    register(CSVModel<AnyModel<Int>>.self, as: AnyModel<Int>.self) { AnyModel($0) }
+    register(CSVModel<AnyModel<Double>>.self)
+    register(CSVModel<AnyModel<Double>>.self, as: AnyModel<Double>.self) { AnyModel($0) }
     registerTransformer(StandardScaler.self)
     registerTransformer(MinMaxScaler.self)
     registerTransformer(RobustScaler.self)

@@ -170,3 +170,44 @@ private func checkContinuation<I: IncrementallyTrainable>(
     #expect(throws: LearnError.self) { try SVC.Model.load(from: url) }
   }
 }
+
+@Suite struct CSVModelTests {
+  static let training = """
+    size,colour,kind
+    1.0,red,apple
+    1.2,red,apple
+    3.1,green,melon
+    3.3,yellow,melon
+    2.0,green,pear
+    2.2,yellow,pear
+    """
+
+  @Test func aSavedModelReadsNewRowsAgainstItsTrainingFileAndGivesBackTheLabels() throws {
+    let train = try Dataset<Int>(csv: Self.training, target: "kind", categoricalFeatures: .encode)
+    let pipeline = try Pipeline(ColumnTransformer([.init("size", Passthrough(), columns: [0]),
+                                                   .init("colour", OneHotEncoder(), columns: [1])]),
+                                DecisionTreeClassifier())
+    let model = CSVModel(try pipeline.fit(train.x, train.y), encoding: train.csvEncoding)
+    let loaded = try ModelFile.load(type(of: model), from: ModelFile.encode(model))
+    // Columns in another order, the target column present, and no apple: the codes stay the
+    // training file's (a file read on its own would call melon 0).
+    let test = "kind,colour,size\nmelon,green,3.2\npear,yellow,2.1\n"
+    #expect(try loaded.predictLabels(csv: test) == ["melon", "pear"])
+    #expect(try loaded.predictLabels(csv: "size,colour\n1.1,red\n") == ["apple"])
+    #expect(throws: LearnError.malformedCSV(line: 2, column: "colour",
+                                            reason: "category 'blue' was not seen in training; known: green, red, yellow")) {
+      try loaded.predictLabels(csv: "size,colour\n1.1,blue\n")
+    }
+    let erased = try #require(try ModelFile.loadAny(from: ModelFile.encode(model)) as? CSVModel<AnyModel<Int>>)
+    #expect(try erased.predictLabels(csv: test) == ["melon", "pear"])
+  }
+
+  @Test func numericLabelsKeepTheirOrderAndSpellingThroughASavedModel() throws {
+    let text = "x,y\n0,2.0\n1,2.0\n10,10.0\n11,10.0\n"
+    let train = try Dataset<Int>(csv: text, target: "y")
+    #expect(train.classNames == [0: "2.0", 1: "10.0"])
+    let model = CSVModel(try DecisionTreeClassifier().fit(train.x, train.y), encoding: train.csvEncoding)
+    let loaded = try ModelFile.load(type(of: model), from: ModelFile.encode(model))
+    #expect(try loaded.predictLabels(csv: "x\n12\n0.5\n") == ["10.0", "2.0"])
+  }
+}

@@ -165,12 +165,46 @@ public struct CSVEncoding: Sendable, Hashable, Codable {
   /// Label names by code (the dataset's ``Dataset/classNames``); empty for integer labels and
   /// regression.
   public var classNames: [Int: String]
+  /// The target column's name, when known: a file of new rows may have it (it is then skipped
+  /// when reading features) or not.
+  public var targetName: String?
 
   /// An encoding from its parts.
-  public init(featureNames: [String], categories: [Int: [String]] = [:], classNames: [Int: String] = [:]) {
+  public init(
+    featureNames: [String], categories: [Int: [String]] = [:], classNames: [Int: String] = [:], targetName: String? = nil
+  ) {
     self.featureNames = featureNames
     self.categories = categories
     self.classNames = classNames
+    self.targetName = targetName
+  }
+
+  /// The feature matrix of CSV `text` read against this encoding: its columns by name in this
+  /// encoding's order (the target column, if present, is skipped; any other unknown column is an
+  /// error), categories with their training codes (an unseen one is an error naming its line,
+  /// column and value). What a saved model reads new data with.
+  public func features(
+    csv text: String, separator: Character = ",", missingValues: MissingValuePolicy = .reject
+  ) throws(LearnError) -> Matrix {
+    let table = try CSVTable(parsing: text, separator: separator)
+    let target = targetName.flatMap { table.header.contains($0) ? $0 : nil }
+    return try CSVColumns(table: table, target: target, missingValues: missingValues, encoding: self).x
+  }
+
+  /// The label each class code stands for: its name in ``classNames``, or the number itself
+  /// for integer labels.
+  public func labels(_ codes: [Int]) -> [String] {
+    codes.map { classNames[$0] ?? String($0) }
+  }
+
+  /// Throws ``LearnError/unreadableModel(field:reason:)`` unless the feature names are distinct
+  /// and non-empty and every categorical column is one of them.
+  public func checkLoaded() throws(LearnError) {
+    try PersistenceCheck.require(!featureNames.isEmpty && Set(featureNames).count == featureNames.count
+                                   && !featureNames.contains(""), "featureNames", "must be distinct, non-empty names")
+    for column in categories.keys where !featureNames.indices.contains(column) {
+      throw .unreadableModel(field: "categories", reason: "column \(column) is not one of the \(featureNames.count) features")
+    }
   }
 }
 
@@ -178,7 +212,7 @@ extension Dataset {
   /// How this dataset's columns, categories and labels were read: pass it as `encoding:` to read
   /// another file the same way.
   public var csvEncoding: CSVEncoding {
-    CSVEncoding(featureNames: featureNames, categories: categories, classNames: classNames)
+    CSVEncoding(featureNames: featureNames, categories: categories, classNames: classNames, targetName: targetName)
   }
 }
 
@@ -283,15 +317,19 @@ struct CSVColumns {
   var categories: [Int: [String]] = [:]
 
   init(
-    table: CSVTable, target: String, missingValues: MissingValuePolicy,
+    table: CSVTable, target: String?, missingValues: MissingValuePolicy,
     categoricalFeatures: CategoricalPolicy = .reject, encoding: CSVEncoding? = nil
   ) throws(LearnError) {
-    guard let targetIndex = table.header.firstIndex(of: target) else {
-      throw .missingColumn(name: target, available: table.header)
+    var targetIndex: Int? = nil
+    if let target {
+      guard let index = table.header.firstIndex(of: target) else {
+        throw .missingColumn(name: target, available: table.header)
+      }
+      targetIndex = index
     }
     let featureIndices = try Self.featureIndices(table.header, target: targetIndex, encoding: encoding)
     guard !featureIndices.isEmpty else {
-      throw .emptyInput("the CSV has no feature columns, only the target column '\(target)'")
+      throw .emptyInput("the CSV has no feature columns, only the target column '\(target ?? "")'")
     }
     guard !table.rows.isEmpty else {
       throw .emptyInput("the CSV has a header but no data rows")
@@ -356,6 +394,7 @@ struct CSVColumns {
         }
         elements.append(value)
       }
+      guard let targetIndex, let target else { continue }
       let targetCell = CSVColumns.trimmed(fields[targetIndex])
       guard !MissingValuePolicy.isMissing(targetCell) else {
         throw .malformedCSV(
@@ -375,7 +414,7 @@ struct CSVColumns {
 
   /// The feature columns' indices in `header`: every column but the target, in file order; with
   /// an encoding, its feature names in its order, each required, and no column it does not know.
-  static func featureIndices(_ header: [String], target: Int, encoding: CSVEncoding?) throws(LearnError) -> [Int] {
+  static func featureIndices(_ header: [String], target: Int?, encoding: CSVEncoding?) throws(LearnError) -> [Int] {
     guard let encoding else { return header.indices.filter { $0 != target } }
     var indices: [Int] = []
     for name in encoding.featureNames {
