@@ -134,16 +134,16 @@ struct SynchronousBrackets {
     return .finished
   }
 
-  /// The finished trials of these brackets that no later rung will continue: all but, of a rung
-  /// still running, its finished trials and, of a finished rung, the parents of the next rung's
-  /// members whose trial there does not exist yet.
+  /// The finished trials of these brackets that no later rung will continue: all but the
+  /// finished trials of a rung not finished yet (some member running or not yet created: any of
+  /// them may be promoted) and the parents of a next rung's members whose trial does not exist yet.
   func releasable(_ context: StrategyContext) -> Set<Int> {
     let views = rungViews(context)
     var keep = Set<Int>()
     for view in views {
-      if view.trials.contains(where: { $0?.status == .running }) {
-        keep.formUnion(view.trials.compactMap { $0?.status.isFinished == true ? $0!.index : nil })
-      } else if view.rung > 0, let below = views.first(where: { $0.bracket == view.bracket && $0.rung == view.rung - 1 }) {
+      let finished = view.trials.compactMap { $0?.status.isFinished == true ? $0!.index : nil }
+      if finished.count < view.trials.count { keep.formUnion(finished) }
+      if view.rung > 0, let below = views.first(where: { $0.bracket == view.bracket && $0.rung == view.rung - 1 }) {
         for (j, trial) in zip(view.members, view.trials) where trial == nil {
           if let parent = below.trials[below.members.firstIndex(of: j)!] { keep.insert(parent.index) }
         }

@@ -69,6 +69,10 @@ public struct SearchCV<Base: Estimator, Strategy: SearchStrategy>: Estimator {
   public var journal: String?
   /// How the journal is shared with other processes (heartbeats, dead-worker timeout, locking).
   public var journalOptions = JournalOptions()
+  /// Where the fold models that later trials continue are also written (by default beside the
+  /// journal, when the models are ``LearnCore/Persistable``), so a resumed search or another
+  /// process continues them instead of training them again.
+  public var checkpoints = ModelCheckpoints.besideJournal
   /// Progress reporting.
   public var progress: SearchProgress
   /// Seed for the engine's own randomness (budget subsamples).
@@ -125,7 +129,8 @@ public struct SearchCV<Base: Estimator, Strategy: SearchStrategy>: Estimator {
     let session = try SearchSession(
       estimator, x: x, y: y, cv: cv, scoring: scoring, errorScore: errorScore, returnTrainScore: returnTrainScore,
       retainFoldModels: retainFoldModels, parallelism: parallelism, stop: stop, budgetParameter: budgetParameter,
-      journal: journal, journalOptions: journalOptions, strategyName: strategy.fingerprint, progress: progress, seed: seed)
+      journal: journal, journalOptions: journalOptions, checkpoints: checkpoints, strategyName: strategy.fingerprint,
+      progress: progress, seed: seed)
     let execution = try session.run(strategy)
     let results = session.results
     try checkSomeTrialCompleted(results, errors: session.errors)

@@ -61,13 +61,17 @@ public final class SearchSession<E: Estimator> {
   ///     opened on it again starts from its trials, and several processes running the same search
   ///     on it share the work. Refused when it was written by a different search.
   ///   - journalOptions: heartbeats, when a silent trial counts as dead, and the locking.
+  ///   - checkpoints: where kept fold models are also written (``ModelCheckpoints``): by default
+  ///     beside the journal, when the estimator's models are ``LearnCore/Persistable``, so a
+  ///     resumed session or another process continues them instead of training them again.
   ///   - strategyName: identifies the proposing strategy in the journal's fingerprint.
   ///   - seed: the study's seed (strategies' randomness, budget subsamples).
   public init(
     _ estimator: E, x: Matrix, y: [E.Target], cv: (any Splitter)? = nil, scoring: [Scorer] = [],
     errorScore: ErrorScore = .value(.nan), returnTrainScore: Bool = false, retainFoldModels: Bool = false,
     parallelism: Parallelism = .automatic, stop: StopConditions = StopConditions(), budgetParameter: String? = nil,
-    journal: String? = nil, journalOptions: JournalOptions = JournalOptions(), strategyName: String = "ask-tell",
+    journal: String? = nil, journalOptions: JournalOptions = JournalOptions(),
+    checkpoints: ModelCheckpoints = .besideJournal, strategyName: String = "ask-tell",
     progress: SearchProgress = SearchProgress(), seed: UInt64 = 0
   ) throws {
     try Validation.checkShapes(x, y)
@@ -77,10 +81,11 @@ public final class SearchSession<E: Estimator> {
     }
     let folds = try makeFolds(cv, count: x.rowCount, y: y, groups: nil)
     guard !folds.isEmpty else { throw LearnError.invalidArgument(name: "cv", reason: "the splitter made no folds") }
+    let store = checkpoints.folder(journal: journal).flatMap { CheckpointStore<E.Fitted>(folder: $0) }
     objective = CrossValidationObjective(
       estimator: estimator, x: x, y: y, folds: folds, scorers: scorers, errorScore: errorScore,
       returnTrainScore: returnTrainScore, budgetParameter: budgetParameter, retainFoldModels: retainFoldModels,
-      fitTimeout: stop.fitTimeout, seed: seed)
+      fitTimeout: stop.fitTimeout, seed: seed, checkpoints: store)
     // The fingerprint hashes every value of x: only built when there is a journal to check.
     let file = try journal.map { path throws(LearnError) in
       try StudyJournal(path: path, fingerprint: StudyFingerprint(fields: [
@@ -92,6 +97,8 @@ public final class SearchSession<E: Estimator> {
       ]), options: journalOptions)
     }
     study = Study(direction: .maximize, metrics: scorers.map(\.name), splits: folds.count, seed: seed, journal: file)
+    // A new journal starts a new study: checkpoints left by an earlier one are not its trials.
+    if study.trials.isEmpty { store?.clear() }
     self.parallelism = parallelism
     self.stop = stop
     self.progress = progress

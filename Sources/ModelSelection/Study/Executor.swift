@@ -20,8 +20,9 @@ protocol TrialObjective: Sendable {
   var displayName: String { get }
   /// The data the objective fits on, when it has data.
   var data: DataProfile? { get }
-  /// Releases the kept models of `trials` (the strategy will not continue them).
-  func releaseModels(_ trials: Set<Int>)
+  /// Releases the kept models of `trials` (the strategy will not continue them); `record` is the
+  /// study's trials, which say whether a trial continuing one of them is still unfinished.
+  func releaseModels(_ trials: Set<Int>, record: [TrialRecord])
 
   /// Prepares `trial`'s jobs (called under the executor's lock: keep it cheap).
   func prepare(_ trial: TrialRecord) -> Prepared
@@ -293,7 +294,7 @@ final class Executor<Objective: TrialObjective>: @unchecked Sendable {
         let decision = try strategy.next(context)
         // Before the proposals are prepared: a promoted trial's parent is not releasable yet.
         let releasable = strategy.releasable(context)
-        if !releasable.isEmpty { objective.releaseModels(releasable) }
+        if !releasable.isEmpty { objective.releaseModels(releasable, record: trials) }
         guard case .propose(let candidates) = decision else { return decision }
         expected = strategy.expectedTrials(context)
         // Trials are created a few at a time (enough to keep the workers busy), so stop

@@ -37,12 +37,16 @@ final class CrossValidationObjective<E: Estimator>: TrialObjective {
   let seed: UInt64
   /// The data's shape, for strategies (counted once: the executor asks at every decision).
   let data: DataProfile?
+  /// Where kept fold models are also written, so a resumed search or another process continues them.
+  let checkpoints: CheckpointStore<E.Fitted>?
   let kept = Mutex(Kept())
 
   init(
     estimator: E, x: Matrix, y: [E.Target], folds: [Fold], scorers: [Scorer], errorScore: ErrorScore, returnTrainScore: Bool,
-    budgetParameter: String?, retainFoldModels: Bool, fitTimeout: Double?, seed: UInt64
+    budgetParameter: String?, retainFoldModels: Bool, fitTimeout: Double?, seed: UInt64,
+    checkpoints: CheckpointStore<E.Fitted>? = nil
   ) {
+    self.checkpoints = checkpoints
     self.estimator = estimator
     self.x = x
     self.y = y
@@ -75,12 +79,15 @@ final class CrossValidationObjective<E: Estimator>: TrialObjective {
   /// configuration that can continue those models (a choice that switched alternatives cannot).
   /// Otherwise the trial is fitted afresh at its full budget, which gives the same model for
   /// estimators whose continuation equals longer training; so does a parent replayed from a
-  /// journal, which has no models.
+  /// journal whose models were neither in memory nor in a checkpoint on disk.
   func prepare(_ trial: TrialRecord) -> Prepared {
     let plain = Result { () throws -> E in try estimator.setting(trial.parameters) }
     var continuation: (models: [E.Fitted], units: Int)?
     if let parent = trial.parent, case .units(let total)? = trial.resource {
-      let stored = kept.withLock { ($0.models[parent], $0.budgets[parent]) }
+      var stored = kept.withLock { ($0.models[parent], $0.budgets[parent]) }
+      if stored.0 == nil, let saved = checkpoints?.load(trial: parent), saved.models.count == folds.count {
+        stored = (saved.models, saved.budget)
+      }
       if let models = stored.0, let first = models.first, case .units(let before)?? = stored.1, total >= before,
         let configured = try? plain.get(), canContinue(configured, from: first)
       {
@@ -123,17 +130,26 @@ final class CrossValidationObjective<E: Estimator>: TrialObjective {
     }
   }
 
-  /// The trial's scores by scorer; its models are kept when it may be continued.
+  /// The trial's scores by scorer; its models are kept when it may be continued (and written to
+  /// the checkpoint folder, before the completion reaches the journal). A trial that was to
+  /// continue its parent but was trained afresh is tagged `refitted`.
   func complete(_ trial: TrialRecord, _ prepared: Prepared, _ outputs: [Result<FoldOutcome<E.Fitted>, any Error>]) throws -> TrialRecord {
     let table = try gatherFolds(outputs, metrics: scorers.map(\.name), returnTrainScore: returnTrainScore, errorScore: errorScore)
+    let keep = prepared.keepModels && table.failures.isEmpty && table.models.count == folds.count
     kept.withLock { kept in
       if let error = table.firstError { kept.errors[trial.index] = error }
-      if prepared.keepModels, table.failures.isEmpty, table.models.count == folds.count {
+      if keep {
         kept.models[trial.index] = table.models
         kept.budgets[trial.index] = trial.resource
       }
     }
     var record = trial
+    if keep, let checkpoints {
+      do { try checkpoints.save(table.models, budget: trial.resource, trial: trial.index) } catch {
+        record.warnings.append("the fold models could not be checkpointed: \(error)")
+      }
+    }
+    if trial.parent != nil, prepared.parentModels == nil { record.tags["refitted"] = .bool(true) }
     record.status = table.failure.map(TrialStatus.failed) ?? .complete
     record.testScores = table.test
     record.trainScores = table.train
@@ -145,12 +161,17 @@ final class CrossValidationObjective<E: Estimator>: TrialObjective {
   /// The fitted fold models of trial `number`, when they were kept.
   func foldModels(of number: Int) -> [E.Fitted]? { kept.withLock { $0.models[number] } }
 
-  /// Drops the kept models of `trials`, unless every trial's models are retained.
-  func releaseModels(_ trials: Set<Int>) {
+  /// Drops the kept models of `trials`, unless every trial's models are retained. Their
+  /// checkpoint files go once no unfinished trial continues them (a trial killed while
+  /// continuing one reloads it when it runs again); the strategy reports them again later.
+  func releaseModels(_ trials: Set<Int>, record: [TrialRecord]) {
     guard !retainFoldModels else { return }
     kept.withLock { kept in
       for number in trials { kept.models[number] = nil }
     }
+    guard let checkpoints else { return }
+    let needed = Set(record.compactMap { $0.status.isFinished ? nil : $0.parent })
+    checkpoints.remove(trials.subtracting(needed))
   }
 
   /// The first error of each failed trial, by number.
@@ -246,7 +267,7 @@ struct ContextObjective: TrialObjective {
   var jobsPerTrial: Int { 1 }
   var displayName: String { "objective" }
   var data: DataProfile? { nil }
-  func releaseModels(_ trials: Set<Int>) {}
+  func releaseModels(_ trials: Set<Int>, record: [TrialRecord]) {}
 
   func prepare(_ trial: TrialRecord) -> Bool { true }
 
