@@ -86,6 +86,9 @@ def main():
         path = os.path.join(folder, "model.bin")
         for name, model in models:
             for library, save, load in libraries():
+                for _ in range(3):  # warm up, as the Swift side does
+                    save(model, path)
+                    load(path)
                 save_seconds = median_seconds(lambda: save(model, path), args.repeats)
                 load_seconds = median_seconds(lambda: load(path), args.repeats)
                 same = bool((load(path).predict(x) == model.predict(x)).all())
