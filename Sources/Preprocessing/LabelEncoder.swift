@@ -63,3 +63,38 @@ public struct LabelEncoder<Label: Hashable & Comparable & Sendable>: Tunable {
     }
   }
 }
+
+extension LabelEncoder: Codable {}
+
+extension LabelEncoder: Persistable where Label: Codable {
+  /// `"LabelEncoder<Int>"`, `"LabelEncoder<String>"`, …, after the label type.
+  public static var typeTag: String { "LabelEncoder<\(Label.self)>" }
+}
+
+extension LabelEncoder.Fitted: Codable where Label: Codable {
+  private enum CodingKeys: String, CodingKey { case classes }
+
+  /// Writes the classes.
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(classes, forKey: .classes)
+  }
+
+  /// Reads the classes and rebuilds the lookup table.
+  public init(from decoder: any Decoder) throws {
+    self.init(classes: try decoder.container(keyedBy: CodingKeys.self).decode([Label].self, forKey: .classes))
+  }
+}
+
+extension LabelEncoder.Fitted: Persistable where Label: Codable {
+  /// `"LabelEncoder.Fitted<Int>"`, `"LabelEncoder.Fitted<String>"`, …, after the label type.
+  public static var typeTag: String { "LabelEncoder.Fitted<\(Label.self)>" }
+
+  /// At least one class, strictly increasing.
+  public func checkLoaded() throws(LearnError) {
+    try PersistenceCheck.require(!classes.isEmpty, "classes", "an encoder needs at least one class")
+    for i in classes.indices.dropFirst() where !(classes[i - 1] < classes[i]) {
+      throw .unreadableModel(field: "classes[\(i)]", reason: "the classes must be strictly increasing")
+    }
+  }
+}

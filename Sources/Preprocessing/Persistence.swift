@@ -339,5 +339,9 @@ extension ModelRegistry {
     registerTransformer(OneHotEncoder.self)
     registerTransformer(OrdinalEncoder.self)
     registerTransformer(PolynomialFeatures.self)
+    register(LabelEncoder<Int>.self)
+    register(LabelEncoder<Int>.Fitted.self)
+    register(LabelEncoder<String>.self)
+    register(LabelEncoder<String>.Fitted.self)
   }
 }

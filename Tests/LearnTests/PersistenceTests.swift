@@ -211,3 +211,54 @@ private func checkContinuation<I: IncrementallyTrainable>(
     #expect(try loaded.predictLabels(csv: "x\n12\n0.5\n") == ["10.0", "2.0"])
   }
 }
+
+/// A classifier defined outside Learn: the median of its one feature splits two classes.
+struct MedianSplitClassifier: Estimator, Persistable {
+  static let typeTag = "Tests.MedianSplitClassifier"
+  static var hyperparameters: [Hyperparameter<MedianSplitClassifier>] { [] }
+
+  struct Model: ClassifierModel, Persistable {
+    static let typeTag = "Tests.MedianSplitClassifier.Model"
+    var threshold: Double
+    var classes: [Int]
+    func predict(_ x: Matrix) throws -> [Int] { (0..<x.rowCount).map { x[$0, 0] > threshold ? classes[1] : classes[0] } }
+    func checkLoaded() throws(LearnError) {
+      try PersistenceCheck.classes(classes, "classes")
+      try PersistenceCheck.finite([threshold], "threshold")
+    }
+  }
+
+  func fit(_ x: Matrix, _ y: [Int]) throws -> Model {
+    let column = (0..<x.rowCount).map { x[$0, 0] }.sorted()
+    return Model(threshold: column[column.count / 2], classes: Array(Set(y)).sorted())
+  }
+}
+
+@Suite struct PersistenceRegistryTests {
+  @Test func userTypesSaveAndLoadInsideErasedWrappersOnceRegistered() throws {
+    let x = try Matrix([[0], [1], [2], [3]]), y = [0, 0, 1, 1]
+    let model = try Pipeline(StandardScaler(), AnyEstimator(MedianSplitClassifier())).fit(x, y)
+    let saved = try ModelFile.encode(model)
+    ModelRegistry.shared.registerClassifier(MedianSplitClassifier.self)
+    let loaded = try ModelFile.load(type(of: model), from: saved)
+    #expect(try loaded.predict(x) == model.predict(x))
+    #expect(ModelRegistry.shared.contains("Tests.MedianSplitClassifier.Model", as: AnyModel<Int>.self))
+    #expect(!ModelRegistry.shared.contains("Tests.Unknown", as: AnyModel<Int>.self))
+    let labels = try LabelEncoder<String>().fit(["b", "a", "c"])
+    let back = try ModelFile.load(LabelEncoder<String>.Fitted.self, from: ModelFile.encode(labels))
+    #expect(back.classes == ["a", "b", "c"])
+    #expect(try back.transform(["c", "a"]) == [2, 0])
+  }
+
+  @Test func anUnregisteredTypeInAnErasedSlotIsAnErrorNamingIt() throws {
+    let text = """
+      {"format":"learn-model","formatVersion":1,"learnVersion":"0.15.0","model":{"type":"PipelineModel<Int>","value":\
+      {"final":{"type":"Tests.NeverRegistered","value":{}},"transforms":[]}}}
+      """
+    #expect(throws: LearnError.unreadableModel(
+      field: "model.value.final.type",
+      reason: "'Tests.NeverRegistered' is not a type registered for loading as AnyModel<Int> (ModelRegistry.register)")) {
+      try ModelFile.load(AnyModel<Int>.self, from: Data(text.utf8))
+    }
+  }
+}
