@@ -812,6 +812,8 @@ extension SGDState {
     if let storedAverage { try PersistenceCheck.count(storedAverage, featureCount, field + ".storedAverage") }
     if let appliedPenalty { try PersistenceCheck.count(appliedPenalty, featureCount, field + ".appliedPenalty") }
     try PersistenceCheck.finite([weightScale, intercept, averageA, averageB, averageIntercept, t, eta], field)
-    try PersistenceCheck.require(epochs >= 0 && epochsWithoutImprovement >= 0, field + ".epochs", "counts must be non-negative")
+    try PersistenceCheck.counter(epochs, field + ".epochs")
+    try PersistenceCheck.counter(epochsWithoutImprovement, field + ".epochsWithoutImprovement")
+    try PersistenceCheck.require(t >= 1 && t <= 0x1p53, field + ".t", "must be a sample count from 1 to 2⁵³")
   }
 }

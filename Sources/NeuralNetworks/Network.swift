@@ -442,7 +442,9 @@ func networkOutputs(layout: NetworkLayout, parameters: [Double], hidden: MLPActi
   let rows = x.rowCount
   var result = Matrix(rowCount: rows, columnCount: layout.outputCount)
   guard rows > 0 else { return result }
-  let chunk = Swift.min(rows, 1024)
+  // At most 2²⁴ workspace values, whatever the layer widths (a loaded network's are the file's).
+  let perRow = Swift.max(1, layout.units.dropFirst().reduce(0, +))
+  let chunk = Swift.max(1, Swift.min(rows, 1024, (1 << 24) / perRow))
   let workspace = Workspace(layout: layout, capacity: chunk, hidden: hidden, output: output,
                             parallelism: parallelism, training: false)
   parameters.withUnsafeBufferPointer { p in

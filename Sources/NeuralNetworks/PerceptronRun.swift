@@ -562,8 +562,11 @@ extension PerceptronRun: Codable {
     trainedWith = try c.decode(ParameterSet.self, forKey: .trainedWith)
     earlyStopping = try c.decode(Bool.self, forKey: .earlyStopping)
     let predicting = predictingParameters
+    let counters = [("samplesSeen", samplesSeen), ("noImprovementCount", noImprovementCount), ("iterations", iterations)]
+    let step: Int = if case .adam(let state) = optimizer { state.step } else { 0 }
     try PersistenceCheck.run(at: c.codingPath) { () throws(LearnError) in
       try PersistenceCheck.finite(predicting, "parameters")
+      for (field, value) in counters + [("step", step)] { try PersistenceCheck.counter(value, field) }
     }
   }
 

@@ -24,6 +24,21 @@ public struct AnyEstimator<Target: Sendable>: Estimator {
     continueBase = incremental.map { Self.continuation($0, wrap: wrap) }
     continuesFrom = incremental.map { Self.acceptance($0) }
     rows = { base in (base as! E).hyperparameterTable.map { $0.reached(get: { $0.base as! E }, set: { $0.base = $1 }) } }
+    Self.registerForLoading(E.self, wrap: wrap)
+  }
+
+  /// Registers `E` and its model for loading inside this wrapper and ``AnyModel`` when they are
+  /// ``Persistable``, so checkpoints and files of erased parts load in a process that built them.
+  private static func registerForLoading<E: Estimator>(_: E.Type, wrap: @escaping @Sendable (E.Fitted) -> AnyModel<Target>)
+  where E.Target == Target {
+    func estimator<P: Persistable>(_: P.Type) {
+      ModelRegistry.shared.registerIfAbsent(P.self, as: AnyEstimator.self) { AnyEstimator(wrapping: $0 as! E, wrap: wrap) }
+    }
+    func model<P: Persistable>(_: P.Type) {
+      ModelRegistry.shared.registerIfAbsent(P.self, as: AnyModel<Target>.self) { wrap($0 as! E.Fitted) }
+    }
+    if let type = E.self as? any Persistable.Type { estimator(type) }
+    if let type = E.Fitted.self as? any Persistable.Type { model(type) }
   }
 
   /// No rows of its own: see ``hyperparameterTable``.

@@ -13,7 +13,21 @@ public struct AnyTransformer: Transformer {
       self = already
     } else {
       base = transformer
+      Self.registerForLoading(T.self)
     }
+  }
+
+  /// Registers `T` and its fitted transform for loading inside this wrapper and
+  /// ``AnyFittedTransformer`` when they are ``Persistable`` (see `AnyEstimator`).
+  private static func registerForLoading<T: Transformer>(_: T.Type) {
+    func transformer<P: Persistable>(_: P.Type) {
+      ModelRegistry.shared.registerIfAbsent(P.self, as: AnyTransformer.self) { AnyTransformer($0 as! T) }
+    }
+    func fitted<P: Persistable>(_: P.Type) {
+      ModelRegistry.shared.registerIfAbsent(P.self, as: AnyFittedTransformer.self) { AnyFittedTransformer($0 as! T.FittedTransform) }
+    }
+    if let type = T.self as? any Persistable.Type { transformer(type) }
+    if let type = T.FittedTransform.self as? any Persistable.Type { fitted(type) }
   }
 
   /// No rows of its own: see ``hyperparameterTable``.

@@ -158,6 +158,15 @@ extension OrdinalEncoder.Fitted: Persistable {
               categories: try container.decode([[Double]].self, forKey: .categories))
   }
 
-  /// Every column has categories.
-  public func checkLoaded() throws(LearnError) { try PersistenceCheck.categories(categories) }
+  /// Every column has categories; an unknown value is given exactly when unknown categories use
+  /// it, and is not a known category's code.
+  public func checkLoaded() throws(LearnError) {
+    try PersistenceCheck.categories(categories)
+    try PersistenceCheck.require((handleUnknown == .useEncodedValue) == (unknownValue != nil), "unknownValue",
+                                 "must be given exactly when handleUnknown is use_encoded_value")
+    if let unknownValue, unknownValue >= 0 {
+      try PersistenceCheck.require(categories.allSatisfy { unknownValue >= $0.count }, "unknownValue",
+                                   "\(unknownValue) is the code of a known category")
+    }
+  }
 }

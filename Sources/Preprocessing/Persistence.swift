@@ -326,8 +326,11 @@ extension ModelRegistry {
     register(TransformerChoice.self, as: AnyTransformer.self) { AnyTransformer($0) }
     registerClassifier(Pipeline<AnyEstimator<Int>>.self)
     registerRegressor(Pipeline<AnyEstimator<Double>>.self)
-    registerClassifier(EstimatorChoice<Int>.self)
-    registerRegressor(EstimatorChoice<Double>.self)
+    // A choice fits to an AnyModel, which is never registered: it loads as the model it wraps.
+    register(EstimatorChoice<Int>.self)
+    register(EstimatorChoice<Int>.self, as: AnyEstimator<Int>.self) { AnyEstimator($0) }
+    register(EstimatorChoice<Double>.self)
+    register(EstimatorChoice<Double>.self, as: AnyEstimator<Double>.self) { AnyEstimator($0) }
     register(CSVModel<AnyModel<Int>>.self)
     register(CSVModel<AnyModel<Int>>.self, as: AnyModel<Int>.self) { AnyModel($0) }
     register(CSVModel<AnyModel<Double>>.self)

@@ -215,5 +215,9 @@ extension PolynomialFeatures.Fitted: Persistable {
       throw .unreadableModel(field: "layout.parent[\(t)]", reason: "must be -1 or an earlier term")
     }
     try PersistenceCheck.indices(selected, below: count, "selected")
+    // A fitted layout starts with the linear terms, one per feature.
+    try PersistenceCheck.require(
+      count == 0 || (count >= featureCount && (0..<featureCount).allSatisfy { layout.first[$0] == $0 && layout.parent[$0] == -1 }),
+      "layout", "must start with one linear term per feature")
   }
 }

@@ -355,9 +355,10 @@ extension KernelFunction: Codable {}
 
 extension KernelFunction {
   /// A kernel whose coefficients agree with a model's public fields and can be evaluated.
-  func checkLoaded(kind: SVMKernel, degree: Int, gamma: Double) throws(LearnError) {
-    try PersistenceCheck.require(self.kind == kind && self.degree == degree && self.gamma.bitPattern == gamma.bitPattern,
-                                 "kernelFunction", "disagrees with the kernel, degree and gamma fields")
+  func checkLoaded(kind: SVMKernel, degree: Int, gamma: Double, coef0: Double) throws(LearnError) {
+    try PersistenceCheck.require(self.kind == kind && self.degree == degree && self.gamma.bitPattern == gamma.bitPattern
+                                   && self.coef0.bitPattern == coef0.bitPattern,
+                                 "kernelFunction", "disagrees with the kernel, degree, gamma and coef0 fields")
     try PersistenceCheck.within(degree, 0...Int(Int32.max), "degree")
     try PersistenceCheck.finite([gamma, coef0], "kernelFunction")
   }

@@ -501,7 +501,7 @@ extension SVC.Model: Persistable {
     try PersistenceCheck.classes(classes, "classes")
     try PersistenceCheck.featureCount(featureCount)
     let k = classes.count, pairs = k * (k - 1) / 2, support = supportVectors.rowCount
-    try PersistenceCheck.require(k <= 1 << 15, "classes", "has \(k) classes; at most 32768 are supported")
+    try PersistenceCheck.require(k <= 1024, "classes", "has \(k) classes; at most 1024 are supported")
     try PersistenceCheck.shape(supportVectors, support, featureCount, "supportVectors")
     try PersistenceCheck.finite(supportVectors.elements, "supportVectors")
     try PersistenceCheck.shape(pairCoefficients, support, pairs, "pairCoefficients")
@@ -518,6 +518,6 @@ extension SVC.Model: Persistable {
       try PersistenceCheck.count(probabilityCalibrations, pairs, "probabilityCalibrations")
       try PersistenceCheck.finite(probabilityCalibrations.flatMap { [$0.a, $0.b] }, "probabilityCalibrations")
     }
-    try kernelFunction.checkLoaded(kind: kernel, degree: degree, gamma: gamma)
+    try kernelFunction.checkLoaded(kind: kernel, degree: degree, gamma: gamma, coef0: coef0)
   }
 }

@@ -179,6 +179,6 @@ extension SVR.Model: Persistable {
     try PersistenceCheck.count(dualCoefficients, support, "dualCoefficients")
     try PersistenceCheck.finite(dualCoefficients + [intercept], "dualCoefficients")
     try PersistenceCheck.count(supportIndices, support, "supportIndices")
-    try kernelFunction.checkLoaded(kind: kernel, degree: degree, gamma: gamma)
+    try kernelFunction.checkLoaded(kind: kernel, degree: degree, gamma: gamma, coef0: coef0)
   }
 }

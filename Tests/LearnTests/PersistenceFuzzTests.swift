@@ -72,6 +72,26 @@ import Testing
     #expect(field(Data()) == "file")
   }
 
+  @Test func aWrapperTagOrAWinnerOutsideTheTableIsRefusedNotRecursedOrTrapped() throws {
+    let wrapper = Data(#"{"format":"learn-model","formatVersion":1,"learnVersion":"x","model":{"type":"AnyModel<Int>","value":{}}}"#.utf8)
+    #expect(throws: LearnError.self) { try ModelFile.loadAny(from: wrapper) }
+    #expect(throws: LearnError.self) { try ModelFile.load(AnyModel<Int>.self, from: wrapper) }
+    let data = try RoundTripData()
+    let search = try GridSearchCV(LogisticRegression(), grid: ["c": [1]], cv: KFold(splits: 2)).fit(data.x, data.y)
+    var object = try #require(try JSONSerialization.jsonObject(with: ModelFile.encode(search)) as? [String: Any])
+    var model = try #require(object["model"] as? [String: Any])
+    var value = try #require(model["value"] as? [String: Any])
+    var results = try #require(value["results"] as? [String: Any])
+    results["trials"] = [Any]()
+    value["results"] = results
+    model["value"] = value
+    object["model"] = model
+    let empty = try JSONSerialization.data(withJSONObject: object)
+    #expect(throws: LearnError.unreadableModel(field: "model.value.bestIndex[0]", reason: "0 is outside 0..<0")) {
+      try ModelFile.load(type(of: search), from: empty)
+    }
+  }
+
   @Test func treesWithCyclesOrOutOfRangeChildrenAreRefused() throws {
     let data = try RoundTripData()
     let model = try DecisionTreeClassifier(maxDepth: 2).fit(data.x, data.y)

@@ -112,4 +112,56 @@ struct CountingMLP: IncrementallyTrainable {
     let left = try FileManager.default.contentsOfDirectory(atPath: journal + ".models")
     #expect(left.count < whole.results.count)
   }
+
+  @Test func aCheckpointIsUsedOnlyByItsOwnStudyTrialConfigurationAndBudget() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("learn-store-\(UUID().uuidString)").path
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    let data = try HyperbandTests.digits.get()
+    let model = try MLPClassifier(hiddenLayerSizes: [4], maxIterations: 2).fit(data.x, data.y)
+    let store = try #require(CheckpointStore<MLPClassifier.Model>(folder: folder, study: "a"))
+    let identity = CheckpointIdentity(trial: 3, parameters: ["alpha": 0.01], budget: .units(3))
+    for fold in 0..<2 { try store.save(model, identity: identity, fold: fold) }
+    #expect(store.load(identity, folds: 2)?.count == 2)
+    #expect(store.load(identity, folds: 3) == nil, "a missing fold")
+    #expect(CheckpointStore<MLPClassifier.Model>(folder: folder, study: "b")!.load(identity, folds: 2) == nil)
+    var other = identity
+    other.parameters = ["alpha": 0.1]
+    #expect(store.load(other, folds: 2) == nil)
+    other = identity
+    other.budget = .units(9)
+    #expect(store.load(other, folds: 2) == nil)
+    try Data("{".utf8).write(to: URL(fileURLWithPath: folder + "/trial-3-fold-1.json"))
+    #expect(store.load(identity, folds: 2) == nil, "a damaged file")
+    store.remove([3], folds: 2)
+    #expect(try FileManager.default.contentsOfDirectory(atPath: folder).isEmpty)
+    #expect(CheckpointStore<Matrix>(folder: folder, study: "a") == nil, "models that cannot be saved are not checkpointed")
+  }
+
+  /// Hyperband over a pipeline whose final step is type-erased (`AnyEstimator`).
+  static func erasedSearch(journal: String) throws -> HyperbandSearchCV<Pipeline<AnyEstimator<Int>>> {
+    try HyperbandSearchCV(
+      Pipeline(StandardScaler(), AnyEstimator(CountingMLP(mlp: MLPClassifier(hiddenLayerSizes: [8], seed: 1)))),
+      space: ["countingmlp.alpha": .logUniform(1e-5, 1e-1)], maxBudget: 9, eta: 3, cv: StratifiedKFold(splits: 3),
+      refit: .off, parallelism: .serial, journal: journal, seed: 2)
+  }
+
+  @Test func aFreshProcessContinuesTheCheckpointsOfTypeErasedModels() async throws {
+    let journal = temporaryJournal("erased-checkpoints")
+    defer {
+      try? FileManager.default.removeItem(atPath: journal)
+      try? FileManager.default.removeItem(atPath: journal + ".models")
+    }
+    await #expect(processExitsWith: .signal(SIGKILL)) { [journal = journal as String] in
+      killAtCall.store(31, ordering: .relaxed)
+      let data = try HyperbandTests.digits.get()
+      _ = try CheckpointTests.erasedSearch(journal: journal).fit(data.x, data.y)
+    }
+    // A new process that never loaded a file before: building the search registers the types
+    // its erased parts hold, so the promotions under way continue from disk.
+    await #expect(processExitsWith: .success) { [journal = journal as String] in
+      let data = try HyperbandTests.digits.get()
+      let resumed = try CheckpointTests.erasedSearch(journal: journal).fit(data.x, data.y)
+      exit(resumed.results.trials.contains { $0.tags["refitted"] != nil } ? 1 : 0)
+    }
+  }
 }

@@ -202,6 +202,9 @@ public struct CSVEncoding: Sendable, Hashable, Codable {
   public func checkLoaded() throws(LearnError) {
     try PersistenceCheck.require(!featureNames.isEmpty && Set(featureNames).count == featureNames.count
                                    && !featureNames.contains(""), "featureNames", "must be distinct, non-empty names")
+    if let targetName {
+      try PersistenceCheck.require(!featureNames.contains(targetName), "targetName", "'\(targetName)' is also a feature")
+    }
     for column in categories.keys where !featureNames.indices.contains(column) {
       throw .unreadableModel(field: "categories", reason: "column \(column) is not one of the \(featureNames.count) features")
     }

@@ -118,9 +118,16 @@ public enum PersistenceCheck {
     }
   }
 
-  /// Throws unless `featureCount` is a feature count (0 through 2³¹ − 1).
+  /// Throws unless `featureCount` is a feature count (1 through 2²⁴: some models hold no array of
+  /// that length, and naming the features or expanding them allocates per feature).
   public static func featureCount(_ featureCount: Int, _ field: String = "featureCount") throws(LearnError) {
-    try within(featureCount, 0...Int(Int32.max), field)
+    try within(featureCount, 1...(1 << 24), field)
+  }
+
+  /// Throws unless a training counter is in 0 through 2⁵³ (so it can still be incremented, and
+  /// converts to a double exactly).
+  public static func counter(_ value: Int, _ field: String) throws(LearnError) {
+    try within(value, 0...(1 << 53), field)
   }
 
   /// Throws unless a linear model's `coefficients` hold one finite value per feature and its
@@ -249,6 +256,18 @@ public final class ModelRegistry: Sendable {
     entries.withLock { $0[key] = { container in wrap(try T.decodeTagged(from: container)) } }
   }
 
+  /// Registers `type` for loading as `Erased` unless a type is registered under its tag already:
+  /// what type-erasing wrappers do as they are built, so a process that builds a search over
+  /// erased estimators can load their checkpoints.
+  public func registerIfAbsent<T: Persistable, Erased: Sendable>(
+    _ type: T.Type, as erased: Erased.Type, wrapping wrap: @escaping @Sendable (T) -> Erased
+  ) {
+    let key = Key(tag: T.typeTag, erased: ObjectIdentifier(erased))
+    entries.withLock { entries in
+      if entries[key] == nil { entries[key] = { container in wrap(try T.decodeTagged(from: container)) } }
+    }
+  }
+
   /// Registers `type` for the type-erased loader (``ModelFile/decodeAny(from:maximumBytes:)``).
   public func register<T: Persistable>(_ type: T.Type) {
     register(type, as: (any Persistable).self) { $0 }
@@ -263,6 +282,10 @@ public final class ModelRegistry: Sendable {
   /// throws naming the tag when there is none.
   public func decode<Erased>(_ erased: Erased.Type, from container: KeyedDecodingContainer<TaggedValueKey>) throws -> Erased {
     let tag = try container.decode(String.self, forKey: .type)
+    // A wrapper's own tag is never a file's: loading it would ask the registry for itself.
+    if let wrapper = erased as? any Persistable.Type, wrapper.typeTag == tag {
+      throw DecodingError.dataCorruptedError(forKey: .type, in: container, debugDescription: "'\(tag)' is not a concrete type")
+    }
     let key = Key(tag: tag, erased: ObjectIdentifier(erased))
     guard let decode = entries.withLock({ $0[key] }) else {
       throw DecodingError.dataCorruptedError(

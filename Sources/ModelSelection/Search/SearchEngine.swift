@@ -81,20 +81,22 @@ public final class SearchSession<E: Estimator> {
     }
     let folds = try makeFolds(cv, count: x.rowCount, y: y, groups: nil)
     guard !folds.isEmpty else { throw LearnError.invalidArgument(name: "cv", reason: "the splitter made no folds") }
-    let store = checkpoints.folder(journal: journal).flatMap { CheckpointStore<E.Fitted>(folder: $0) }
+    // The fingerprint hashes every value of x: only built when a journal or checkpoints need it.
+    let folder = checkpoints.folder(journal: journal)
+    let fields = journal == nil && folder == nil ? [:] : [
+      "estimator": estimator.structureDescription,
+      "estimator parameters": "\(estimator.parameters.sorted { $0.key < $1.key })",
+      "strategy or search space": strategyName, "scoring": "\(scorers.map(\.name))", "folds": foldChecksum(folds),
+      "data": dataChecksum(x, y), "seed": String(seed), "budget parameter": budgetParameter ?? "none",
+      "train scores": String(returnTrainScore), "error score": "\(errorScore)",
+    ]
+    let store = folder.flatMap { CheckpointStore<E.Fitted>(folder: $0, study: fingerprintKey(fields)) }
     objective = CrossValidationObjective(
       estimator: estimator, x: x, y: y, folds: folds, scorers: scorers, errorScore: errorScore,
       returnTrainScore: returnTrainScore, budgetParameter: budgetParameter, retainFoldModels: retainFoldModels,
       fitTimeout: stop.fitTimeout, seed: seed, checkpoints: store)
-    // The fingerprint hashes every value of x: only built when there is a journal to check.
     let file = try journal.map { path throws(LearnError) in
-      try StudyJournal(path: path, fingerprint: StudyFingerprint(fields: [
-        "estimator": estimator.structureDescription,
-        "estimator parameters": "\(estimator.parameters.sorted { $0.key < $1.key })",
-        "strategy or search space": strategyName, "scoring": "\(scorers.map(\.name))", "folds": foldChecksum(folds),
-        "data": dataChecksum(x, y), "seed": String(seed), "budget parameter": budgetParameter ?? "none",
-        "train scores": String(returnTrainScore), "error score": "\(errorScore)",
-      ]), options: journalOptions)
+      try StudyJournal(path: path, fingerprint: StudyFingerprint(fields: fields), options: journalOptions)
     }
     study = Study(direction: .maximize, metrics: scorers.map(\.name), splits: folds.count, seed: seed, journal: file)
     // A new journal starts a new study: checkpoints left by an earlier one are not its trials.

@@ -37,10 +37,14 @@ extension SearchModel: Persistable where Base: Persistable, Base.Fitted: Persist
   /// `"SearchModel<Int>"` or `"SearchModel<Double>"`, after the target type.
   public static var typeTag: String { "SearchModel<\(Base.Target.self)>" }
 
-  /// The winner's index is a row of the results; fold models belong to rows.
+  /// The winner's index is a row of the results; fold models belong to rows; the metrics are
+  /// distinct and the fold count is sane (the table's columns are built from both).
   public func checkLoaded() throws(LearnError) {
-    if let bestIndex { try PersistenceCheck.within(bestIndex, 0...(results.count - 1), "bestIndex") }
-    for index in foldModels.keys { try PersistenceCheck.within(index, 0...(results.count - 1), "foldModels") }
+    if let bestIndex { try PersistenceCheck.indices([bestIndex], below: results.count, "bestIndex") }
+    try PersistenceCheck.indices(foldModels.keys.sorted(), below: results.count, "foldModels")
+    try PersistenceCheck.require(!results.metrics.isEmpty && Set(results.metrics).count == results.metrics.count,
+                                 "results.metrics", "must be distinct names")
+    try PersistenceCheck.within(results.splits, 1...(1 << 16), "results.splits")
   }
 }
 

@@ -24,8 +24,9 @@ protocol TrialObjective: Sendable {
   /// study's trials, which say whether a trial continuing one of them is still unfinished.
   func releaseModels(_ trials: Set<Int>, record: [TrialRecord])
 
-  /// Prepares `trial`'s jobs (called under the executor's lock: keep it cheap).
-  func prepare(_ trial: TrialRecord) -> Prepared
+  /// Prepares `trial`'s jobs (called under the executor's lock: keep it cheap); `parent` is the
+  /// record of the trial it continues, if any.
+  func prepare(_ trial: TrialRecord, parent: TrialRecord?) -> Prepared
   /// Runs job `job` of a trial (called on any worker, without the lock).
   func run(_ prepared: Prepared, trial: TrialRecord, job: Int) throws -> Output
   /// The finished record of `trial` from its jobs' outcomes, in job order. Throws to stop the
@@ -323,7 +324,8 @@ final class Executor<Objective: TrialObjective>: @unchecked Sendable {
     }
     let jobs = objective.jobsPerTrial
     running[record.index] = RunningTrial(
-      record: record, prepared: objective.prepare(record), outputs: Array(repeating: nil, count: jobs), remaining: jobs)
+      record: record, prepared: objective.prepare(record, parent: record.parent.flatMap { study.trial($0) }),
+      outputs: Array(repeating: nil, count: jobs), remaining: jobs)
     for job in 0..<jobs { queue.append((record.index, job)) }
   }
 }

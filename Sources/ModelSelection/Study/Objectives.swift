@@ -20,6 +20,8 @@ final class CrossValidationObjective<E: Estimator>: TrialObjective {
     var models: [Int: [E.Fitted]] = [:]
     var budgets: [Int: Budget?] = [:]
     var errors: [Int: any Error] = [:]
+    /// Why a trial's fold models could not be written to the checkpoint folder.
+    var checkpointFailures: [Int: String] = [:]
     /// Whether the strategy may continue trials (so models of continuable configurations are kept).
     var continuesTrials = true
   }
@@ -80,20 +82,24 @@ final class CrossValidationObjective<E: Estimator>: TrialObjective {
   /// Otherwise the trial is fitted afresh at its full budget, which gives the same model for
   /// estimators whose continuation equals longer training; so does a parent replayed from a
   /// journal whose models were neither in memory nor in a checkpoint on disk.
-  func prepare(_ trial: TrialRecord) -> Prepared {
+  func prepare(_ trial: TrialRecord, parent parentRecord: TrialRecord?) -> Prepared {
     let plain = Result { () throws -> E in try estimator.setting(trial.parameters) }
     var continuation: (models: [E.Fitted], units: Int)?
     if let parent = trial.parent, case .units(let total)? = trial.resource {
       var stored = kept.withLock { ($0.models[parent], $0.budgets[parent]) }
-      if stored.0 == nil, let saved = checkpoints?.load(trial: parent), saved.models.count == folds.count {
-        stored = (saved.models, saved.budget)
+      if stored.0 == nil, let checkpoints, let parentRecord, parentRecord.status.isFinished,
+        let models = checkpoints.load(
+          CheckpointIdentity(trial: parent, parameters: parentRecord.parameters, budget: parentRecord.resource), folds: folds.count)
+      {
+        stored = (models, parentRecord.resource)
       }
       if let models = stored.0, let first = models.first, case .units(let before)?? = stored.1, total >= before,
         let configured = try? plain.get(), canContinue(configured, from: first)
       {
         let scale = budgetParameter == nil ? trainingUnits(of: configured)?.scale ?? 1 : 1
-        let (units, overflow) = (total - before).multipliedReportingOverflow(by: scale)
-        if !overflow { continuation = (models, units) }
+        let (difference, negative) = total.subtractingReportingOverflow(before)
+        let (units, overflow) = difference.multipliedReportingOverflow(by: scale)
+        if !negative, !overflow { continuation = (models, units) }
       }
     }
     let configured = plain.flatMap { estimator -> Result<E, any Error> in
@@ -124,10 +130,20 @@ final class CrossValidationObjective<E: Estimator>: TrialObjective {
     }
     let rows = train, test = folds[k].test, parent = prepared.parentModels?[k], units = prepared.units
     let (x, y, scorers, scoreTrain, keep) = (self.x, self.y, self.scorers, returnTrainScore, prepared.keepModels)
-    return try withTimeout(fitTimeout) {
+    let outcome = try withTimeout(fitTimeout) {
       try fitAndScore(estimator, x, y, train: rows, test: test, scorers: scorers, scoreTrain: scoreTrain, keepModel: keep,
                       parent: parent, units: units)
     }
+    // Written here, by the worker and outside the executor's lock, before the trial completes.
+    if keep, let checkpoints, let model = outcome.model {
+      do {
+        try checkpoints.save(
+          model, identity: CheckpointIdentity(trial: trial.index, parameters: trial.parameters, budget: trial.resource), fold: k)
+      } catch {
+        kept.withLock { $0.checkpointFailures[trial.index] = "fold \(k): \(error)" }
+      }
+    }
+    return outcome
   }
 
   /// The trial's scores by scorer; its models are kept when it may be continued (and written to
@@ -144,10 +160,8 @@ final class CrossValidationObjective<E: Estimator>: TrialObjective {
       }
     }
     var record = trial
-    if keep, let checkpoints {
-      do { try checkpoints.save(table.models, budget: trial.resource, trial: trial.index) } catch {
-        record.warnings.append("the fold models could not be checkpointed: \(error)")
-      }
+    if let failure = kept.withLock({ $0.checkpointFailures.removeValue(forKey: trial.index) }) {
+      record.warnings.append("the fold models could not be checkpointed (\(failure)); a resumed search will train them again")
     }
     if trial.parent != nil, prepared.parentModels == nil { record.tags["refitted"] = .bool(true) }
     record.status = table.failure.map(TrialStatus.failed) ?? .complete
@@ -171,7 +185,7 @@ final class CrossValidationObjective<E: Estimator>: TrialObjective {
     }
     guard let checkpoints else { return }
     let needed = Set(record.compactMap { $0.status.isFinished ? nil : $0.parent })
-    checkpoints.remove(trials.subtracting(needed))
+    checkpoints.remove(trials.subtracting(needed), folds: folds.count)
   }
 
   /// The first error of each failed trial, by number.
@@ -269,7 +283,7 @@ struct ContextObjective: TrialObjective {
   var data: DataProfile? { nil }
   func releaseModels(_ trials: Set<Int>, record: [TrialRecord]) {}
 
-  func prepare(_ trial: TrialRecord) -> Bool { true }
+  func prepare(_ trial: TrialRecord, parent: TrialRecord?) -> Bool { true }
 
   func run(_ prepared: Bool, trial: TrialRecord, job: Int) throws -> ObjectiveOutput {
     let context = TrialContext(number: trial.index, parameters: trial.parameters, budget: trial.resource, study: study, pruner: pruner)

@@ -242,6 +242,19 @@ func dataChecksum<T>(_ x: Matrix, _ y: [T]) -> String {
 }
 
 /// A checksum of the folds.
+/// One key for a study's fingerprint fields (in key order): what a checkpoint file records, so
+/// files of another study are never continued.
+func fingerprintKey(_ fields: [String: String]) -> String {
+  var hash = StableHash()
+  for (key, value) in fields.sorted(by: { $0.key < $1.key }) {
+    hash.add(key)
+    hash.add(0)
+    hash.add(value)
+    hash.add(0)
+  }
+  return hash.hex
+}
+
 func foldChecksum(_ folds: [Fold]) -> String {
   var hash = StableHash()
   for fold in folds {
