@@ -36,85 +36,59 @@ private func building<T, K>(_ container: KeyedDecodingContainer<K>, _ build: () 
 
 // MARK: Type-erasing wrappers
 
-extension AnyTransformer: Persistable {
+/// A type-erasing wrapper that saves as the value it wraps: its tag and payload are the wrapped
+/// value's, and loading builds whatever type the file names that is registered for this wrapper
+/// in ``ModelRegistry`` (checked as it loads). Its own ``Persistable/typeTag`` never appears in
+/// a file and is refused there.
+public protocol TypeErasingWrapper: Persistable {
+  /// The wrapped value, which must be ``Persistable`` to be saved.
+  var wrappedValue: Any { get }
+}
+
+extension TypeErasingWrapper {
+  /// Writes the wrapped value with its tag.
+  public func encode(to encoder: any Encoder) throws { try encodeErased(wrappedValue, to: encoder) }
+  /// Reads any value registered for this wrapper.
+  public init(from decoder: any Decoder) throws { self = try Self.decodeTagged(from: tagged(decoder)) }
+  /// Writes the wrapped value's tag and payload.
+  public func encodeTagged(to container: inout KeyedEncodingContainer<TaggedValueKey>) throws {
+    try encodeErased(wrappedValue, to: &container)
+  }
+  /// The registered value the tag names, checked, wrapped.
+  public static func decodeTagged(from container: KeyedDecodingContainer<TaggedValueKey>) throws -> Self {
+    try ModelRegistry.shared.decode(Self.self, from: container)
+  }
+  /// Nothing more: the wrapped value was checked as it loaded.
+  public func checkLoaded() throws(LearnError) {}
+}
+
+extension AnyTransformer: TypeErasingWrapper {
   /// `"AnyTransformer"`; never written: a file names the wrapped transformer's type.
   public static let typeTag = "AnyTransformer"
-
-  /// Writes the wrapped transformer with its tag.
-  public func encode(to encoder: any Encoder) throws { try encodeErased(base, to: encoder) }
-  /// Reads any transformer registered for `AnyTransformer`.
-  public init(from decoder: any Decoder) throws { self = try Self.decodeTagged(from: tagged(decoder)) }
-  /// Writes the wrapped transformer's tag and payload.
-  public func encodeTagged(to container: inout KeyedEncodingContainer<TaggedValueKey>) throws {
-    try encodeErased(base, to: &container)
-  }
-  /// The registered transformer the tag names, checked, wrapped.
-  public static func decodeTagged(from container: KeyedDecodingContainer<TaggedValueKey>) throws -> Self {
-    try ModelRegistry.shared.decode(Self.self, from: container)
-  }
-  /// Nothing more: the wrapped value was checked as it loaded.
-  public func checkLoaded() throws(LearnError) {}
+  /// ``base``.
+  public var wrappedValue: Any { base }
 }
 
-extension AnyFittedTransformer: Persistable {
+extension AnyFittedTransformer: TypeErasingWrapper {
   /// `"AnyFittedTransformer"`; never written: a file names the wrapped transform's type.
   public static let typeTag = "AnyFittedTransformer"
-
-  /// Writes the wrapped transform with its tag.
-  public func encode(to encoder: any Encoder) throws { try encodeErased(base, to: encoder) }
-  /// Reads any fitted transform registered for `AnyFittedTransformer`.
-  public init(from decoder: any Decoder) throws { self = try Self.decodeTagged(from: tagged(decoder)) }
-  /// Writes the wrapped transform's tag and payload.
-  public func encodeTagged(to container: inout KeyedEncodingContainer<TaggedValueKey>) throws {
-    try encodeErased(base, to: &container)
-  }
-  /// The registered fitted transform the tag names, checked, wrapped.
-  public static func decodeTagged(from container: KeyedDecodingContainer<TaggedValueKey>) throws -> Self {
-    try ModelRegistry.shared.decode(Self.self, from: container)
-  }
-  /// Nothing more: the wrapped value was checked as it loaded.
-  public func checkLoaded() throws(LearnError) {}
+  /// ``base``.
+  public var wrappedValue: Any { base }
 }
 
-extension AnyEstimator: Persistable {
+extension AnyEstimator: TypeErasingWrapper {
   /// `"AnyEstimator<Int>"` or `"AnyEstimator<Double>"`; never written: a file names the wrapped
   /// estimator's type.
   public static var typeTag: String { "AnyEstimator<\(Target.self)>" }
-
-  /// Writes the wrapped estimator with its tag.
-  public func encode(to encoder: any Encoder) throws { try encodeErased(base, to: encoder) }
-  /// Reads any estimator registered for this `AnyEstimator`.
-  public init(from decoder: any Decoder) throws { self = try Self.decodeTagged(from: tagged(decoder)) }
-  /// Writes the wrapped estimator's tag and payload.
-  public func encodeTagged(to container: inout KeyedEncodingContainer<TaggedValueKey>) throws {
-    try encodeErased(base, to: &container)
-  }
-  /// The registered estimator the tag names, checked, wrapped.
-  public static func decodeTagged(from container: KeyedDecodingContainer<TaggedValueKey>) throws -> Self {
-    try ModelRegistry.shared.decode(Self.self, from: container)
-  }
-  /// Nothing more: the wrapped value was checked as it loaded.
-  public func checkLoaded() throws(LearnError) {}
+  /// ``base``.
+  public var wrappedValue: Any { base }
 }
 
-extension AnyModel: Persistable {
+extension AnyModel: TypeErasingWrapper {
   /// `"AnyModel<Int>"` or `"AnyModel<Double>"`; never written: a file names the wrapped model's type.
   public static var typeTag: String { "AnyModel<\(Target.self)>" }
-
-  /// Writes the wrapped model with its tag.
-  public func encode(to encoder: any Encoder) throws { try encodeErased(base, to: encoder) }
-  /// Reads any model registered for this `AnyModel`.
-  public init(from decoder: any Decoder) throws { self = try Self.decodeTagged(from: tagged(decoder)) }
-  /// Writes the wrapped model's tag and payload.
-  public func encodeTagged(to container: inout KeyedEncodingContainer<TaggedValueKey>) throws {
-    try encodeErased(base, to: &container)
-  }
-  /// The registered model the tag names, checked, wrapped.
-  public static func decodeTagged(from container: KeyedDecodingContainer<TaggedValueKey>) throws -> Self {
-    try ModelRegistry.shared.decode(Self.self, from: container)
-  }
-  /// Nothing more: the wrapped value was checked as it loaded.
-  public func checkLoaded() throws(LearnError) {}
+  /// ``base``.
+  public var wrappedValue: Any { base }
 }
 
 // MARK: Pipelines
