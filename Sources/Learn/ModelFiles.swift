@@ -50,6 +50,13 @@ extension Persistable {
 }
 
 extension ModelFile {
+  /// The `T` saved at `url`, checked (`T.load(from:)`), with Learn's types registered first.
+  public static func load<T: Persistable>(
+    as type: T.Type, from url: URL, maximumBytes: Int = defaultMaximumBytes
+  ) throws(LearnError) -> T {
+    try T.load(from: url, maximumBytes: maximumBytes)
+  }
+
   /// The value saved at `url`, as whatever registered type the file names (`as? SVC.Model`,
   /// `as? PipelineModel<AnyModel<Int>>`), checked; throws as `load(from:)` does.
   public static func loadAny(from url: URL, maximumBytes: Int = defaultMaximumBytes) throws(LearnError) -> any Persistable {

@@ -164,6 +164,7 @@ private func checkContinuation<I: IncrementallyTrainable>(
     try model.save(to: url)
     try model.save(to: url)  // replaces the file
     let loaded = try ForestClassifierModel.load(from: url)
+    #expect(try ModelFile.load(as: AnyModel<Int>.self, from: url).predict(data.x) == model.predict(data.x))
     #expect(try loaded.predict(data.x) == model.predict(data.x))
     #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["forest.json"])
     #expect(throws: LearnError.self) { try ForestClassifierModel.load(from: url, maximumBytes: 100) }
