@@ -268,3 +268,8 @@ extension MLPClassifier.Model: Persistable {
     try run.checkShape(featureCount: featureCount, outputs: k == 2 ? 1 : k, output: k == 2 ? [.logistic] : [.softmax])
   }
 }
+
+extension MLPClassifier {
+  /// The network's shape: `hiddenLayerSizes` and `activation` (a continued model keeps its layers).
+  public var fixedWhileContinuing: Set<String> { ["hiddenLayerSizes", "activation"] }
+}

@@ -224,3 +224,8 @@ extension MLPRegressor.Model: Persistable {
     try run.checkShape(featureCount: featureCount, outputs: 1, output: [.identity])
   }
 }
+
+extension MLPRegressor {
+  /// The network's shape: `hiddenLayerSizes` and `activation` (a continued model keeps its layers).
+  public var fixedWhileContinuing: Set<String> { ["hiddenLayerSizes", "activation"] }
+}

@@ -108,6 +108,9 @@ extension AnyEstimator: IncrementallyTrainable {
   /// The wrapped estimator's units, under the same names; `nil` when it cannot train by units.
   public var trainingUnits: TrainingUnits? { (base as? any IncrementallyTrainable)?.trainingUnits }
 
+  /// The wrapped estimator's fixed hyperparameters.
+  public var fixedWhileContinuing: Set<String> { (base as? any IncrementallyTrainable)?.fixedWhileContinuing ?? [] }
+
   /// Continues `model` with the wrapped estimator; throws when the wrapped estimator cannot
   /// continue training or `model` is not one of its models.
   public func continued(_ model: AnyModel<Target>, on x: Matrix, _ y: [Target], budget: Int) throws -> AnyModel<Target> {

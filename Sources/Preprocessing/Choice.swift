@@ -116,6 +116,13 @@ extension EstimatorChoice: IncrementallyTrainable {
     return chosenEstimator.trainingUnits?.lifted(prefix: name, factor: unitScales[name] ?? 1)
   }
 
+  /// The `estimator` selector (a model continues only with the alternative that fitted it) and
+  /// the chosen alternative's fixed hyperparameters under its name.
+  public var fixedWhileContinuing: Set<String> {
+    let name = names.contains(chosen) ? chosen : names[0]
+    return Set(chosenEstimator.fixedWhileContinuing.map { name + "." + $0 }).union(["estimator"])
+  }
+
   /// Continues `model` with the chosen alternative (Hyperband rungs and PBT steps over a choice of
   /// incremental models, such as `MLPClassifier` and `SGDClassifier`); throws when the chosen
   /// alternative cannot continue or `model` is not one of its models.

@@ -172,6 +172,14 @@ extension Pipeline: IncrementallyTrainable where Final: IncrementallyTrainable {
   /// The final estimator's units under its step name (`"mlp.maxIterations"`).
   public var trainingUnits: TrainingUnits? { final.trainingUnits?.lifted(prefix: finalName) }
 
+  /// Every transformer's hyperparameters (a continuation keeps the fitted transforms) and the
+  /// final step's fixed ones, under their prefixed names.
+  public var fixedWhileContinuing: Set<String> {
+    var fixed = Set(final.fixedWhileContinuing.map { finalName + "." + $0 })
+    for step in steps { fixed.formUnion(step.transformer.hyperparameterNames.map { step.name + "." + $0 }) }
+    return fixed
+  }
+
   /// Continues the final model on `x` transformed by the already-fitted transformations (they are
   /// not refitted, so Hyperband rungs and PBT steps see the same features throughout).
   public func continued(_ model: PipelineModel<Final.Fitted>, on x: Matrix, _ y: [Target], budget: Int) throws

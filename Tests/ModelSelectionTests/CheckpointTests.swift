@@ -6,9 +6,11 @@ import Testing
 
 @testable import ModelSelection
 
-/// Epochs requested from ``CountingMLP`` in this process: a fresh fit counts its `maxIterations`,
-/// a continuation its budget.
-let countedEpochs = Atomic<Int>(0)
+/// Epochs requested from the ``CountingMLP``s sharing it: a fresh fit counts its
+/// `maxIterations`, a continuation its budget (one per test, as tests run side by side).
+final class EpochCounter: Sendable {
+  let epochs = Atomic<Int>(0)
+}
 /// Calls to ``CountingMLP``'s `fit` and `continued` in this process (the child below kills itself
 /// in the middle of a rung).
 let countedCalls = Atomic<Int>(0)
@@ -19,6 +21,7 @@ let killAtCall = Atomic<Int>(0)
 /// trains again.
 struct CountingMLP: IncrementallyTrainable {
   var mlp: MLPClassifier
+  var counter = EpochCounter()
 
   static var hyperparameters: [Hyperparameter<CountingMLP>] {
     MLPClassifier.hyperparameters.map { $0.reached(get: { $0.mlp }, set: { $0.mlp = $1 }) }
@@ -32,21 +35,23 @@ struct CountingMLP: IncrementallyTrainable {
 
   func fit(_ x: Matrix, _ y: [Int]) throws -> MLPClassifier.Model {
     count()
-    countedEpochs.add(mlp.maxIterations, ordering: .relaxed)
+    counter.epochs.add(mlp.maxIterations, ordering: .relaxed)
     return try mlp.fit(x, y)
   }
 
   func continued(_ model: MLPClassifier.Model, on x: Matrix, _ y: [Int], budget: Int) throws -> MLPClassifier.Model {
     count()
-    countedEpochs.add(budget, ordering: .relaxed)
+    counter.epochs.add(budget, ordering: .relaxed)
     return try mlp.continued(model, on: x, y, budget: budget)
   }
 }
 
 @Suite(.timeLimit(.minutes(3))) struct CheckpointTests {
-  static func search(journal: String?, checkpoints: ModelCheckpoints = .besideJournal) throws -> HyperbandSearchCV<CountingMLP> {
+  static func search(
+    journal: String?, checkpoints: ModelCheckpoints = .besideJournal, counter: EpochCounter = EpochCounter()
+  ) throws -> HyperbandSearchCV<CountingMLP> {
     var search = try HyperbandSearchCV(
-      CountingMLP(mlp: MLPClassifier(hiddenLayerSizes: [16], seed: 1)),
+      CountingMLP(mlp: MLPClassifier(hiddenLayerSizes: [16], seed: 1), counter: counter),
       space: ["alpha": .logUniform(1e-5, 1e-1), "learningRateInit": .logUniform(1e-3, 1e-1)],
       maxBudget: 9, eta: 3, cv: StratifiedKFold(splits: 3), refit: .off, parallelism: .serial, journal: journal, seed: 5)
     search.checkpoints = checkpoints
@@ -95,17 +100,17 @@ struct CountingMLP: IncrementallyTrainable {
     defer { try? FileManager.default.removeItem(atPath: bare) }
     try FileManager.default.copyItem(atPath: journal, toPath: bare)
 
-    countedEpochs.store(0, ordering: .relaxed)
-    let resumed = try Self.search(journal: journal).fit(data.x, data.y)
-    let resumedEpochs = countedEpochs.load(ordering: .relaxed)
+    let counter = EpochCounter()
+    let resumed = try Self.search(journal: journal, counter: counter).fit(data.x, data.y)
+    let resumedEpochs = counter.epochs.load(ordering: .relaxed)
     let whole = try Self.search(journal: nil).fit(data.x, data.y)
     #expect(resumed.results.trials.map(\.untimed) == whole.results.trials.map(\.untimed))
     #expect(resumed.results.trials.allSatisfy { $0.tags["refitted"] == nil })
     #expect(resumedEpochs == Self.epochsLeft(whole.results.trials, finishedBefore: finished))
     // Without checkpoints the promoted trials under way train again from scratch, recorded as such.
-    countedEpochs.store(0, ordering: .relaxed)
-    let refitted = try Self.search(journal: bare, checkpoints: .off).fit(data.x, data.y)
-    #expect(countedEpochs.load(ordering: .relaxed) > resumedEpochs)
+    let bareCounter = EpochCounter()
+    let refitted = try Self.search(journal: bare, checkpoints: .off, counter: bareCounter).fit(data.x, data.y)
+    #expect(bareCounter.epochs.load(ordering: .relaxed) > resumedEpochs)
     #expect(refitted.results.trials.filter { $0.tags["refitted"] == .bool(true) }.map(\.index) == [10, 11], "the two whose parents were only in the killed process")
     #expect(refitted.results.trials.map(\.testScores) == whole.results.trials.map(\.testScores))
     // Released models leave the disk: only trials a later rung could still continue stay.

@@ -44,6 +44,11 @@ public protocol IncrementallyTrainable: Estimator {
   /// trees for a forest) and how many of those one budget unit is. `nil` when this configuration
   /// cannot train by units (a choice whose chosen alternative cannot continue).
   var trainingUnits: TrainingUnits? { get }
+
+  /// The hyperparameters whose value must not change between a model and its continuation (an
+  /// MLP's layer sizes and activation; a pipeline's transformers, whose fitted transforms are
+  /// kept): population-based training refuses to explore them.
+  var fixedWhileContinuing: Set<String> { get }
 }
 
 /// How a search's training budget reaches an estimator (``IncrementallyTrainable/trainingUnits``):
@@ -83,6 +88,9 @@ extension IncrementallyTrainable {
   /// None by default: a type that does not say which hyperparameter counts its training takes
   /// unit budgets only through a search's `budgetParameter`.
   public var trainingUnits: TrainingUnits? { nil }
+
+  /// None: every hyperparameter may change between continuations.
+  public var fixedWhileContinuing: Set<String> { [] }
 }
 
 /// A fitted classifier: predicts integer class labels and scores by accuracy.

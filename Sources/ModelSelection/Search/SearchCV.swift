@@ -141,11 +141,7 @@ public struct SearchCV<Base: Estimator, Strategy: SearchStrategy>: Estimator {
     if let best {
       bestParameters = results.trials[best].parameters
       if case .off = choice {} else {
-        var configured = try estimator.setting(bestParameters)
-        if case .units(let units)? = results.trials[best].resource {
-          configured = try trainingFor(units, configured, budgetParameter: budgetParameter)
-        }
-        model = try configured.fit(x, y)
+        model = try refitted(best, in: results, x, y)
       }
     }
     let metric: String
@@ -158,6 +154,24 @@ public struct SearchCV<Base: Estimator, Strategy: SearchStrategy>: Estimator {
       best: model, bestIndex: best, bestParameters: bestParameters,
       bestScore: best.map { results.trials[$0].meanTestScore(metric) } ?? .nan, results: results, foldModels: foldModels,
       execution: execution)
+  }
+
+  /// The chosen trial trained on all of `x`, `y`: its schedule replayed when the strategy asks
+  /// for it (``SearchStrategy/refitReplaysSchedule``), else its hyperparameters at its budget.
+  private func refitted(_ best: Int, in results: SearchResults, _ x: Matrix, _ y: [Target]) throws -> Base.Fitted {
+    if strategy.refitReplaysSchedule, let schedule = results.schedule(of: best),
+       let incremental = estimator as? any IncrementallyTrainable {
+      func replay<I: IncrementallyTrainable>(_ estimator: I) throws -> Base.Fitted {
+        guard let y = y as? [I.Target] else { throw LearnError.invalidArgument(name: "y", reason: "mismatched targets") }
+        return try schedule.replay(with: estimator, on: x, y, budgetParameter: budgetParameter) as! Base.Fitted
+      }
+      return try replay(incremental)
+    }
+    var configured = try estimator.setting(results.trials[best].parameters)
+    if case .units(let units)? = results.trials[best].resource {
+      configured = try trainingFor(units, configured, budgetParameter: budgetParameter)
+    }
+    return try configured.fit(x, y)
   }
 
   /// Throws when the search has no trial, or when every trial failed: the shared error itself

@@ -26,6 +26,9 @@ public struct SearchSpace: Sendable, Hashable, CustomStringConvertible {
   /// The hyperparameter names, sorted.
   public var names: [String] { dimensions.map(\.name) }
 
+  /// The distribution of the dimension `name`, if the space has one.
+  public subscript(name: String) -> Distribution? { dimensions.first { $0.name == name }?.distribution }
+
   /// Whether every dimension has finitely many values (a grid can enumerate it).
   public var isFinite: Bool { dimensions.allSatisfy { $0.distribution.finiteValues() != nil } }
 

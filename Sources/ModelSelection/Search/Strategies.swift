@@ -132,6 +132,12 @@ public protocol SearchStrategy: Sendable, CustomStringConvertible {
   /// given the record; the search releases their kept models (unless asked to retain them all).
   /// Trials it did not propose (an earlier `evaluate`, another strategy) are never listed.
   func releasable(_ context: StrategyContext) -> Set<Int>
+
+  /// Whether the refit trains the chosen trial by replaying its schedule (the hyperparameters of
+  /// each trial it continued, for the units each trained: ``TrainingSchedule``) instead of its
+  /// final hyperparameters at its whole budget: population-based training, whose members change
+  /// hyperparameters as they train.
+  var refitReplaysSchedule: Bool { get }
 }
 
 extension SearchStrategy {
@@ -155,6 +161,9 @@ extension SearchStrategy {
 
   /// None: kept models stay.
   public func releasable(_ context: StrategyContext) -> Set<Int> { [] }
+
+  /// No: the chosen trial's final hyperparameters are trained at its budget.
+  public var refitReplaysSchedule: Bool { false }
 }
 
 /// The complete trials at the largest budget among them (every row when no trial has a budget).

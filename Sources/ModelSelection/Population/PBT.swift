@@ -1,0 +1,256 @@
+// Population-based training (Jaderberg et al. 2017): a population trains in steps of
+// `readyInterval` units; after each step the bottom quantile copies the models of a random member
+// of the top quantile (exploit) and perturbs its mutable hyperparameters (explore). Here every
+// member holds one model per cross-validation fold, and each (member, generation) is a trial of
+// the study continuing the trial it copied, so lineage, schedules, resume and several workers
+// come from the record.
+
+import LearnCore
+import LinearAlgebra
+
+/// How a member that copied another changes the copied hyperparameters (PBT's explore step).
+public enum PBTExplore: Sendable, CustomStringConvertible {
+  /// Ray Tune's rule: each mutable hyperparameter is resampled from the space with probability
+  /// `resampleProbability`; otherwise a real or integer one is multiplied by one of `factors`
+  /// (clipped to its range; integers stay integers and move by at least one), and a choice moves
+  /// to a neighbouring value.
+  case perturb(factors: [Double] = [0.8, 1.2], resampleProbability: Double = 0.25)
+  /// Your own rule: given the copied hyperparameters and a seeded generator, the new ones. Only
+  /// the mutable hyperparameters may change, and every value must be inside the space.
+  case custom(name: String, @Sendable (ParameterSet, inout Xoshiro256StarStar) -> ParameterSet)
+
+  /// `perturb(factors …, resample …)` or `custom(<name>)`.
+  public var description: String {
+    switch self {
+    case .perturb(let factors, let p): return "perturb(factors \(factors), resample \(p))"
+    case .custom(let name, _): return "custom(\(name))"
+    }
+  }
+}
+
+/// Population-based training as a study strategy, with cross-validation: `populationSize`
+/// members drawn from `space`, trained `readyInterval` units (epochs, trees) per generation,
+/// scored on every fold, then exploit and explore over the `mutable` hyperparameters.
+///
+/// Proposals are `pbt/<member>/<generation>`; a member's trial of generation `g` continues its
+/// own trial of generation `g − 1`, or the trial of the member it copied. Generations are
+/// synchronous (each starts once the previous has finished), so the table is the same for any
+/// number of workers and a killed population resumes to the same result. Table columns:
+/// `member`, `generation`, `donor` (the member copied, when one was), `parent`.
+public struct PBTSearch: SearchStrategy {
+  /// The space the population is drawn from, and the range explore stays in.
+  public let space: SearchSpace
+  /// The hyperparameters explore may change (a continued model must accept new values of them:
+  /// learning rates, regularisation, momentum; never layer sizes).
+  public let mutable: [String]
+  /// How many members train side by side (at least 2).
+  public let populationSize: Int
+  /// How many generations each member trains.
+  public let generations: Int
+  /// Units (epochs, trees) per generation.
+  public let readyInterval: Int
+  /// The fraction of the population that copies, and is copied (in (0, 0.5]).
+  public let quantile: Double
+  /// The explore rule.
+  public let explore: PBTExplore
+
+  /// A population-based search; throws naming the setting that is out of range.
+  public init(
+    _ space: [String: Distribution], mutable: [String], populationSize: Int = 16, generations: Int, readyInterval: Int,
+    quantile: Double = 0.25, explore: PBTExplore = .perturb()
+  ) throws(LearnError) {
+    self.space = try SearchSpace(space)
+    guard populationSize >= 2 else {
+      throw .invalidArgument(name: "populationSize", reason: "a population needs at least 2 members, got \(populationSize)")
+    }
+    guard generations >= 1 else { throw .invalidArgument(name: "generations", reason: "must be at least 1, got \(generations)") }
+    guard readyInterval >= 1 else { throw .invalidArgument(name: "readyInterval", reason: "must be at least 1, got \(readyInterval)") }
+    guard quantile > 0, quantile <= 0.5 else {
+      throw .invalidArgument(name: "quantile", reason: "must be in (0, 0.5], got \(quantile)")
+    }
+    guard !mutable.isEmpty else { throw .invalidArgument(name: "mutable", reason: "name at least one hyperparameter to explore") }
+    for name in mutable where space[name] == nil {
+      throw .invalidArgument(name: "mutable", reason: "'\(name)' is not in the search space \(self.space.names)")
+    }
+    if case .perturb(let factors, let p) = explore {
+      guard !factors.isEmpty, factors.allSatisfy({ $0.isFinite && $0 > 0 }) else {
+        throw .invalidArgument(name: "explore", reason: "perturbation factors must be positive and finite, got \(factors)")
+      }
+      guard p >= 0, p <= 1 else { throw .invalidArgument(name: "explore", reason: "resampleProbability must be in [0, 1], got \(p)") }
+    }
+    self.mutable = mutable
+    self.populationSize = populationSize
+    self.generations = generations
+    self.readyInterval = readyInterval
+    self.quantile = quantile
+    self.explore = explore
+  }
+
+  /// How many members copy (and are copied) each generation: ⌈n·q⌉, at most ⌊n/2⌋ (Ray's rule).
+  public var exploitCount: Int { Swift.min(Int((Double(populationSize) * quantile).rounded(.up)), populationSize / 2) }
+
+  static func proposal(_ member: Int, _ generation: Int) -> ProposalID { ProposalID("pbt/\(member)/\(generation)") }
+
+  /// The population's trials by generation and member, read from the record.
+  func table(_ trials: [TrialRecord]) -> [[TrialRecord?]] {
+    var table = [[TrialRecord?]](repeating: [TrialRecord?](repeating: nil, count: populationSize), count: generations)
+    for trial in trials {
+      let parts = trial.proposal.rawValue.split(separator: "/")
+      guard parts.count == 3, parts[0] == "pbt", let m = Int(parts[1]), let g = Int(parts[2]),
+            table.indices.contains(g), (0..<populationSize).contains(m) else { continue }
+      table[g][m] = trial
+    }
+    return table
+  }
+
+  /// The next generation's members once the previous one has finished, or the first generation.
+  public func next(_ context: StrategyContext) throws -> StrategyDecision {
+    let table = self.table(context.trials)
+    guard let g = table.firstIndex(where: { $0.contains { $0 == nil } }) else {
+      return context.hasRunningTrials ? .wait : .finished
+    }
+    if g > 0, !table[g - 1].allSatisfy({ $0?.status.isFinished == true }) { return .wait }
+    let plan = g == 0 ? [] : try exploitPlan(generation: g, previous: table[g - 1].map { $0! }, context)
+    let missing = (0..<populationSize).filter { table[g][$0] == nil }
+    return .propose(try missing.map { m in
+      var generator = context.generator(for: Self.proposal(m, g))
+      var tags: [String: ParameterValue] = ["member": .int(m), "generation": .int(g)]
+      let parameters: ParameterSet
+      var parent: Int? = nil
+      if g == 0 {
+        parameters = space.sample(using: &generator)
+      } else if let donor = plan[m] {
+        let copied = table[g - 1][donor]!
+        parameters = try explored(copied.parameters, &generator)
+        parent = copied.index
+        tags["donor"] = .int(donor)
+      } else {
+        parameters = table[g - 1][m]!.parameters
+        parent = table[g - 1][m]!.index
+      }
+      return Candidate(parameters, budget: .units((g + 1) * readyInterval), continuing: parent, tags: tags,
+                       proposal: Self.proposal(m, g))
+    })
+  }
+
+  /// For each member, the member it copies at generation `g` (nil: it continues itself): the
+  /// bottom ``exploitCount`` of generation `g − 1` (failed last) each copy a member of the top
+  /// ``exploitCount`` drawn from the seed.
+  func exploitPlan(generation g: Int, previous: [TrialRecord], _ context: StrategyContext) throws -> [Int?] {
+    let ranked = rankedByValue(previous.enumerated().map { (index: $0.offset, trial: $0.element) }, context, failedLast: true)
+    let k = exploitCount
+    let top = Array(ranked.prefix(k)), bottom = Array(ranked.suffix(k))
+    var plan = [Int?](repeating: nil, count: populationSize)
+    var generator = context.generator(for: ProposalID("pbt/exploit/\(g)"))
+    for m in bottom.sorted() { plan[m] = top[generator.nextInt(below: top.count)] }
+    return plan
+  }
+
+  /// `parameters` after the explore step over ``mutable``, every value inside the space.
+  func explored(_ parameters: ParameterSet, _ generator: inout Xoshiro256StarStar) throws(LearnError) -> ParameterSet {
+    switch explore {
+    case .custom(let name, let rule):
+      let result = rule(parameters, &generator)
+      for (key, value) in result where value != parameters[key] {
+        guard mutable.contains(key), let distribution = space[key], distribution.contains(value) else {
+          throw .invalidArgument(name: "explore", reason: "custom rule '\(name)' set \(key) to \(value), which is not a mutable "
+                                   + "hyperparameter inside the space")
+        }
+      }
+      return result
+    case .perturb(let factors, let resample):
+      var result = parameters
+      for name in mutable {
+        guard let distribution = space[name], let value = parameters[name] else { continue }
+        if generator.nextUniform() < resample {
+          result[name] = distribution.sample(using: &generator)
+        } else {
+          result[name] = perturbed(value, in: distribution, factor: factors[generator.nextInt(below: factors.count)],
+                                   step: generator.nextInt(below: 2) == 0 ? -1 : 1)
+        }
+      }
+      return result
+    }
+  }
+
+  /// Every name in the space is a hyperparameter of the estimator.
+  public func validate(parameterNames names: [String], estimator: String) throws(LearnError) {
+    try checkSpaces([space], against: names, estimator: estimator, example: "PBTSearch([\"alpha\": .logUniform(1e-5, 1e-1)], …)")
+  }
+
+  /// The population size times the generations.
+  public func expectedTrials(_ context: StrategyContext) -> Int? { populationSize * generations }
+
+  /// Units: members continue their (or their donor's) fold models.
+  public var budgetResource: BudgetResource? { .units }
+
+  /// Every trial of a generation older than the newest one fully created: all their children
+  /// exist (and hold the models they continue).
+  public func releasable(_ context: StrategyContext) -> Set<Int> {
+    let table = self.table(context.trials)
+    guard let newest = table.lastIndex(where: { $0.allSatisfy { $0 != nil } }) else { return [] }
+    return Set(table[..<newest].flatMap { $0.compactMap { $0?.status.isFinished == true ? $0!.index : nil } })
+  }
+
+  /// The best member's model is its schedule replayed, not its last hyperparameters trained once.
+  public var refitReplaysSchedule: Bool { true }
+
+  /// `pbt(<n> members, <g> generations × <interval> units, quantile …, <explore>, mutable […], <space>)`.
+  public var description: String {
+    "pbt(\(populationSize) members, \(generations) generations × \(readyInterval) units, quantile \(quantile), \(explore), "
+      + "mutable \(mutable), \(space.description.replacingOccurrences(of: "\n", with: "; ")))"
+  }
+}
+
+/// `value` moved by `factor` inside `distribution` (reals and integers, integers by at least one
+/// `step` when the factor would not move them), or to the neighbouring choice in direction `step`.
+func perturbed(_ value: ParameterValue, in distribution: Distribution, factor: Double, step: Int) -> ParameterValue {
+  switch distribution {
+  case .uniform(let low, let high), .logUniform(let low, let high):
+    guard let v = value.doubleValue else { return value }
+    return .double(Swift.min(Swift.max(v * factor, low), high))
+  case .int(let low, let high), .logInt(let low, let high):
+    guard let v = value.intValue else { return value }
+    let scaled = Double(v) * factor
+    var moved = scaled.isFinite && abs(scaled) < 9e15 ? Int(scaled.rounded()) : v
+    if moved == v, factor != 1 { moved = factor > 1 ? v &+ 1 : v &- 1 }
+    return .int(Swift.min(Swift.max(moved, low), high))
+  case .choice(let values):
+    guard let i = values.firstIndex(of: value) else { return value }
+    return values[Swift.min(Swift.max(i + step, 0), values.count - 1)]
+  }
+}
+
+// MARK: - PBTSearchCV
+
+/// Population-based training with cross-validation: a ``SearchCV`` with a ``PBTSearch`` strategy.
+public typealias PBTSearchCV<Base: IncrementallyTrainable> = SearchCV<Base, PBTSearch>
+
+extension SearchCV where Strategy == PBTSearch, Base: IncrementallyTrainable {
+  /// PBT over `space` with cross-validation: `populationSize` members, `generations` steps of
+  /// `readyInterval` training units each, the bottom `quantile` copying the top and exploring the
+  /// `mutable` hyperparameters. The refit replays the best member's schedule on all the data.
+  /// - Throws: ``LearnError/invalidArgument(name:reason:)`` for invalid settings, and for a
+  ///   mutable hyperparameter the estimator cannot change while continuing
+  ///   (``LearnCore/IncrementallyTrainable/fixedWhileContinuing``).
+  public init(
+    _ estimator: Base, space: [String: Distribution], mutable: [String], populationSize: Int = 16, generations: Int,
+    readyInterval: Int, quantile: Double = 0.25, explore: PBTExplore = .perturb(), cv: (any Splitter)? = nil,
+    scoring: [Scorer] = [], refit: Refit? = nil, errorScore: ErrorScore = .value(.nan), returnTrainScore: Bool = false,
+    parallelism: Parallelism = .automatic, stop: StopConditions = StopConditions(), journal: String? = nil,
+    progress: SearchProgress = SearchProgress(), seed: UInt64 = 0
+  ) throws(LearnError) {
+    let fixed = estimator.fixedWhileContinuing
+    if let name = mutable.first(where: fixed.contains) {
+      throw .invalidArgument(
+        name: "mutable", reason: "\(Base.estimatorName) cannot change '\(name)' while continuing a model (fixed: "
+          + fixed.sorted().joined(separator: ", ") + ")")
+    }
+    let strategy = try PBTSearch(
+      space, mutable: mutable, populationSize: populationSize, generations: generations, readyInterval: readyInterval,
+      quantile: quantile, explore: explore)
+    self.init(estimator, strategy: strategy, cv: cv, scoring: scoring, refit: refit, errorScore: errorScore,
+              returnTrainScore: returnTrainScore, parallelism: parallelism, stop: stop, journal: journal, progress: progress,
+              seed: seed)
+  }
+}

@@ -1,0 +1,139 @@
+import Foundation
+import Learn
+import LearnTestSupport
+import Testing
+
+@testable import ModelSelection
+
+/// Population-based training with cross-validation: generations, exploit and explore, lineage
+/// and schedules from the record, replay, reproducibility and resume.
+@Suite(.timeLimit(.minutes(3))) struct PBTTests {
+  static let space: [String: Distribution] = [
+    "alpha": .logUniform(1e-5, 1e-1), "learningRateInit": .logUniform(1e-3, 1e-1), "batchSize": .choice([16, 32, 64, 128]),
+  ]
+  static let mutable = ["learningRateInit", "alpha", "batchSize"]
+
+  static func search(
+    workers: Int = 1, journal: String? = nil, estimator: CountingMLP = CountingMLP(mlp: MLPClassifier(hiddenLayerSizes: [16], seed: 1))
+  ) throws -> PBTSearchCV<CountingMLP> {
+    try PBTSearchCV(
+      estimator, space: space, mutable: mutable, populationSize: 6, generations: 4, readyInterval: 2,
+      cv: StratifiedKFold(splits: 3), parallelism: .threads(workers), journal: journal, seed: 7)
+  }
+
+  @Test func generationsExploitTheTopAndExploreOnlyTheMutableHyperparametersInsideTheSpace() throws {
+    let data = try HyperbandTests.digits.get()
+    let model = try Self.search().fit(data.x, data.y)
+    let trials = model.results.trials
+    #expect(trials.count == 24)
+    #expect(trials.map(\.budget) == (0..<4).flatMap { g in Array(repeating: 2 * (g + 1), count: 6) })
+    let space = try SearchSpace(Self.space)
+    var copies = 0
+    for trial in trials {
+      let g = trial.tags["generation"]!.intValue!, m = trial.tags["member"]!.intValue!
+      #expect(trial.index == 6 * g + m)
+      #expect(trial.parameters.allSatisfy { space[$0.key]!.contains($0.value) }, "explore stays inside the space")
+      guard g > 0 else {
+        #expect(trial.parent == nil)
+        continue
+      }
+      let previous = Array(trials[(6 * (g - 1))..<(6 * g)])
+      let ranked = previous.sorted { ($0.meanTestScore("accuracy"), -$0.index) > ($1.meanTestScore("accuracy"), -$1.index) }
+      if let donor = trial.tags["donor"]?.intValue {
+        copies += 1
+        #expect(ranked.suffix(2).map { $0.tags["member"]!.intValue! }.contains(m), "the bottom quantile copies")
+        #expect(ranked.prefix(2).map { $0.tags["member"]!.intValue! }.contains(donor), "from the top quantile")
+        #expect(trial.parent == trials[6 * (g - 1) + donor].index)
+        let changed = trial.parameters.keys.filter { trial.parameters[$0] != trials[trial.parent!].parameters[$0] }
+        #expect(changed.allSatisfy(Self.mutable.contains))
+      } else {
+        #expect(trial.parent == 6 * (g - 1) + m)
+        #expect(trial.parameters == trials[trial.parent!].parameters)
+      }
+    }
+    #expect(copies == 3 * 2, "⌈6 × 0.25⌉ = 2 copies per generation")
+    #expect(trials.allSatisfy { $0.tags["refitted"] == nil }, "every member continued its models")
+  }
+
+  @Test func aReplayedScheduleReproducesTheMembersScoresAndTheRefit() throws {
+    let data = try HyperbandTests.digits.get()
+    let model = try Self.search().fit(data.x, data.y)
+    let best = try #require(model.bestIndex)
+    let schedule = try #require(model.results.schedule(of: best))
+    #expect(schedule.steps.count == 4 && schedule.steps.map(\.units) == [2, 4, 6, 8])
+    #expect(model.results.lineage(of: best).count == 4)
+    // Each fold model replayed from scratch scores what the member scored: the copies trained
+    // independently of the models they were copied from.
+    let estimator = CountingMLP(mlp: MLPClassifier(hiddenLayerSizes: [16], seed: 1))
+    let folds = try StratifiedKFold(splits: 3).folds(count: data.x.rowCount, labels: data.y, groups: nil)
+    for (k, fold) in folds.enumerated() {
+      let replayed = try schedule.replay(with: estimator, on: data.x.rows(at: fold.train), fold.train.map { data.y[$0] })
+      let score = try accuracy(fold.test.map { data.y[$0] }, replayed.predict(data.x.rows(at: fold.test)))
+      #expect(score == model.results.trials[best].testScores["accuracy"]![k])
+    }
+    // The refit is the schedule replayed on all the data, not the last hyperparameters at 8 units.
+    let replayed = try schedule.replay(with: estimator, on: data.x, data.y)
+    #expect(try model.predict(data.x) == replayed.predict(data.x))
+    #expect(model.best?.iterations == 8)
+  }
+
+  @Test func oneAndTwoWorkersGiveTheSameTable() throws {
+    let data = try HyperbandTests.digits.get()
+    let one = try Self.search(workers: 1).fit(data.x, data.y)
+    let two = try Self.search(workers: 2).fit(data.x, data.y)
+    #expect(one.results.trials.map(\.untimed) == two.results.trials.map(\.untimed))
+  }
+
+  @Test func aKilledPopulationResumesToTheSameTableWithoutRetraining() async throws {
+    let data = try HyperbandTests.digits.get()
+    let journal = temporaryJournal("pbt")
+    defer {
+      try? FileManager.default.removeItem(atPath: journal)
+      try? FileManager.default.removeItem(atPath: journal + ".models")
+    }
+    // 6 members × 3 folds per generation: the 40th fit is inside generation 2.
+    await #expect(processExitsWith: .signal(SIGKILL)) { [journal = journal as String] in
+      killAtCall.store(40, ordering: .relaxed)
+      let data = try HyperbandTests.digits.get()
+      _ = try PBTTests.search(journal: journal).fit(data.x, data.y)
+    }
+    let resumed = try Self.search(journal: journal).fit(data.x, data.y)
+    let whole = try Self.search().fit(data.x, data.y)
+    #expect(resumed.results.trials.map(\.untimed) == whole.results.trials.map(\.untimed))
+    #expect(resumed.results.trials.allSatisfy { $0.tags["refitted"] == nil }, "members continued from their checkpoints")
+    #expect(try resumed.predict(data.x) == whole.predict(data.x))
+  }
+
+  @Test func badSettingsAreRefusedByName() {
+    func reason(_ body: () throws -> Void) -> String {
+      do { try body() } catch { return "\(error)" }
+      return ""
+    }
+    let mlp = MLPClassifier(hiddenLayerSizes: [8])
+    #expect(reason { _ = try PBTSearch(Self.space, mutable: ["alpha"], populationSize: 1, generations: 2, readyInterval: 1) }
+      .contains("populationSize"))
+    #expect(reason { _ = try PBTSearch(Self.space, mutable: ["alpha"], generations: 2, readyInterval: 1, quantile: 0.6) }
+      .contains("quantile"))
+    #expect(reason { _ = try PBTSearch(Self.space, mutable: ["alpha"], generations: 2, readyInterval: 1, quantile: 0) }
+      .contains("quantile"))
+    #expect(reason { _ = try PBTSearch(Self.space, mutable: ["momentum"], generations: 2, readyInterval: 1) }.contains("momentum"))
+    #expect(reason {
+      _ = try PBTSearchCV(mlp, space: ["hiddenLayerSizes": .choice([[8], [16]])], mutable: ["hiddenLayerSizes"], generations: 2,
+                          readyInterval: 1)
+    }.contains("cannot change 'hiddenLayerSizes'"))
+    #expect(reason {
+      _ = try PBTSearchCV(Pipeline(StandardScaler(), mlp), space: ["standardscaler.withMean": .choice([true, false])],
+                          mutable: ["standardscaler.withMean"], generations: 2, readyInterval: 1)
+    }.contains("cannot change"))
+  }
+
+  @Test func perturbationMovesRealsIntegersAndChoicesInsideTheirRanges() {
+    #expect(perturbed(.double(0.5), in: .uniform(0, 0.55), factor: 1.2, step: 1) == .double(0.55))
+    #expect(perturbed(.double(0.5), in: .uniform(0, 1), factor: 0.8, step: 1) == .double(0.4))
+    #expect(perturbed(.int(3), in: .int(1, 10), factor: 1.2, step: 1) == .int(4), "integers move by at least one")
+    #expect(perturbed(.int(10), in: .int(1, 10), factor: 1.2, step: 1) == .int(10))
+    #expect(perturbed(.int(20), in: .int(1, 100), factor: 0.8, step: 1) == .int(16))
+    #expect(perturbed(32, in: .choice([16, 32, 64]), factor: 1.2, step: 1) == 64)
+    #expect(perturbed(16, in: .choice([16, 32, 64]), factor: 1.2, step: -1) == 16)
+  }
+}
