@@ -75,6 +75,15 @@ import Testing
     let replayed = try schedule.replay(with: estimator, on: data.x, data.y)
     #expect(try model.predict(data.x) == replayed.predict(data.x))
     #expect(model.best?.iterations == 8)
+    // Or the member as trained in the search: its fold models voting as one.
+    let ensemble = try #require(model.foldEnsemble)
+    #expect(ensemble.models.count == 3 && ensemble.models.allSatisfy { $0.iterations == 8 })
+    let probabilities = try ensemble.models.map { try $0.predictProbabilities(data.x) }
+    let predicted = try ensemble.predict(data.x)
+    for i in [0, 17, 123] {
+      let mean = (0..<10).map { j in probabilities.reduce(0) { $0 + $1[i, j] } / 3 }
+      #expect(predicted[i] == mean.indices.max { (mean[$0], -$0) < (mean[$1], -$1) })
+    }
   }
 
   @Test func oneAndTwoWorkersGiveTheSameTable() throws {
@@ -102,6 +111,30 @@ import Testing
     #expect(resumed.results.trials.map(\.untimed) == whole.results.trials.map(\.untimed))
     #expect(resumed.results.trials.allSatisfy { $0.tags["refitted"] == nil }, "members continued from their checkpoints")
     #expect(try resumed.predict(data.x) == whole.predict(data.x))
+  }
+
+  @Test func asynchronousMembersStepOnWithoutWaitingAndCopyTheLatestScores() throws {
+    let data = try HyperbandTests.digits.get()
+    for workers in [1, 2] {
+      let search = try PBTSearchCV(
+        CountingMLP(mlp: MLPClassifier(hiddenLayerSizes: [16], seed: 1)), space: Self.space, mutable: Self.mutable,
+        populationSize: 6, generations: 4, readyInterval: 2, mode: .asynchronous, cv: StratifiedKFold(splits: 3),
+        parallelism: .threads(workers), seed: 7)
+      let trials = try search.fit(data.x, data.y).results.trials
+      for m in 0..<6 {
+        let steps = trials.filter { $0.tags["member"] == .int(m) }
+        #expect(steps.map { $0.tags["generation"]!.intValue! } == Array(steps.indices))
+        #expect(steps.last?.budget == 8 && steps.dropLast().allSatisfy { $0.budget! < 8 }, "each member ends at the full budget")
+        for step in steps.dropFirst() {
+          let parent = trials[step.parent!]
+          #expect(step.budget == min(parent.budget! + 2, 8), "a step trains one interval beyond the trial it continues")
+          #expect(parent.status == .complete && parent.finishedAt! <= step.startedAt!)
+          if step.tags["donor"] == nil { #expect(parent.tags["member"] == .int(m) && parent.parameters == step.parameters) }
+        }
+      }
+      #expect(trials.contains { $0.tags["donor"] != nil }, "members copied")
+      #expect(trials.allSatisfy { $0.tags["refitted"] == nil })
+    }
   }
 
   @Test func badSettingsAreRefusedByName() {

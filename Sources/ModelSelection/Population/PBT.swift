@@ -28,6 +28,19 @@ public enum PBTExplore: Sendable, CustomStringConvertible {
   }
 }
 
+/// When PBT's members exploit and explore.
+public enum PBTMode: String, Sendable, Hashable, CaseIterable {
+  /// Generation by generation: a generation starts once the previous one has finished, and every
+  /// member is compared with the whole generation. The table is the same for any number of
+  /// workers, and a killed population resumes to the same result.
+  case synchronous
+  /// Member by member (Ray Tune's PBT): a member that finishes a step is compared at once with
+  /// the latest finished step of every member, and copies and explores or goes on. No member
+  /// waits for the slowest; which trials a member meets depends on timing, so tables differ
+  /// between runs with several workers (or processes on one journal).
+  case asynchronous
+}
+
 /// Population-based training as a study strategy, with cross-validation: `populationSize`
 /// members drawn from `space`, trained `readyInterval` units (epochs, trees) per generation,
 /// scored on every fold, then exploit and explore over the `mutable` hyperparameters.
@@ -53,13 +66,16 @@ public struct PBTSearch: SearchStrategy {
   public let quantile: Double
   /// The explore rule.
   public let explore: PBTExplore
+  /// Synchronous generations (the default) or asynchronous members.
+  public let mode: PBTMode
 
   /// A population-based search; throws naming the setting that is out of range.
   public init(
     _ space: [String: Distribution], mutable: [String], populationSize: Int = 16, generations: Int, readyInterval: Int,
-    quantile: Double = 0.25, explore: PBTExplore = .perturb()
+    quantile: Double = 0.25, explore: PBTExplore = .perturb(), mode: PBTMode = .synchronous
   ) throws(LearnError) {
     self.space = try SearchSpace(space)
+    self.mode = mode
     guard populationSize >= 2 else {
       throw .invalidArgument(name: "populationSize", reason: "a population needs at least 2 members, got \(populationSize)")
     }
@@ -103,8 +119,10 @@ public struct PBTSearch: SearchStrategy {
     return table
   }
 
-  /// The next generation's members once the previous one has finished, or the first generation.
+  /// The next generation's members once the previous one has finished, or the first generation
+  /// (synchronous); or the next step of every member that has finished one (asynchronous).
   public func next(_ context: StrategyContext) throws -> StrategyDecision {
+    if mode == .asynchronous { return try nextAsynchronous(context) }
     let table = self.table(context.trials)
     guard let g = table.firstIndex(where: { $0.contains { $0 == nil } }) else {
       return context.hasRunningTrials ? .wait : .finished
@@ -131,6 +149,54 @@ public struct PBTSearch: SearchStrategy {
       return Candidate(parameters, budget: .units((g + 1) * readyInterval), continuing: parent, tags: tags,
                        proposal: Self.proposal(m, g))
     })
+  }
+
+  /// Asynchronous PBT: members without a first step start; each member whose latest step has
+  /// finished below the full budget (`generations × readyInterval` units) takes its next step,
+  /// copying and exploring when its latest score is in the bottom quantile of the members' latest
+  /// finished steps. A step trains `readyInterval` units beyond the trial it continues (a copy of
+  /// a member further ahead jumps ahead with it), never past the full budget.
+  func nextAsynchronous(_ context: StrategyContext) throws -> StrategyDecision {
+    let steps = memberSteps(context.trials)
+    var candidates: [Candidate] = []
+    for m in 0..<populationSize where steps[m].isEmpty {
+      var generator = context.generator(for: Self.proposal(m, 0))
+      candidates.append(Candidate(space.sample(using: &generator), budget: .units(readyInterval),
+                                  tags: ["member": .int(m), "generation": .int(0)], proposal: Self.proposal(m, 0)))
+    }
+    let latest = (0..<populationSize).compactMap { m in steps[m].last { $0.status.isFinished }.map { (member: m, trial: $0) } }
+    let ranked = rankedByValue(latest.map { (index: $0.member, trial: $0.trial) }, context, failedLast: true)
+    let k = Swift.min(exploitCount, latest.count / 2)
+    let top = Array(ranked.prefix(k)), bottom = Set(ranked.suffix(k))
+    let full = generations * readyInterval
+    for (m, trial) in latest where steps[m].last?.index == trial.index && (trial.budget ?? 0) < full {
+      let g = steps[m].count
+      var generator = context.generator(for: Self.proposal(m, g))
+      var tags: [String: ParameterValue] = ["member": .int(m), "generation": .int(g)]
+      var parent = trial, parameters = trial.parameters
+      if bottom.contains(m), !top.isEmpty {
+        let donor = top[generator.nextInt(below: top.count)]
+        parent = latest.first { $0.member == donor }!.trial
+        parameters = try explored(parent.parameters, &generator)
+        tags["donor"] = .int(donor)
+      }
+      let units = Swift.min((parent.budget ?? 0) + readyInterval, full)
+      candidates.append(Candidate(parameters, budget: .units(units), continuing: parent.index, tags: tags,
+                                  proposal: Self.proposal(m, g)))
+    }
+    if !candidates.isEmpty { return .propose(candidates) }
+    return context.hasRunningTrials ? .wait : .finished
+  }
+
+  /// Each member's trials in step order, read from the record.
+  func memberSteps(_ trials: [TrialRecord]) -> [[TrialRecord]] {
+    var steps = [[TrialRecord]](repeating: [], count: populationSize)
+    for trial in trials {
+      let parts = trial.proposal.rawValue.split(separator: "/")
+      guard parts.count == 3, parts[0] == "pbt", let m = Int(parts[1]), Int(parts[2]) == steps[safe: m]?.count else { continue }
+      steps[m].append(trial)
+    }
+    return steps
   }
 
   /// For each member, the member it copies at generation `g` (nil: it continues itself): the
@@ -187,6 +253,13 @@ public struct PBTSearch: SearchStrategy {
   /// Every trial of a generation older than the newest one fully created: all their children
   /// exist (and hold the models they continue).
   public func releasable(_ context: StrategyContext) -> Set<Int> {
+    if mode == .asynchronous {
+      // All but each member's latest finished step (a donor, or the member's next parent).
+      let steps = memberSteps(context.trials)
+      let finished = steps.flatMap { $0.filter(\.status.isFinished) }
+      let latest = Set(steps.compactMap { $0.last { $0.status.isFinished }?.index })
+      return Set(finished.map(\.index)).subtracting(latest)
+    }
     let table = self.table(context.trials)
     guard let newest = table.lastIndex(where: { $0.allSatisfy { $0 != nil } }) else { return [] }
     return Set(table[..<newest].flatMap { $0.compactMap { $0?.status.isFinished == true ? $0!.index : nil } })
@@ -197,7 +270,7 @@ public struct PBTSearch: SearchStrategy {
 
   /// `pbt(<n> members, <g> generations × <interval> units, quantile …, <explore>, mutable […], <space>)`.
   public var description: String {
-    "pbt(\(populationSize) members, \(generations) generations × \(readyInterval) units, quantile \(quantile), \(explore), "
+    "pbt(\(mode.rawValue), \(populationSize) members, \(generations) generations × \(readyInterval) units, quantile \(quantile), \(explore), "
       + "mutable \(mutable), \(space.description.replacingOccurrences(of: "\n", with: "; ")))"
   }
 }
@@ -235,7 +308,8 @@ extension SearchCV where Strategy == PBTSearch, Base: IncrementallyTrainable {
   ///   (``LearnCore/IncrementallyTrainable/fixedWhileContinuing``).
   public init(
     _ estimator: Base, space: [String: Distribution], mutable: [String], populationSize: Int = 16, generations: Int,
-    readyInterval: Int, quantile: Double = 0.25, explore: PBTExplore = .perturb(), cv: (any Splitter)? = nil,
+    readyInterval: Int, quantile: Double = 0.25, explore: PBTExplore = .perturb(), mode: PBTMode = .synchronous,
+    cv: (any Splitter)? = nil,
     scoring: [Scorer] = [], refit: Refit? = nil, errorScore: ErrorScore = .value(.nan), returnTrainScore: Bool = false,
     parallelism: Parallelism = .automatic, stop: StopConditions = StopConditions(), journal: String? = nil,
     progress: SearchProgress = SearchProgress(), seed: UInt64 = 0
@@ -248,9 +322,14 @@ extension SearchCV where Strategy == PBTSearch, Base: IncrementallyTrainable {
     }
     let strategy = try PBTSearch(
       space, mutable: mutable, populationSize: populationSize, generations: generations, readyInterval: readyInterval,
-      quantile: quantile, explore: explore)
+      quantile: quantile, explore: explore, mode: mode)
     self.init(estimator, strategy: strategy, cv: cv, scoring: scoring, refit: refit, errorScore: errorScore,
               returnTrainScore: returnTrainScore, parallelism: parallelism, stop: stop, journal: journal, progress: progress,
               seed: seed)
   }
+}
+
+extension Array {
+  /// The element at `index`, or `nil` outside the array.
+  subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
 }

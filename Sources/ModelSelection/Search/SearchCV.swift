@@ -150,6 +150,8 @@ public struct SearchCV<Base: Estimator, Strategy: SearchStrategy>: Estimator {
     if retainFoldModels {
       for index in results.trials.indices { foldModels[index] = session.foldModels(of: index) }
     }
+    // The chosen trial's, when the search still holds them (strategies that continue trials).
+    if let best, foldModels[best] == nil, let kept = session.foldModels(of: best) { foldModels[best] = kept }
     return SearchModel(
       best: model, bestIndex: best, bestParameters: bestParameters,
       bestScore: best.map { results.trials[$0].meanTestScore(metric) } ?? .nan, results: results, foldModels: foldModels,
@@ -224,7 +226,8 @@ public struct SearchModel<Base: Estimator>: Predictor {
   /// Every trial (`cv_results_`).
   public let results: SearchResults
   /// Each trial's fitted fold models, when the search retained them (scikit-learn's
-  /// `return_estimator` of `cross_validate`, per candidate).
+  /// `return_estimator` of `cross_validate`, per candidate), and the chosen trial's when the
+  /// search still held them for continuation (Hyperband's, ASHA's and PBT's final trials).
   public let foldModels: [Int: [Base.Fitted]]
   /// How the search used its workers (wall time, summed job time, cores busy).
   public let execution: ExecutionReport
