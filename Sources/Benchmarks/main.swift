@@ -77,10 +77,11 @@ do {
   case "bayes-cv": try runBayesCVBenchmarks(arguments: arguments)
   case "hyperband-mlp": try runHyperbandBenchmarks(arguments: arguments)
   case "persistence": try runPersistenceBenchmarks(repeats: repeats)
+  case "pbt": try runPBTBenchmarks(arguments: arguments)
   case "gp-fit": try runGaussianProcessFitCheck(path: arguments[1])
   case "gp-proposal": try runProposalTiming(observations: Int(arguments[1]) ?? 200, repeats: repeats)
   default:
-    FileHandle.standardError.write("unknown benchmark '\(which)'; known: gemm, estimators, engine, bayes, bayes-cv, hyperband-mlp\n".data(using: .utf8)!)
+    FileHandle.standardError.write("unknown benchmark '\(which)'; known: gemm, estimators, engine, bayes, bayes-cv, hyperband-mlp, persistence, pbt\n".data(using: .utf8)!)
     exit(2)
   }
 } catch {
