@@ -2,7 +2,7 @@
 // held-out test split no method sees while tuning.
 //
 //   Benchmarks pbt [--estimator mlp|sgd] [--data digits|synth20k] [--seeds 0-4]
-//       [--methods pbt,random,hyperband] [--population 16] [--generations 8] [--interval 5]
+//       [--methods pbt,pb2,pbt-async,random,hyperband] [--population 16] [--generations 8] [--interval 5]
 //
 // Data: Fixtures/scripts/benchmark_data.py's train/test splits (`<data>_train.csv`, `_test.csv`
 // under .build/benchmark-data). Each method tunes on the training part with stratified 3-fold
@@ -56,10 +56,11 @@ func runPBTBenchmarks(arguments: [String]) throws {
       let model: SearchModel<AnyEstimator<Int>>
       var extra: [(String, String)] = []
       switch method {
-      case "pbt":
+      case "pbt", "pb2", "pbt-async":
         let search = try PBTSearchCV(
           task.estimator, space: task.space, mutable: task.mutable, populationSize: population, generations: generations,
-          readyInterval: interval, cv: cv, seed: seed)
+          readyInterval: interval, explore: method == "pb2" ? .pb2() : .perturb(),
+          mode: method == "pbt-async" ? .asynchronous : .synchronous, cv: cv, seed: seed)
         model = try search.fit(train.x, train.y)
         if let best = model.bestIndex, let schedule = model.results.schedule(of: best) {
           let rates = schedule.values(of: task.rate).map { "[\($0.units), \($0.value?.doubleValue.map { String($0) } ?? "null")]" }
@@ -79,7 +80,7 @@ func runPBTBenchmarks(arguments: [String]) throws {
         let strategy = try HyperbandSearch(task.space, maxBudget: full, eta: 3, iterations: rounds)
         model = try SearchCV(task.estimator, strategy: strategy, cv: cv, seed: seed).fit(train.x, train.y)
       default:
-        throw LearnError.invalidArgument(name: "--methods", reason: "pbt, random or hyperband, got \(method)")
+        throw LearnError.invalidArgument(name: "--methods", reason: "pbt, pb2, pbt-async, random or hyperband, got \(method)")
       }
       let wall = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
       let testScore = try model.score(test.x, test.y)

@@ -137,6 +137,32 @@ import Testing
     }
   }
 
+  @Test func pb2ChoosesCopiesByItsBanditReproduciblyAndInsideTheSpace() throws {
+    let data = try HyperbandTests.digits.get()
+    let space: [String: Distribution] = ["alpha": .logUniform(1e-5, 1e-1), "learningRateInit": .logUniform(1e-3, 1e-1)]
+    func search(_ workers: Int) throws -> PBTSearchCV<CountingMLP> {
+      try PBTSearchCV(
+        CountingMLP(mlp: MLPClassifier(hiddenLayerSizes: [16], seed: 1)), space: space, mutable: ["alpha", "learningRateInit"],
+        populationSize: 6, generations: 4, readyInterval: 2, explore: .pb2(candidates: 200), cv: StratifiedKFold(splits: 3),
+        parallelism: .threads(workers), seed: 7)
+    }
+    let trials = try search(1).fit(data.x, data.y).results.trials
+    #expect(try search(2).fit(data.x, data.y).results.trials.map(\.untimed) == trials.map(\.untimed))
+    let built = try SearchSpace(space)
+    let late = trials.filter { $0.tags["donor"] != nil && $0.tags["generation"]!.intValue! >= 2 }
+    #expect(late.count == 4)
+    for trial in late {
+      #expect(trial.parameters.allSatisfy { built[$0.key]!.contains($0.value) })
+      let donor = trials[trial.parent!].parameters["learningRateInit"]!.doubleValue!
+      let ratio = trial.parameters["learningRateInit"]!.doubleValue! / donor
+      #expect(abs(ratio - 0.8) > 1e-9 && abs(ratio - 1.2) > 1e-9, "chosen by the bandit, not perturbed")
+    }
+    #expect(Set(late.map { $0.parameters }).count == late.count, "a batch spreads out")
+    #expect(throws: LearnError.self) {
+      try PBTSearch(Self.space, mutable: ["batchSize"], generations: 2, readyInterval: 1, explore: .pb2())
+    }
+  }
+
   @Test func badSettingsAreRefusedByName() {
     func reason(_ body: () throws -> Void) -> String {
       do { try body() } catch { return "\(error)" }

@@ -18,12 +18,18 @@ public enum PBTExplore: Sendable, CustomStringConvertible {
   /// Your own rule: given the copied hyperparameters and a seeded generator, the new ones. Only
   /// the mutable hyperparameters may change, and every value must be inside the space.
   case custom(name: String, @Sendable (ParameterSet, inout Xoshiro256StarStar) -> ParameterSet)
+  /// PB2 (Parker-Holder et al. 2020): a Gaussian process models the score gained by a step from
+  /// its time and mutable hyperparameters (numbers only); copying members train next with the
+  /// values maximising `mean + exploration · sd` among `candidates` random points, picked one
+  /// after another so a batch spreads out. Perturbs while fewer than three steps are known.
+  case pb2(candidates: Int = 1000, exploration: Double = 2)
 
   /// `perturb(factors …, resample …)` or `custom(<name>)`.
   public var description: String {
     switch self {
     case .perturb(let factors, let p): return "perturb(factors \(factors), resample \(p))"
     case .custom(let name, _): return "custom(\(name))"
+    case .pb2(let candidates, let exploration): return "pb2(\(candidates) candidates, exploration \(exploration))"
     }
   }
 }
@@ -94,6 +100,15 @@ public struct PBTSearch: SearchStrategy {
       }
       guard p >= 0, p <= 1 else { throw .invalidArgument(name: "explore", reason: "resampleProbability must be in [0, 1], got \(p)") }
     }
+    if case .pb2(let candidates, let exploration) = explore {
+      guard candidates >= 1, exploration >= 0, exploration.isFinite else {
+        throw .invalidArgument(name: "explore", reason: "pb2 needs candidates ≥ 1 and a finite exploration ≥ 0")
+      }
+      let built = self.space
+      if let name = mutable.first(where: { if case .choice = built[$0]! { return true } else { return false } }) {
+        throw .invalidArgument(name: "mutable", reason: "pb2 explores numbers; '\(name)' is a choice")
+      }
+    }
     self.mutable = mutable
     self.populationSize = populationSize
     self.generations = generations
@@ -130,6 +145,8 @@ public struct PBTSearch: SearchStrategy {
     if g > 0, !table[g - 1].allSatisfy({ $0?.status.isFinished == true }) { return .wait }
     let plan = g == 0 ? [] : try exploitPlan(generation: g, previous: table[g - 1].map { $0! }, context)
     let missing = (0..<populationSize).filter { table[g][$0] == nil }
+    let bandit = try banditPlan(plan.enumerated().compactMap { m, donor in donor.map { (m, table[g - 1][$0]!.parameters) } },
+                                units: (g + 1) * readyInterval, seed: ProposalID("pbt/pb2/\(g)"), context)
     return .propose(try missing.map { m in
       var generator = context.generator(for: Self.proposal(m, g))
       var tags: [String: ParameterValue] = ["member": .int(m), "generation": .int(g)]
@@ -139,7 +156,7 @@ public struct PBTSearch: SearchStrategy {
         parameters = space.sample(using: &generator)
       } else if let donor = plan[m] {
         let copied = table[g - 1][donor]!
-        parameters = try explored(copied.parameters, &generator)
+        parameters = try bandit[m] ?? explored(copied.parameters, &generator)
         parent = copied.index
         tags["donor"] = .int(donor)
       } else {
@@ -177,7 +194,9 @@ public struct PBTSearch: SearchStrategy {
       if bottom.contains(m), !top.isEmpty {
         let donor = top[generator.nextInt(below: top.count)]
         parent = latest.first { $0.member == donor }!.trial
-        parameters = try explored(parent.parameters, &generator)
+        let units = Swift.min((parent.budget ?? 0) + readyInterval, full)
+        parameters = try banditPlan([(m, parent.parameters)], units: units, seed: Self.proposal(m, g), context)[m]
+          ?? explored(parent.parameters, &generator)
         tags["donor"] = .int(donor)
       }
       let units = Swift.min((parent.budget ?? 0) + readyInterval, full)
@@ -212,9 +231,27 @@ public struct PBTSearch: SearchStrategy {
     return plan
   }
 
+  /// With PB2, the hyperparameters each copying member (by member) trains with next; empty
+  /// for the other explore rules.
+  func banditPlan(
+    _ copies: [(member: Int, donor: ParameterSet)], units: Int, seed: ProposalID, _ context: StrategyContext
+  ) throws -> [Int: ParameterSet] {
+    guard case .pb2(let candidates, let exploration) = explore, !copies.isEmpty else { return [:] }
+    let choices = try banditChoices(donors: copies.map(\.donor), units: units, candidates: candidates,
+                                    exploration: exploration, seed: seed, context)
+    return Dictionary(uniqueKeysWithValues: zip(copies.map(\.member), choices))
+  }
+
   /// `parameters` after the explore step over ``mutable``, every value inside the space.
   func explored(_ parameters: ParameterSet, _ generator: inout Xoshiro256StarStar) throws(LearnError) -> ParameterSet {
-    switch explore {
+    try explored(parameters, &generator, rule: explore)
+  }
+
+  /// `parameters` after `rule`'s explore step (PB2 perturbs here: its bandit chooses elsewhere).
+  func explored(
+    _ parameters: ParameterSet, _ generator: inout Xoshiro256StarStar, rule: PBTExplore
+  ) throws(LearnError) -> ParameterSet {
+    switch rule {
     case .custom(let name, let rule):
       let result = rule(parameters, &generator)
       for (key, value) in result where value != parameters[key] {
@@ -224,6 +261,8 @@ public struct PBTSearch: SearchStrategy {
         }
       }
       return result
+    case .pb2:
+      return try explored(parameters, &generator, rule: .perturb())
     case .perturb(let factors, let resample):
       var result = parameters
       for name in mutable {
