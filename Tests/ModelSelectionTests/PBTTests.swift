@@ -163,6 +163,42 @@ import Testing
     }
   }
 
+  /// The asynchronous population of ``twoProcessesShareAnAsynchronousPopulation``.
+  static func asynchronous(journal: String) throws -> PBTSearchCV<CountingMLP> {
+    try PBTSearchCV(
+      CountingMLP(mlp: MLPClassifier(hiddenLayerSizes: [16], seed: 1)), space: Self.space, mutable: Self.mutable,
+      populationSize: 6, generations: 4, readyInterval: 2, mode: .asynchronous, cv: StratifiedKFold(splits: 3),
+      parallelism: .serial, journal: journal, seed: 7)
+  }
+
+  @Test func twoProcessesShareAnAsynchronousPopulationAndContinueEachOthersModels() async throws {
+    let journal = temporaryJournal("pbt2")
+    defer {
+      try? FileManager.default.removeItem(atPath: journal)
+      try? FileManager.default.removeItem(atPath: journal + ".models")
+      removeRendezvous(journal)
+    }
+    func worker() async {
+      await #expect(processExitsWith: .success) { [journal = journal as String] in
+        rendezvous(journal, count: 2)
+        let data = try HyperbandTests.digits.get()
+        _ = try PBTTests.asynchronous(journal: journal).fit(data.x, data.y)
+      }
+    }
+    async let first: Void = worker()
+    async let second: Void = worker()
+    _ = await (first, second)
+    let data = try HyperbandTests.digits.get()
+    let trials = try Self.asynchronous(journal: journal).fit(data.x, data.y).results.trials
+    let processes = Set(trials.compactMap { $0.worker?.split(separator: "/").dropLast().joined(separator: "/") })
+    #expect(processes.count == 2, "both processes ran members: \(processes)")
+    #expect(Set(trials.map(\.proposal)).count == trials.count, "no step twice")
+    for m in 0..<6 { #expect(trials.filter { $0.tags["member"] == .int(m) }.last?.budget == 8) }
+    let across = trials.filter { $0.parent != nil && trials[$0.parent!].worker?.split(separator: "/").dropLast() != $0.worker?.split(separator: "/").dropLast() }
+    #expect(!across.isEmpty, "some steps continued a model trained by the other process")
+    #expect(trials.allSatisfy { $0.tags["refitted"] == nil }, "through the shared checkpoints, never by retraining")
+  }
+
   @Test func badSettingsAreRefusedByName() {
     func reason(_ body: () throws -> Void) -> String {
       do { try body() } catch { return "\(error)" }
