@@ -117,10 +117,13 @@ extension EstimatorChoice: IncrementallyTrainable {
   }
 
   /// The `estimator` selector (a model continues only with the alternative that fitted it) and
-  /// the chosen alternative's fixed hyperparameters under its name.
+  /// every alternative's fixed hyperparameters under its name (a search may choose any of them).
   public var fixedWhileContinuing: Set<String> {
-    let name = names.contains(chosen) ? chosen : names[0]
-    return Set(chosenEstimator.fixedWhileContinuing.map { name + "." + $0 }).union(["estimator"])
+    var fixed: Set<String> = ["estimator"]
+    for (name, alternative) in zip(names, alternatives) {
+      fixed.formUnion(alternative.fixedWhileContinuing.map { name + "." + $0 })
+    }
+    return fixed
   }
 
   /// Continues `model` with the chosen alternative (Hyperband rungs and PBT steps over a choice of

@@ -199,6 +199,29 @@ import Testing
     #expect(trials.allSatisfy { $0.tags["refitted"] == nil }, "through the shared checkpoints, never by retraining")
   }
 
+  @Test func pb2SeesTheSameDataHoweverAGenerationIsCreated() throws {
+    // 12 members × 5 folds: one worker creates a generation 4 trials at a time, two 7 at a time.
+    let data = try HyperbandTests.digits.get()
+    func search(_ workers: Int) throws -> PBTSearchCV<CountingMLP> {
+      try PBTSearchCV(
+        CountingMLP(mlp: MLPClassifier(hiddenLayerSizes: [8], seed: 1)),
+        space: ["alpha": .logUniform(1e-5, 1e-1), "learningRateInit": .logUniform(1e-3, 1e-1)], mutable: ["alpha", "learningRateInit"],
+        populationSize: 12, generations: 3, readyInterval: 1, explore: .pb2(candidates: 100), cv: StratifiedKFold(splits: 5),
+        refit: .off, parallelism: .threads(workers), seed: 3)
+    }
+    let one = try search(1).fit(data.x, data.y).results.trials
+    #expect(try search(2).fit(data.x, data.y).results.trials.map(\.untimed) == one.map(\.untimed))
+  }
+
+  @Test func aFoldEnsembleVotesWhenItsModelsGiveNoProbabilities() throws {
+    let data = try HyperbandTests.digits.get()
+    let models = try (0..<3).map { try SGDClassifier(maxIterations: 5, seed: UInt64($0)).fit(data.x, data.y) }
+    let ensemble = try FoldEnsemble(models)
+    let votes = try models.map { try $0.predict(data.x) }
+    let predicted = try ensemble.predict(data.x)
+    for i in [0, 50, 299] where votes[0][i] == votes[1][i] { #expect(predicted[i] == votes[0][i]) }
+  }
+
   @Test func badSettingsAreRefusedByName() {
     func reason(_ body: () throws -> Void) -> String {
       do { try body() } catch { return "\(error)" }
@@ -219,6 +242,12 @@ import Testing
     #expect(reason {
       _ = try PBTSearchCV(Pipeline(StandardScaler(), mlp), space: ["standardscaler.withMean": .choice([true, false])],
                           mutable: ["standardscaler.withMean"], generations: 2, readyInterval: 1)
+    }.contains("cannot change"))
+    // Any alternative of a choice may be chosen: the fixed set covers them all.
+    let choice = EstimatorChoice(AnyEstimator(SGDClassifier()), AnyEstimator(mlp))
+    #expect(reason {
+      _ = try PBTSearchCV(choice, space: ["mlpclassifier.hiddenLayerSizes": .choice([[8], [16]])],
+                          mutable: ["mlpclassifier.hiddenLayerSizes"], generations: 2, readyInterval: 1)
     }.contains("cannot change"))
   }
 

@@ -25,9 +25,10 @@ public struct FoldEnsemble<Model: Predictor>: Predictor {
       }
       return sum.map { $0 / Double(models.count) } as! [Model.Prediction]
     }
+    // Mean probabilities when every model gives them (an SVC without `probability`, or a hinge
+    // SGD, declares them but throws): else votes.
     if let probabilistic = models as? [any ProbabilisticClassifierModel], let classes = probabilistic.first?.classes,
-       probabilistic.allSatisfy({ $0.classes == classes }) {
-      let mean = try meanProbabilities(probabilistic, x)
+       probabilistic.allSatisfy({ $0.classes == classes }), let mean = try? meanProbabilities(probabilistic, x) {
       return (0..<x.rowCount).map { i in
         var best = 0
         for j in 1..<classes.count where mean[i, j] > mean[i, best] { best = j }

@@ -146,7 +146,8 @@ public struct PBTSearch: SearchStrategy {
     let plan = g == 0 ? [] : try exploitPlan(generation: g, previous: table[g - 1].map { $0! }, context)
     let missing = (0..<populationSize).filter { table[g][$0] == nil }
     let bandit = try banditPlan(plan.enumerated().compactMap { m, donor in donor.map { (m, table[g - 1][$0]!.parameters) } },
-                                units: (g + 1) * readyInterval, seed: ProposalID("pbt/pb2/\(g)"), context)
+                                units: (g + 1) * readyInterval, dataUntil: g * readyInterval, seed: ProposalID("pbt/pb2/\(g)"),
+                                context)
     return .propose(try missing.map { m in
       var generator = context.generator(for: Self.proposal(m, g))
       var tags: [String: ParameterValue] = ["member": .int(m), "generation": .int(g)]
@@ -195,8 +196,8 @@ public struct PBTSearch: SearchStrategy {
         let donor = top[generator.nextInt(below: top.count)]
         parent = latest.first { $0.member == donor }!.trial
         let units = Swift.min((parent.budget ?? 0) + readyInterval, full)
-        parameters = try banditPlan([(m, parent.parameters)], units: units, seed: Self.proposal(m, g), context)[m]
-          ?? explored(parent.parameters, &generator)
+        parameters = try banditPlan([(m, parent.parameters)], units: units, dataUntil: nil,
+                                    seed: ProposalID("pbt/pb2/\(m)/\(g)"), context)[m] ?? explored(parent.parameters, &generator)
         tags["donor"] = .int(donor)
       }
       let units = Swift.min((parent.budget ?? 0) + readyInterval, full)
@@ -224,8 +225,12 @@ public struct PBTSearch: SearchStrategy {
   func exploitPlan(generation g: Int, previous: [TrialRecord], _ context: StrategyContext) throws -> [Int?] {
     let ranked = rankedByValue(previous.enumerated().map { (index: $0.offset, trial: $0.element) }, context, failedLast: true)
     let k = exploitCount
-    let top = Array(ranked.prefix(k)), bottom = Array(ranked.suffix(k))
+    let top = Array(ranked.prefix(k)).filter { context.value(of: previous[$0]) != nil }
+    // The bottom quantile, and every member without a score (failed), copy.
+    let failed = previous.indices.filter { context.value(of: previous[$0]) == nil }
+    let bottom = Set(ranked.suffix(k)).union(failed).subtracting(top)
     var plan = [Int?](repeating: nil, count: populationSize)
+    guard !top.isEmpty else { return plan }
     var generator = context.generator(for: ProposalID("pbt/exploit/\(g)"))
     for m in bottom.sorted() { plan[m] = top[generator.nextInt(below: top.count)] }
     return plan
@@ -234,10 +239,10 @@ public struct PBTSearch: SearchStrategy {
   /// With PB2, the hyperparameters each copying member (by member) trains with next; empty
   /// for the other explore rules.
   func banditPlan(
-    _ copies: [(member: Int, donor: ParameterSet)], units: Int, seed: ProposalID, _ context: StrategyContext
+    _ copies: [(member: Int, donor: ParameterSet)], units: Int, dataUntil: Int?, seed: ProposalID, _ context: StrategyContext
   ) throws -> [Int: ParameterSet] {
     guard case .pb2(let candidates, let exploration) = explore, !copies.isEmpty else { return [:] }
-    let choices = try banditChoices(donors: copies.map(\.donor), units: units, candidates: candidates,
+    let choices = try banditChoices(donors: copies.map(\.donor), units: units, dataUntil: dataUntil, candidates: candidates,
                                     exploration: exploration, seed: seed, context)
     return Dictionary(uniqueKeysWithValues: zip(copies.map(\.member), choices))
   }
@@ -254,6 +259,9 @@ public struct PBTSearch: SearchStrategy {
     switch rule {
     case .custom(let name, let rule):
       let result = rule(parameters, &generator)
+      if let dropped = parameters.keys.sorted().first(where: { result[$0] == nil }) {
+        throw .invalidArgument(name: "explore", reason: "custom rule '\(name)' dropped \(dropped)")
+      }
       for (key, value) in result where value != parameters[key] {
         guard mutable.contains(key), let distribution = space[key], distribution.contains(value) else {
           throw .invalidArgument(name: "explore", reason: "custom rule '\(name)' set \(key) to \(value), which is not a mutable "
@@ -275,6 +283,15 @@ public struct PBTSearch: SearchStrategy {
         }
       }
       return result
+    }
+  }
+
+  /// Throws when a mutable hyperparameter is one the estimator cannot change while continuing.
+  public func validate(fixedWhileContinuing fixed: Set<String>, estimator: String) throws(LearnError) {
+    if let name = mutable.first(where: fixed.contains) {
+      throw .invalidArgument(
+        name: "mutable", reason: "\(estimator) cannot change '\(name)' while continuing a model (fixed: "
+          + fixed.sorted().joined(separator: ", ") + ")")
     }
   }
 
@@ -353,15 +370,10 @@ extension SearchCV where Strategy == PBTSearch, Base: IncrementallyTrainable {
     parallelism: Parallelism = .automatic, stop: StopConditions = StopConditions(), journal: String? = nil,
     progress: SearchProgress = SearchProgress(), seed: UInt64 = 0
   ) throws(LearnError) {
-    let fixed = estimator.fixedWhileContinuing
-    if let name = mutable.first(where: fixed.contains) {
-      throw .invalidArgument(
-        name: "mutable", reason: "\(Base.estimatorName) cannot change '\(name)' while continuing a model (fixed: "
-          + fixed.sorted().joined(separator: ", ") + ")")
-    }
     let strategy = try PBTSearch(
       space, mutable: mutable, populationSize: populationSize, generations: generations, readyInterval: readyInterval,
       quantile: quantile, explore: explore, mode: mode)
+    try strategy.validate(fixedWhileContinuing: estimator.fixedWhileContinuing, estimator: Base.estimatorName)
     self.init(estimator, strategy: strategy, cv: cv, scoring: scoring, refit: refit, errorScore: errorScore,
               returnTrainScore: returnTrainScore, parallelism: parallelism, stop: stop, journal: journal, progress: progress,
               seed: seed)

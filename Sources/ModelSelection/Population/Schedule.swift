@@ -66,13 +66,15 @@ public struct TrainingSchedule: Sendable, Hashable, CustomStringConvertible {
 
 extension SearchResults {
   /// The schedule of trial `number`: the trials it continued, oldest first, each with its
-  /// hyperparameters and units budget. `nil` when a trial of the chain has no units budget.
+  /// hyperparameters and units budget, back to the first trial or to one trained afresh
+  /// (tagged `refitted`: its parent's models were gone). `nil` when a trial of the chain has no
+  /// units budget.
   public func schedule(of number: Int) -> TrainingSchedule? {
     var chain: [TrialRecord] = []
     var current: Int? = number
     while let index = current, trials.indices.contains(index), !chain.contains(where: { $0.index == index }) {
       chain.append(trials[index])
-      current = trials[index].parent
+      current = trials[index].tags["refitted"] == nil ? trials[index].parent : nil
     }
     var steps: [TrainingSchedule.Step] = []
     for trial in chain.reversed() {

@@ -121,6 +121,8 @@ public struct SearchCV<Base: Estimator, Strategy: SearchStrategy>: Estimator {
   /// (refit errors always raise), or with `errorScore: .raise` at the first failure.
   public func fit(_ x: Matrix, _ y: [Target]) throws -> SearchModel<Base> {
     try strategy.validate(parameterNames: estimator.hyperparameterNames, estimator: Base.estimatorName)
+    try strategy.validate(fixedWhileContinuing: (estimator as? any IncrementallyTrainable)?.fixedWhileContinuing ?? [],
+                          estimator: Base.estimatorName)
     if strategy.budgetResource == .units, budgetParameter == nil, !(estimator is any IncrementallyTrainable) {
       throw LearnError.invalidArgument(
         name: "resource", reason: "budgets in training units need an estimator that trains by units (MLP epochs, SGD "

@@ -138,6 +138,11 @@ public protocol SearchStrategy: Sendable, CustomStringConvertible {
   /// final hyperparameters at its whole budget: population-based training, whose members change
   /// hyperparameters as they train.
   var refitReplaysSchedule: Bool { get }
+
+  /// Throws when the strategy would change hyperparameters the estimator cannot change while
+  /// continuing a model (``LearnCore/IncrementallyTrainable/fixedWhileContinuing``): PBT's
+  /// mutable set. Checked before anything runs.
+  func validate(fixedWhileContinuing fixed: Set<String>, estimator: String) throws(LearnError)
 }
 
 extension SearchStrategy {
@@ -164,6 +169,9 @@ extension SearchStrategy {
 
   /// No: the chosen trial's final hyperparameters are trained at its budget.
   public var refitReplaysSchedule: Bool { false }
+
+  /// No check: the strategy changes no hyperparameter of a continued model.
+  public func validate(fixedWhileContinuing fixed: Set<String>, estimator: String) throws(LearnError) {}
 }
 
 /// The complete trials at the largest budget among them (every row when no trial has a budget).
