@@ -72,6 +72,7 @@ let package = Package(
     .testTarget(name: "TreesTests", dependencies: ["Trees", "LearnTestSupport"]),
     .testTarget(name: "NeuralNetworksTests", dependencies: ["NeuralNetworks", "LearnTestSupport"]),
     .testTarget(name: "ModelSelectionTests", dependencies: ["ModelSelection", "LearnTestSupport"]),
-    .testTarget(name: "LearnTests", dependencies: ["Learn", "LearnTestSupport"]),
+    // Depends on the `learn` executable so `swift test` builds it: its tests run it as a subprocess.
+    .testTarget(name: "LearnTests", dependencies: ["Learn", "LearnTestSupport", "LearnCLI"]),
   ]
 )

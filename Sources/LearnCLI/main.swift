@@ -1,6 +1,8 @@
 // `learn`: the command-line tool. Subcommands grow with the library; today:
-//   learn demo            cross-validated baselines on the built-in digits data
-//   learn help | --help   usage
+//   learn demo                              cross-validated baselines on the built-in digits data
+//   learn predict --model FILE --data CSV   a saved model's predictions
+//   learn inspect FILE                      what a model file or a search journal holds
+//   learn help | --help                     usage
 import Foundation
 import Learn
 
@@ -9,6 +11,10 @@ let usage = """
 
   commands:
     demo [--folds K] [--threads N]   cross-validate baseline models on the built-in digits data
+    predict --model FILE --data CSV [--out FILE] [--separator C]
+                                     a saved model's predictions for the CSV's rows (the original
+                                     labels for a model saved with its training file's encoding)
+    inspect FILE                     what a saved model or a search journal holds
     help                             show this text
 
   """
@@ -32,12 +38,19 @@ do {
   switch arguments.first {
   case "demo":
     try runDemo(arguments: Array(arguments.dropFirst()))
+  case "predict":
+    try runPredict(arguments: Array(arguments.dropFirst()))
+  case "inspect":
+    try runInspect(arguments: Array(arguments.dropFirst()))
   case nil, "help", "--help", "-h":
     print(usage, terminator: "")
   case let other?:
     printError("learn: unknown command '\(other)'\n" + usage)
     exit(2)
   }
+} catch let error as UsageError {
+  printError(error.description)
+  exit(2)
 } catch {
   printError("learn: \(error)")
   exit(1)

@@ -1,0 +1,111 @@
+import Foundation
+import Learn
+import LearnTestSupport
+import Testing
+
+/// What one run of the `learn` executable printed and returned.
+struct ToolRun {
+  var status: Int32
+  var output: String
+  var errors: String
+}
+
+/// Runs the `learn` executable built beside the tests (`swift test` builds it: the test target
+/// depends on it) with `arguments`.
+func runLearn(_ arguments: [String]) throws -> ToolRun {
+  let root = Fixtures.directory.deletingLastPathComponent()
+  let candidates = [".build/debug/learn", ".build/release/learn"].map { root.appendingPathComponent($0).path }
+  let path = try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0) }, "the learn executable is built")
+  let process = Process()
+  process.executableURL = URL(fileURLWithPath: path)
+  process.arguments = arguments
+  let output = Pipe(), errors = Pipe()
+  process.standardOutput = output
+  process.standardError = errors
+  try process.run()
+  let out = output.fileHandleForReading.readDataToEndOfFile(), err = errors.fileHandleForReading.readDataToEndOfFile()
+  process.waitUntilExit()
+  return ToolRun(status: process.terminationStatus, output: String(decoding: out, as: UTF8.self),
+                 errors: String(decoding: err, as: UTF8.self))
+}
+
+@Suite(.serialized) struct CommandLineTests {
+  static let training = """
+    size,colour,kind
+    1.0,red,apple
+    1.2,red,apple
+    3.1,green,melon
+    3.3,yellow,melon
+    2.0,green,pear
+    2.2,yellow,pear
+    """
+
+  /// A folder with a saved CSVModel (`model.json`), new rows (`new.csv`) and a journal-free run.
+  static func workspace() throws -> URL {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("learn-cli-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let train = try Dataset<Int>(csv: training, target: "kind", categoricalFeatures: .encode)
+    let pipeline = try Pipeline(ColumnTransformer([.init("size", Passthrough(), columns: [0]),
+                                                   .init("colour", OneHotEncoder(), columns: [1])]),
+                                DecisionTreeClassifier())
+    try CSVModel(try pipeline.fit(train.x, train.y), encoding: train.csvEncoding).save(to: folder.appendingPathComponent("model.json"))
+    try "colour,size\ngreen,3.2\nyellow,2.1\nred,1.1\n".write(to: folder.appendingPathComponent("new.csv"), atomically: true, encoding: .utf8)
+    try "colour,size\nblue,3.2\n".write(to: folder.appendingPathComponent("unseen.csv"), atomically: true, encoding: .utf8)
+    return folder
+  }
+
+  @Test func predictGivesTheTrainingFilesLabelsAndInspectDescribesTheModel() throws {
+    let folder = try Self.workspace()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let model = folder.appendingPathComponent("model.json").path
+    let predicted = try runLearn(["predict", "--model", model, "--data", folder.appendingPathComponent("new.csv").path])
+    #expect(predicted.status == 0 && predicted.errors.isEmpty)
+    #expect(predicted.output == "prediction\nmelon\npear\napple\n")
+    let out = folder.appendingPathComponent("out.csv").path
+    #expect(try runLearn(["predict", "--model", model, "--data", folder.appendingPathComponent("new.csv").path, "--out", out]).status == 0)
+    #expect(try String(contentsOfFile: out, encoding: .utf8) == predicted.output)
+    let inspected = try runLearn(["inspect", model])
+    #expect(inspected.status == 0)
+    #expect(inspected.output.contains("type: CSVModel<Int>"))
+    #expect(inspected.output.contains("features (2): size, colour"))
+    #expect(inspected.output.contains("colour: categories green, red, yellow"))
+    #expect(inspected.output.contains("labels: 0=apple, 1=melon, 2=pear"))
+  }
+
+  @Test func inspectSummarisesASearchJournal() throws {
+    let folder = try Self.workspace()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let journal = folder.appendingPathComponent("search.jsonl").path
+    let study = try minimize({ $0["x"]!.doubleValue! * $0["x"]!.doubleValue! }, space: ["x": .uniform(-1, 1)], trials: 12,
+                             seed: 1, journal: journal, studyName: "cli")
+    let run = try runLearn(["inspect", journal])
+    #expect(run.status == 0, "\(run.errors)")
+    #expect(run.output.contains("search journal: 12 trials, 12 finished, 0 running or lost"))
+    #expect(study.count == 12)
+  }
+
+  @Test func mistakesGiveOneLineAndANonZeroStatus() throws {
+    let folder = try Self.workspace()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let model = folder.appendingPathComponent("model.json").path, data = folder.appendingPathComponent("new.csv").path
+    let cases: [(arguments: [String], status: Int32, message: String)] = [
+      (["frobnicate"], 2, "learn: unknown command 'frobnicate'"),
+      (["predict", "--data", data], 2, "learn predict: --model is required"),
+      (["predict", "--model", model, "--data", data, "--colour", "x"], 2, "learn predict: unknown option '--colour'"),
+      (["predict", "--model", model, "--data"], 2, "learn predict: --data needs a value"),
+      (["predict", "--model", folder.appendingPathComponent("missing.json").path, "--data", data], 2, "missing.json: no such file"),
+      (["predict", "--model", model, "--data", folder.appendingPathComponent("unseen.csv").path], 1,
+       "CSV line 2, column 'colour': category 'blue' was not seen in training"),
+      (["predict", "--model", data, "--data", data], 1, "saved model, field 'file'"),
+      (["inspect", data], 2, "neither a Learn model file nor a search journal"),
+      (["inspect"], 2, "learn inspect: expects one file, got 0"),
+    ]
+    for (arguments, status, message) in cases {
+      let run = try runLearn(arguments)
+      #expect(run.status == status, "\(arguments)")
+      #expect(run.errors.contains(message), "\(arguments): \(run.errors)")
+      #expect(run.errors.split(separator: "\n").count == (arguments == ["frobnicate"] ? run.errors.split(separator: "\n").count : 1),
+              "one line: \(run.errors)")
+    }
+  }
+}
