@@ -1,5 +1,6 @@
 // `learn`: the command-line tool. Subcommands grow with the library; today:
 //   learn demo                              cross-validated baselines on the built-in digits data
+//   learn tune --data CSV --target COLUMN   tune a model on a CSV and save it
 //   learn predict --model FILE --data CSV   a saved model's predictions
 //   learn inspect FILE                      what a model file or a search journal holds
 //   learn help | --help                     usage
@@ -11,6 +12,8 @@ let usage = """
 
   commands:
     demo [--folds K] [--threads N]   cross-validate baseline models on the built-in digits data
+    tune --data CSV --target COLUMN [--estimator NAME] [--search NAME] [--trials N] [--out DIR] …
+                                     tune a model on any CSV (`learn tune --help` for every option)
     predict --model FILE --data CSV [--out FILE] [--separator C]
                                      a saved model's predictions for the CSV's rows (the original
                                      labels for a model saved with its training file's encoding)
@@ -38,6 +41,10 @@ do {
   switch arguments.first {
   case "demo":
     try runDemo(arguments: Array(arguments.dropFirst()))
+  case "tune" where arguments.contains("--help"):
+    print(tuneUsage)
+  case "tune":
+    try runTune(arguments: Array(arguments.dropFirst()))
   case "predict":
     try runPredict(arguments: Array(arguments.dropFirst()))
   case "inspect":

@@ -84,6 +84,26 @@ func runLearn(_ arguments: [String]) throws -> ToolRun {
     #expect(study.count == 12)
   }
 
+  @Test func tuneOnACSVWithTextLabelsAndACategoricalColumnThenPredict() throws {
+    let folder = try Self.workspace()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let data = Fixtures.url("cli/fruit.csv").path, out = folder.appendingPathComponent("tuned").path
+    let run = try runLearn(["tune", "--data", data, "--target", "kind", "--trials", "4", "--cv", "3", "--seed", "1", "--out", out])
+    #expect(run.status == 0, "\(run.errors)")
+    #expect(run.output.contains("4 trials, 4 complete") && run.output.contains("held-out score"))
+    for file in ["results.csv", "results.json", "model.json"] {
+      #expect(FileManager.default.fileExists(atPath: out + "/" + file), "\(file)")
+    }
+    let rows = folder.appendingPathComponent("rows.csv").path
+    try "weight,colour,size\n95,red,1.1\n310,yellow,3.0\n".write(toFile: rows, atomically: true, encoding: .utf8)
+    let predicted = try runLearn(["predict", "--model", out + "/model.json", "--data", rows])
+    #expect(predicted.status == 0, "\(predicted.errors)")
+    #expect(predicted.output == "prediction\napple\nmelon\n")
+    let bayes = try runLearn(["tune", "--data", data, "--target", "kind", "--search", "tpe", "--estimator", "logistic", "--trials", "3",
+                              "--out", folder.appendingPathComponent("tpe").path])
+    #expect(bayes.status == 0 && bayes.output.contains("3 trials, 3 complete"), "\(bayes.errors)")
+  }
+
   @Test func mistakesGiveOneLineAndANonZeroStatus() throws {
     let folder = try Self.workspace()
     defer { try? FileManager.default.removeItem(at: folder) }
@@ -99,6 +119,14 @@ func runLearn(_ arguments: [String]) throws -> ToolRun {
       (["predict", "--model", data, "--data", data], 1, "saved model, field 'file'"),
       (["inspect", data], 2, "neither a Learn model file nor a search journal"),
       (["inspect"], 2, "learn inspect: expects one file, got 0"),
+      (["tune", "--data", Fixtures.url("cli/fruit.csv").path, "--target", "species"], 2, "no column 'species'"),
+      (["tune", "--data", Fixtures.url("cli/fruit.csv").path, "--target", "kind", "--estimator", "gpt"], 2,
+       "learn tune: unknown classifier 'gpt'"),
+      (["tune", "--data", Fixtures.url("cli/fruit.csv").path, "--target", "kind", "--search", "magic"], 2,
+       "learn tune: unknown search 'magic'"),
+      (["tune", "--data", Fixtures.url("cli/fruit.csv").path, "--target", "kind", "--search", "hyperband", "--estimator", "svc"], 2,
+       "learn tune: hyperband needs an estimator that trains by units"),
+      (["tune", "--target", "kind"], 2, "learn tune: --data is required"),
     ]
     for (arguments, status, message) in cases {
       let run = try runLearn(arguments)

@@ -1,0 +1,168 @@
+import Foundation
+import Learn
+
+/// `learn tune`: a CSV in, a tuned model out. See ``tuneUsage``.
+let tuneUsage = """
+  learn tune --data CSV --target COLUMN [options]
+    --test CSV | --test-fraction F   held-out rows (a second file read like the first, or a
+                                     stratified fraction of the data; default 0.25)
+    --estimator NAME                 logistic, ridge, sgd, linearsvc, svc, svr, linear, lasso,
+                                     elasticnet, tree, forest, extratrees, mlp (default: forest)
+    --search NAME                    random, grid, bayes, tpe, hyperband, asha, halving, pbt
+                                     (default: random)
+    --trials N  --cv K  --scoring S1,S2  --seed S  --workers N  --journal FILE  --out DIR
+  Text columns are categorical (one-hot encoded), numeric ones standardised; the space is the
+  estimator's default one. Writes DIR/results.csv, DIR/results.json and DIR/model.json (the
+  refitted pipeline with the file's encoding: `learn predict` reads new rows with it).
+  """
+
+/// What `learn tune` was asked to do.
+struct TuneRequest {
+  var data: String
+  var target: String
+  var test: String?
+  var testFraction: Double
+  var estimator: String
+  var search: String
+  var trials: Int
+  var folds: Int
+  var scoring: [String]
+  var seed: UInt64
+  var workers: Int
+  var journal: String?
+  var out: String
+  var separator: Character
+
+  init(_ options: Options) throws {
+    data = try options.required("--data")
+    target = try options.required("--target")
+    test = options.value("--test")
+    let fraction = options.value("--test-fraction").map { Double($0) } ?? 0.25
+    guard let fraction, fraction > 0, fraction < 1 else {
+      throw UsageError(description: "learn tune: --test-fraction expects a number in (0, 1)")
+    }
+    testFraction = fraction
+    estimator = options.value("--estimator") ?? "forest"
+    search = options.value("--search") ?? "random"
+    trials = try options.positiveInteger("--trials", default: 20)
+    folds = try options.positiveInteger("--cv", default: 3)
+    scoring = options.value("--scoring")?.split(separator: ",").map(String.init) ?? []
+    guard let seed = UInt64(options.value("--seed") ?? "0") else { throw UsageError(description: "learn tune: --seed expects an integer") }
+    self.seed = seed
+    workers = try options.positiveInteger("--workers", default: Parallel.coreCount)
+    journal = options.value("--journal")
+    out = options.value("--out") ?? "learn-tune"
+    separator = try separatorOption(options)
+  }
+}
+
+func runTune(arguments: [String]) throws {
+  let options = try Options(arguments, command: "tune", valued: [
+    "--data", "--target", "--test", "--test-fraction", "--estimator", "--search", "--trials", "--cv", "--scoring", "--seed",
+    "--workers", "--journal", "--out", "--separator",
+  ])
+  let request = try TuneRequest(options)
+  let text = try readText(request.data)
+  let table = try CSVTable(parsing: text, separator: request.separator)
+  guard table.header.contains(request.target) else {
+    throw UsageError(description: "\(request.data): no column '\(request.target)'; the columns are \(table.header.joined(separator: ", "))")
+  }
+  if try isRegression(request, table) {
+    try tuneRegressor(request, table)
+  } else {
+    try tuneClassifier(request, table)
+  }
+}
+
+/// Whether `request` asks for a regression: a regressor by name, or (for names that are both)
+/// a target whose values are numbers that are not all whole.
+func isRegression(_ request: TuneRequest, _ table: CSVTable) throws -> Bool {
+  if ["svr", "linear", "lasso", "elasticnet"].contains(request.estimator) { return true }
+  if ["logistic", "linearsvc", "svc"].contains(request.estimator) { return false }
+  let column = table.header.firstIndex(of: request.target)!
+  let values = table.rows.map { Double($0[column].trimmingCharacters(in: .whitespaces)) }
+  return values.allSatisfy { $0 != nil } && values.contains { $0!.rounded() != $0! }
+}
+
+func tuneClassifier(_ request: TuneRequest, _ table: CSVTable) throws {
+  let estimator: AnyEstimator<Int>
+  switch request.estimator {
+  case "logistic": estimator = AnyEstimator(LogisticRegression())
+  case "ridge": estimator = AnyEstimator(RidgeClassifier())
+  case "sgd": estimator = AnyEstimator(SGDClassifier(seed: request.seed))
+  case "linearsvc": estimator = AnyEstimator(LinearSVC())
+  case "svc": estimator = AnyEstimator(SVC())
+  case "tree": estimator = AnyEstimator(DecisionTreeClassifier(seed: request.seed))
+  case "forest": estimator = AnyEstimator(RandomForestClassifier(seed: request.seed, parallelism: .serial))
+  case "extratrees": estimator = AnyEstimator(ExtraTreesClassifier(seed: request.seed, parallelism: .serial))
+  case "mlp": estimator = AnyEstimator(MLPClassifier(seed: request.seed))
+  default: throw UsageError(description: "learn tune: unknown classifier '\(request.estimator)'")
+  }
+  let train = try Dataset<Int>(table: table, target: request.target, categoricalFeatures: .encode)
+  let (fit, test) = try request.test.map { path in
+    (train, try Dataset<Int>.readCSV(path, target: request.target, separator: request.separator, encoding: train.csvEncoding))
+  } ?? trainTestSplit(train, testFraction: request.testFraction, stratified: true, seed: request.seed)
+  let cv = StratifiedKFold(splits: request.folds, shuffle: true, seed: request.seed)
+  try tune(estimator, request, fit, test, cv: cv) { model, x, y in try accuracy(y, model.predict(x)) }
+}
+
+func tuneRegressor(_ request: TuneRequest, _ table: CSVTable) throws {
+  let estimator: AnyEstimator<Double>
+  switch request.estimator {
+  case "linear": estimator = AnyEstimator(LinearRegression())
+  case "ridge": estimator = AnyEstimator(Ridge())
+  case "lasso": estimator = AnyEstimator(Lasso())
+  case "elasticnet": estimator = AnyEstimator(ElasticNet())
+  case "sgd": estimator = AnyEstimator(SGDRegressor(seed: request.seed))
+  case "svr": estimator = AnyEstimator(SVR())
+  case "tree": estimator = AnyEstimator(DecisionTreeRegressor(seed: request.seed))
+  case "forest": estimator = AnyEstimator(RandomForestRegressor(seed: request.seed, parallelism: .serial))
+  case "extratrees": estimator = AnyEstimator(ExtraTreesRegressor(seed: request.seed, parallelism: .serial))
+  case "mlp": estimator = AnyEstimator(MLPRegressor(seed: request.seed))
+  default: throw UsageError(description: "learn tune: unknown regressor '\(request.estimator)'")
+  }
+  let train = try Dataset<Double>(table: table, target: request.target, categoricalFeatures: .encode)
+  let (fit, test) = try request.test.map { path in
+    (train, try Dataset<Double>.readCSV(path, target: request.target, separator: request.separator, encoding: train.csvEncoding))
+  } ?? trainTestSplit(train, testFraction: request.testFraction, seed: request.seed)
+  let cv = KFold(splits: request.folds, shuffle: true, seed: request.seed)
+  try tune(estimator, request, fit, test, cv: cv) { model, x, y in try r2Score(y, model.predict(x)) }
+}
+
+/// The pipeline for `data`: its text columns one-hot encoded (unknown categories ignored), its
+/// numeric columns standardised, then `estimator`.
+func pipeline<T>(_ estimator: AnyEstimator<T>, for data: Dataset<T>) throws -> Pipeline<AnyEstimator<T>> {
+  let categorical = data.categories.keys.sorted()
+  let numeric = (0..<data.x.columnCount).filter { data.categories[$0] == nil }
+  var parts: [ColumnTransformer.Part] = []
+  if !numeric.isEmpty { parts.append(.init("numbers", StandardScaler(), columns: numeric)) }
+  if !categorical.isEmpty { parts.append(.init("categories", OneHotEncoder(handleUnknown: .ignore), columns: categorical)) }
+  return try Pipeline(steps: [PipelineStep("columns", ColumnTransformer(parts))], final: estimator, finalName: "model")
+}
+
+/// Runs the search, prints the leaderboard and the held-out score, and writes the results and
+/// the refitted model.
+func tune<T: CSVTarget>(
+  _ estimator: AnyEstimator<T>, _ request: TuneRequest, _ train: Dataset<T>, _ test: Dataset<T>, cv: any Splitter,
+  score: (PipelineModel<AnyModel<T>>, Matrix, [T]) throws -> Double
+) throws {
+  let pipeline = try pipeline(estimator, for: train)
+  var space = pipeline.defaultSearchSpace
+  // Multi-fidelity searches set the training units themselves (epochs, trees).
+  if ["hyperband", "asha", "pbt"].contains(request.search), let units = pipeline.trainingUnits { space[units.parameter] = nil }
+  guard !space.isEmpty else { throw UsageError(description: "learn tune: \(request.estimator) has no default search space") }
+  let scorers = try request.scoring.map { try Scorer.named($0) }
+  let strategy = try searchStrategy(request, space: space)
+  print("tuning \(request.estimator) on \(train.count) rows × \(train.x.columnCount) columns by \(request.search) search,"
+    + " \(request.folds)-fold CV; \(test.count) rows held out")
+  if strategy.budgetResource == .units, pipeline.trainingUnits == nil {
+    throw UsageError(description: "learn tune: \(request.search) needs an estimator that trains by units (sgd, forest, extratrees, mlp)")
+  }
+  func run<S: SearchStrategy>(_ strategy: S) throws -> SearchModel<Pipeline<AnyEstimator<T>>> {
+    try SearchCV(pipeline, strategy: strategy, cv: cv, scoring: scorers, parallelism: .threads(request.workers),
+                 journal: request.journal, seed: request.seed).fit(train.x, train.y)
+  }
+  let model = try run(strategy)
+  try report(model, request: request, heldOut: try model.best.map { try score($0, test.x, test.y) })
+  try write(model, encoding: train.csvEncoding, to: request.out)
+}

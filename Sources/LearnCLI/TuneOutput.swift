@@ -1,0 +1,75 @@
+import Foundation
+import Learn
+
+/// The strategy `--search` names, over `space`, with `--trials` (and the budget rules of the
+/// multi-fidelity strategies: epochs or trees up to 81 for Hyperband and ASHA, 8 steps of 10
+/// for PBT with a population of `--trials`).
+func searchStrategy(_ request: TuneRequest, space: [String: Distribution]) throws -> any SearchStrategy {
+  let n = request.trials, seed = request.seed
+  switch request.search {
+  case "random": return try RandomSearch(space, iterations: n, seed: seed)
+  case "grid": return try GridSearch(grid(space))
+  case "bayes": return try BayesSearch(space, iterations: n, surrogate: .gaussianProcess, seed: seed)
+  case "tpe": return try BayesSearch(space, iterations: n, surrogate: .tpe, seed: seed)
+  case "hyperband": return try HyperbandSearch(space, maxBudget: 81, eta: 3)
+  case "asha": return try ASHASearch(space, candidates: n, maxBudget: 81, eta: 3)
+  case "halving": return try HalvingSearch(space: space, candidates: .count(n), seed: seed)
+  case "pbt":
+    let mutable = space.keys.sorted().filter { if case .choice = space[$0]! { return false } else { return true } }
+    guard !mutable.isEmpty else { throw UsageError(description: "learn tune: pbt needs a numeric hyperparameter to explore") }
+    return try PBTSearch(space, mutable: mutable, populationSize: Swift.max(2, n), generations: 8, readyInterval: 10)
+  default:
+    throw UsageError(description: "learn tune: unknown search '\(request.search)'; choose random, grid, bayes, tpe, "
+      + "hyperband, asha, halving or pbt")
+  }
+}
+
+/// `space` as a grid: every choice; 5 values evenly spaced over a real range (log-spaced for a
+/// log range); up to 5 distinct integers likewise.
+func grid(_ space: [String: Distribution]) -> [String: [ParameterValue]] {
+  space.mapValues { distribution in
+    switch distribution {
+    case .choice(let values): return values
+    case .uniform(let low, let high): return (0..<5).map { .double(low + Double($0) / 4 * (high - low)) }
+    case .logUniform(let low, let high): return (0..<5).map { .double(exp(log(low) + Double($0) / 4 * (log(high) - log(low)))) }
+    case .int, .logInt:
+      var values: [ParameterValue] = []
+      for k in 0..<5 {
+        let value = distribution.decode((Double(k) + 0.5) / 5)
+        if !values.contains(value) { values.append(value) }
+      }
+      return values
+    }
+  }
+}
+
+/// The leaderboard (the ten best trials), the winner and its held-out score.
+func report<B: Estimator>(_ model: SearchModel<B>, request: TuneRequest, heldOut: Double?) throws {
+  let metric = model.results.metrics[0]
+  let ranked = model.results.trials.filter { $0.status == .complete }
+    .sorted { $0.meanTestScore(metric) > $1.meanTestScore(metric) }
+  print("\n  rank  \(metric.padding(toLength: 10, withPad: " ", startingAt: 0))  parameters")
+  for (rank, trial) in ranked.prefix(10).enumerated() {
+    let parameters = trial.parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
+    print("  \(String(rank + 1).padding(toLength: 4, withPad: " ", startingAt: 0))  "
+      + String(format: "%.4f", trial.meanTestScore(metric)).padding(toLength: 10, withPad: " ", startingAt: 0) + "  \(parameters)")
+  }
+  print("\n\(model.results.count) trials, \(ranked.count) complete; best CV \(metric) \(String(format: "%.4f", model.bestScore))")
+  if let heldOut { print("held-out score: \(String(format: "%.4f", heldOut))") }
+}
+
+/// `DIR/results.csv`, `DIR/results.json` and `DIR/model.json` (the refitted model with the
+/// training file's encoding).
+func write<T>(_ model: SearchModel<Pipeline<AnyEstimator<T>>>, encoding: CSVEncoding, to folder: String) throws {
+  do {
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    try model.results.csvText().write(toFile: folder + "/results.csv", atomically: true, encoding: .utf8)
+    try model.results.jsonText().write(toFile: folder + "/results.json", atomically: true, encoding: .utf8)
+  } catch {
+    throw UsageError(description: "\(folder): cannot be written (\(error.localizedDescription))")
+  }
+  if let best = model.best {
+    try CSVModel(best, encoding: encoding).save(to: URL(fileURLWithPath: folder + "/model.json"))
+  }
+  print("wrote \(folder)/results.csv, results.json" + (model.best == nil ? "" : " and model.json"))
+}
