@@ -104,6 +104,46 @@ func runLearn(_ arguments: [String]) throws -> ToolRun {
     #expect(bayes.status == 0 && bayes.output.contains("3 trials, 3 complete"), "\(bayes.errors)")
   }
 
+  @Test func twoTuneProcessesShareOneJournalAndEvaluateEveryTrialOnce() throws {
+    let folder = try Self.workspace()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let journal = folder.appendingPathComponent("shared.jsonl").path, data = Fixtures.url("cli/fruit.csv").path
+    let arguments = { (out: String) in
+      ["tune", "--data", data, "--target", "kind", "--estimator", "logistic", "--search", "random", "--trials", "40",
+       "--workers", "1", "--seed", "4", "--journal", journal, "--out", folder.appendingPathComponent(out).path]
+    }
+    // Both start together; each takes trials from the journal until the 40 are done.
+    let runs = try [arguments("first"), arguments("second")].map { arguments -> (Process, Pipe) in
+      let root = Fixtures.directory.deletingLastPathComponent()
+      let process = Process()
+      process.executableURL = root.appendingPathComponent(".build/debug/learn")
+      process.arguments = arguments
+      let errors = Pipe()
+      process.standardOutput = FileHandle.nullDevice
+      process.standardError = errors
+      try process.run()
+      return (process, errors)
+    }
+    for (process, errors) in runs {
+      let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+      process.waitUntilExit()
+      #expect(process.terminationStatus == 0, "\(text)")
+    }
+    let lines = try String(contentsOfFile: journal, encoding: .utf8).split(separator: "\n").dropFirst()
+    var finished: [Int] = []
+    var workers = Set<String>()
+    for line in lines where line.contains("\"op\":\"finished\"") {
+      let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+      let record = try #require(object?["record"] as? [String: Any])
+      finished.append(try #require(record["index"] as? Int))
+      if let worker = record["worker"] as? String { workers.insert(String(worker.split(separator: "/").dropLast().joined(separator: "/"))) }
+    }
+    #expect(finished.sorted() == Array(0..<40), "each of the 40 trials finished once")
+    #expect(workers.count == 2, "both processes evaluated trials: \(workers)")
+    let inspected = try runLearn(["inspect", journal])
+    #expect(inspected.output.contains("search journal: 40 trials, 40 finished"))
+  }
+
   @Test func mistakesGiveOneLineAndANonZeroStatus() throws {
     let folder = try Self.workspace()
     defer { try? FileManager.default.removeItem(at: folder) }
