@@ -11,6 +11,8 @@ let tuneUsage = """
     --search NAME                    random, grid, bayes, tpe, hyperband, asha, halving, pbt
                                      (default: random)
     --trials N  --cv K  --scoring S1,S2  --seed S  --workers N  --journal FILE  --out DIR
+    --time-budget SECONDS            stop starting trials after this long (finished ones count)
+    --json                           print one JSON object instead of the leaderboard
   Text columns are categorical (one-hot encoded), numeric ones standardised; the space is the
   estimator's default one. Writes DIR/results.csv, DIR/results.json and DIR/model.json (the
   refitted pipeline with the file's encoding: `learn predict` reads new rows with it).
@@ -32,6 +34,8 @@ struct TuneRequest {
   var journal: String?
   var out: String
   var separator: Character
+  var timeBudget: Double?
+  var json: Bool
 
   init(_ options: Options) throws {
     data = try options.required("--data")
@@ -53,14 +57,21 @@ struct TuneRequest {
     journal = options.value("--journal")
     out = options.value("--out") ?? "learn-tune"
     separator = try separatorOption(options)
+    json = options.has("--json")
+    if let text = options.value("--time-budget") {
+      guard let seconds = Double(text), seconds > 0, seconds.isFinite else {
+        throw UsageError(description: "learn tune: --time-budget expects a positive number of seconds, got '\(text)'")
+      }
+      timeBudget = seconds
+    }
   }
 }
 
 func runTune(arguments: [String]) throws {
   let options = try Options(arguments, command: "tune", valued: [
     "--data", "--target", "--test", "--test-fraction", "--estimator", "--search", "--trials", "--cv", "--scoring", "--seed",
-    "--workers", "--journal", "--out", "--separator",
-  ])
+    "--workers", "--journal", "--out", "--separator", "--time-budget",
+  ], flags: ["--json"])
   let request = try TuneRequest(options)
   let text = try readText(request.data)
   let table = try CSVTable(parsing: text, separator: request.separator)
@@ -153,16 +164,19 @@ func tune<T: CSVTarget>(
   guard !space.isEmpty else { throw UsageError(description: "learn tune: \(request.estimator) has no default search space") }
   let scorers = try request.scoring.map { try Scorer.named($0) }
   let strategy = try searchStrategy(request, space: space)
-  print("tuning \(request.estimator) on \(train.count) rows × \(train.x.columnCount) columns by \(request.search) search,"
-    + " \(request.folds)-fold CV; \(test.count) rows held out")
+  if !request.json {
+    print("tuning \(request.estimator) on \(train.count) rows × \(train.x.columnCount) columns by \(request.search) search,"
+      + " \(request.folds)-fold CV; \(test.count) rows held out")
+  }
   if strategy.budgetResource == .units, pipeline.trainingUnits == nil {
     throw UsageError(description: "learn tune: \(request.search) needs an estimator that trains by units (sgd, forest, extratrees, mlp)")
   }
   func run<S: SearchStrategy>(_ strategy: S) throws -> SearchModel<Pipeline<AnyEstimator<T>>> {
     try SearchCV(pipeline, strategy: strategy, cv: cv, scoring: scorers, parallelism: .threads(request.workers),
-                 journal: request.journal, seed: request.seed).fit(train.x, train.y)
+                 stop: StopConditions(timeBudget: request.timeBudget), journal: request.journal, seed: request.seed)
+      .fit(train.x, train.y)
   }
   let model = try run(strategy)
   try report(model, request: request, heldOut: try model.best.map { try score($0, test.x, test.y) })
-  try write(model, encoding: train.csvEncoding, to: request.out)
+  try write(model, encoding: train.csvEncoding, to: request.out, json: request.json)
 }

@@ -46,6 +46,13 @@ func grid(_ space: [String: Distribution]) -> [String: [ParameterValue]] {
 /// The leaderboard (the ten best trials), the winner and its held-out score.
 func report<B: Estimator>(_ model: SearchModel<B>, request: TuneRequest, heldOut: Double?) throws {
   let metric = model.results.metrics[0]
+  if request.json {
+    let best = model.bestParameters.sorted { $0.key < $1.key }.map { "\"\($0.key)\": \(jsonValue($0.value))" }
+    print("{\"trials\": \(model.results.count), \"metric\": \"\(metric)\", \"best_cv\": \(jsonNumber(model.bestScore)), "
+      + "\"held_out\": \(heldOut.map(jsonNumber) ?? "null"), \"best_parameters\": {\(best.joined(separator: ", "))}, "
+      + "\"out\": \"\(request.out)\"}")
+    return
+  }
   let ranked = model.results.trials.filter { $0.status == .complete }
     .sorted { $0.meanTestScore(metric) > $1.meanTestScore(metric) }
   print("\n  rank  \(metric.padding(toLength: 10, withPad: " ", startingAt: 0))  parameters")
@@ -60,7 +67,7 @@ func report<B: Estimator>(_ model: SearchModel<B>, request: TuneRequest, heldOut
 
 /// `DIR/results.csv`, `DIR/results.json` and `DIR/model.json` (the refitted model with the
 /// training file's encoding).
-func write<T>(_ model: SearchModel<Pipeline<AnyEstimator<T>>>, encoding: CSVEncoding, to folder: String) throws {
+func write<T>(_ model: SearchModel<Pipeline<AnyEstimator<T>>>, encoding: CSVEncoding, to folder: String, json: Bool) throws {
   do {
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     try model.results.csvText().write(toFile: folder + "/results.csv", atomically: true, encoding: .utf8)
@@ -71,5 +78,20 @@ func write<T>(_ model: SearchModel<Pipeline<AnyEstimator<T>>>, encoding: CSVEnco
   if let best = model.best {
     try CSVModel(best, encoding: encoding).save(to: URL(fileURLWithPath: folder + "/model.json"))
   }
-  print("wrote \(folder)/results.csv, results.json" + (model.best == nil ? "" : " and model.json"))
+  if !json { print("wrote \(folder)/results.csv, results.json" + (model.best == nil ? "" : " and model.json")) }
+}
+
+/// A finite number as JSON, `null` otherwise.
+func jsonNumber(_ value: Double) -> String { value.isFinite ? "\(value)" : "null" }
+
+/// A hyperparameter value as JSON.
+func jsonValue(_ value: ParameterValue) -> String {
+  switch value {
+  case .int(let v): return "\(v)"
+  case .double(let v): return jsonNumber(v)
+  case .bool(let v): return "\(v)"
+  case .string(let v): return "\"" + v.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+  case .ints(let v): return "[" + v.map(String.init).joined(separator: ", ") + "]"
+  case .none: return "null"
+  }
 }

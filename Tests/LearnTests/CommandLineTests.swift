@@ -102,6 +102,16 @@ func runLearn(_ arguments: [String]) throws -> ToolRun {
     let bayes = try runLearn(["tune", "--data", data, "--target", "kind", "--search", "tpe", "--estimator", "logistic", "--trials", "3",
                               "--out", folder.appendingPathComponent("tpe").path])
     #expect(bayes.status == 0 && bayes.output.contains("3 trials, 3 complete"), "\(bayes.errors)")
+    // Machine-readable output, and a time budget that stops a long search early.
+    let json = try runLearn(["tune", "--data", data, "--target", "kind", "--estimator", "logistic", "--trials", "3", "--json",
+                             "--time-budget", "60", "--out", folder.appendingPathComponent("json").path])
+    let object = try #require(try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any], "\(json.output)")
+    #expect(object["trials"] as? Int == 3 && object["metric"] as? String == "accuracy" && object["held_out"] is Double)
+    #expect((object["best_parameters"] as? [String: Any])?["model.c"] is Double)
+    let budgeted = try runLearn(["tune", "--data", data, "--target", "kind", "--estimator", "forest", "--trials", "100000",
+                                 "--time-budget", "0.5", "--json", "--out", folder.appendingPathComponent("budget").path])
+    let stopped = try #require(try JSONSerialization.jsonObject(with: Data(budgeted.output.utf8)) as? [String: Any])
+    #expect((stopped["trials"] as? Int ?? 0) < 100000)
   }
 
   @Test func twoTuneProcessesShareOneJournalAndEvaluateEveryTrialOnce() throws {
@@ -167,6 +177,8 @@ func runLearn(_ arguments: [String]) throws -> ToolRun {
       (["tune", "--data", Fixtures.url("cli/fruit.csv").path, "--target", "kind", "--search", "hyperband", "--estimator", "svc"], 2,
        "learn tune: hyperband needs an estimator that trains by units"),
       (["tune", "--target", "kind"], 2, "learn tune: --data is required"),
+      (["tune", "--data", Fixtures.url("cli/fruit.csv").path, "--target", "kind", "--time-budget", "soon"], 2,
+       "learn tune: --time-budget expects a positive number of seconds"),
     ]
     for (arguments, status, message) in cases {
       let run = try runLearn(arguments)
