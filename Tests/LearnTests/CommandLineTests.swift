@@ -154,6 +154,16 @@ func runLearn(_ arguments: [String]) throws -> ToolRun {
     #expect(inspected.output.contains("search journal: 40 trials, 40 finished"))
   }
 
+  @Test func theDemoComparesEverySearchOnDigits() throws {
+    let run = try runLearn(["demo", "--smoke"])
+    #expect(run.status == 0, "\(run.errors)")
+    for search in ["random search", "Bayesian (GP)", "Bayesian (TPE)", "Hyperband", "ASHA", "PBT"] {
+      let row = run.output.split(separator: "\n").first { $0.hasPrefix("  " + search + " ") }
+      let cells = row.map { $0.split(separator: " ", omittingEmptySubsequences: true).suffix(4).compactMap { Double($0) } }
+      #expect(cells?.count == 4 && cells!.allSatisfy { $0 >= 0 }, "\(search): \(row ?? "missing")")
+    }
+  }
+
   @Test func mistakesGiveOneLineAndANonZeroStatus() throws {
     let folder = try Self.workspace()
     defer { try? FileManager.default.removeItem(at: folder) }
