@@ -78,66 +78,82 @@ func runTune(arguments: [String]) throws {
   guard table.header.contains(request.target) else {
     throw UsageError(description: "\(request.data): no column '\(request.target)'; the columns are \(table.header.joined(separator: ", "))")
   }
-  if try isRegression(request, table) {
+  if isRegression(estimator: request.estimator, target: request.target, table) {
     try tuneRegressor(request, table)
   } else {
     try tuneClassifier(request, table)
   }
 }
 
-/// Whether `request` asks for a regression: a regressor by name, or (for names that are both)
-/// a target whose values are numbers that are not all whole.
-func isRegression(_ request: TuneRequest, _ table: CSVTable) throws -> Bool {
-  if ["svr", "linear", "lasso", "elasticnet"].contains(request.estimator) { return true }
-  if ["logistic", "linearsvc", "svc"].contains(request.estimator) { return false }
-  let column = table.header.firstIndex(of: request.target)!
+/// Whether `estimator` on `target` is a regression: a regressor by name, or (for names that are
+/// both) a target whose values are numbers that are not all whole.
+func isRegression(estimator: String, target: String, _ table: CSVTable) -> Bool {
+  if ["svr", "linear", "lasso", "elasticnet"].contains(estimator) { return true }
+  if ["logistic", "linearsvc", "svc"].contains(estimator) { return false }
+  let column = table.header.firstIndex(of: target)!
   let values = table.rows.map { Double($0[column].trimmingCharacters(in: .whitespaces)) }
   return values.allSatisfy { $0 != nil } && values.contains { $0!.rounded() != $0! }
 }
 
-func tuneClassifier(_ request: TuneRequest, _ table: CSVTable) throws {
-  let estimator: AnyEstimator<Int>
-  switch request.estimator {
-  case "logistic": estimator = AnyEstimator(LogisticRegression())
-  case "ridge": estimator = AnyEstimator(RidgeClassifier())
-  case "sgd": estimator = AnyEstimator(SGDClassifier(seed: request.seed))
-  case "linearsvc": estimator = AnyEstimator(LinearSVC())
-  case "svc": estimator = AnyEstimator(SVC())
-  case "tree": estimator = AnyEstimator(DecisionTreeClassifier(seed: request.seed))
-  case "forest": estimator = AnyEstimator(RandomForestClassifier(seed: request.seed, parallelism: .serial))
-  case "extratrees": estimator = AnyEstimator(ExtraTreesClassifier(seed: request.seed, parallelism: .serial))
-  case "mlp": estimator = AnyEstimator(MLPClassifier(seed: request.seed))
-  default: throw UsageError(description: "learn tune: unknown classifier '\(request.estimator)'")
+/// The classifier `name` stands for (`learn tune --estimator`), seeded with `seed`.
+func classifier(_ name: String, seed: UInt64, command: String) throws -> AnyEstimator<Int> {
+  switch name {
+  case "logistic": return AnyEstimator(LogisticRegression())
+  case "ridge": return AnyEstimator(RidgeClassifier())
+  case "sgd": return AnyEstimator(SGDClassifier(seed: seed))
+  case "linearsvc": return AnyEstimator(LinearSVC())
+  case "svc": return AnyEstimator(SVC())
+  case "tree": return AnyEstimator(DecisionTreeClassifier(seed: seed))
+  case "forest": return AnyEstimator(RandomForestClassifier(seed: seed, parallelism: .serial))
+  case "extratrees": return AnyEstimator(ExtraTreesClassifier(seed: seed, parallelism: .serial))
+  case "mlp": return AnyEstimator(MLPClassifier(seed: seed))
+  default: throw UsageError(description: "learn \(command): unknown classifier '\(name)'")
   }
-  let train = try Dataset<Int>(table: table, target: request.target, categoricalFeatures: .encode)
-  let (fit, test) = try request.test.map { path in
-    (train, try Dataset<Int>.readCSV(path, target: request.target, separator: request.separator, encoding: train.csvEncoding))
-  } ?? trainTestSplit(train, testFraction: request.testFraction, stratified: true, seed: request.seed)
+}
+
+/// The regressor `name` stands for, seeded with `seed`.
+func regressor(_ name: String, seed: UInt64, command: String) throws -> AnyEstimator<Double> {
+  switch name {
+  case "linear": return AnyEstimator(LinearRegression())
+  case "ridge": return AnyEstimator(Ridge())
+  case "lasso": return AnyEstimator(Lasso())
+  case "elasticnet": return AnyEstimator(ElasticNet())
+  case "sgd": return AnyEstimator(SGDRegressor(seed: seed))
+  case "svr": return AnyEstimator(SVR())
+  case "tree": return AnyEstimator(DecisionTreeRegressor(seed: seed))
+  case "forest": return AnyEstimator(RandomForestRegressor(seed: seed, parallelism: .serial))
+  case "extratrees": return AnyEstimator(ExtraTreesRegressor(seed: seed, parallelism: .serial))
+  case "mlp": return AnyEstimator(MLPRegressor(seed: seed))
+  default: throw UsageError(description: "learn \(command): unknown regressor '\(name)'")
+  }
+}
+
+func tuneClassifier(_ request: TuneRequest, _ table: CSVTable) throws {
+  let estimator = try classifier(request.estimator, seed: request.seed, command: "tune")
+  let (fit, test) = try datasets(Int.self, request, table) { data in
+    try trainTestSplit(data, testFraction: request.testFraction, stratified: true, seed: request.seed)
+  }
   let cv = StratifiedKFold(splits: request.folds, shuffle: true, seed: request.seed)
   try tune(estimator, request, fit, test, cv: cv) { model, x, y in try accuracy(y, model.predict(x)) }
 }
 
 func tuneRegressor(_ request: TuneRequest, _ table: CSVTable) throws {
-  let estimator: AnyEstimator<Double>
-  switch request.estimator {
-  case "linear": estimator = AnyEstimator(LinearRegression())
-  case "ridge": estimator = AnyEstimator(Ridge())
-  case "lasso": estimator = AnyEstimator(Lasso())
-  case "elasticnet": estimator = AnyEstimator(ElasticNet())
-  case "sgd": estimator = AnyEstimator(SGDRegressor(seed: request.seed))
-  case "svr": estimator = AnyEstimator(SVR())
-  case "tree": estimator = AnyEstimator(DecisionTreeRegressor(seed: request.seed))
-  case "forest": estimator = AnyEstimator(RandomForestRegressor(seed: request.seed, parallelism: .serial))
-  case "extratrees": estimator = AnyEstimator(ExtraTreesRegressor(seed: request.seed, parallelism: .serial))
-  case "mlp": estimator = AnyEstimator(MLPRegressor(seed: request.seed))
-  default: throw UsageError(description: "learn tune: unknown regressor '\(request.estimator)'")
+  let estimator = try regressor(request.estimator, seed: request.seed, command: "tune")
+  let (fit, test) = try datasets(Double.self, request, table) { data in
+    try trainTestSplit(data, testFraction: request.testFraction, seed: request.seed)
   }
-  let train = try Dataset<Double>(table: table, target: request.target, categoricalFeatures: .encode)
-  let (fit, test) = try request.test.map { path in
-    (train, try Dataset<Double>.readCSV(path, target: request.target, separator: request.separator, encoding: train.csvEncoding))
-  } ?? trainTestSplit(train, testFraction: request.testFraction, seed: request.seed)
   let cv = KFold(splits: request.folds, shuffle: true, seed: request.seed)
   try tune(estimator, request, fit, test, cv: cv) { model, x, y in try r2Score(y, model.predict(x)) }
+}
+
+/// The rows to tune on and the held-out rows: the whole file and `--test` read against its
+/// encoding, or the file divided by `split`.
+func datasets<T: CSVTarget>(
+  _: T.Type, _ request: TuneRequest, _ table: CSVTable, split: (Dataset<T>) throws -> (train: Dataset<T>, test: Dataset<T>)
+) throws -> (train: Dataset<T>, test: Dataset<T>) {
+  let data = try Dataset<T>(table: table, target: request.target, categoricalFeatures: .encode)
+  guard let path = request.test else { return try split(data) }
+  return (data, try Dataset<T>.readCSV(path, target: request.target, separator: request.separator, encoding: data.csvEncoding))
 }
 
 /// The pipeline for `data`: its text columns one-hot encoded (unknown categories ignored), its

@@ -1,6 +1,7 @@
 // `learn`: the command-line tool. Subcommands grow with the library; today:
 //   learn demo                              cross-validated baselines on the built-in digits data
 //   learn tune --data CSV --target COLUMN   tune a model on a CSV and save it
+//   learn cv --data CSV --target COLUMN     cross-validate one configuration
 //   learn predict --model FILE --data CSV   a saved model's predictions
 //   learn inspect FILE                      what a model file or a search journal holds
 //   learn help | --help                     usage
@@ -14,6 +15,8 @@ let usage = """
     demo [--folds K] [--threads N]   cross-validate baseline models on the built-in digits data
     tune --data CSV --target COLUMN [--estimator NAME] [--search NAME] [--trials N] [--out DIR] …
                                      tune a model on any CSV (`learn tune --help` for every option)
+    cv --data CSV --target COLUMN [--estimator NAME] [--set NAME=VALUE,…] [--cv K] [--scoring S,…]
+                                     cross-validate one configuration, fold by fold
     predict --model FILE --data CSV [--out FILE] [--separator C]
                                      a saved model's predictions for the CSV's rows (the original
                                      labels for a model saved with its training file's encoding)
@@ -45,6 +48,8 @@ do {
     print(tuneUsage)
   case "tune":
     try runTune(arguments: Array(arguments.dropFirst()))
+  case "cv":
+    try runCrossValidation(arguments: Array(arguments.dropFirst()))
   case "predict":
     try runPredict(arguments: Array(arguments.dropFirst()))
   case "inspect":

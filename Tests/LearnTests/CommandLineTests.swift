@@ -30,15 +30,8 @@ func runLearn(_ arguments: [String]) throws -> ToolRun {
 }
 
 @Suite(.serialized) struct CommandLineTests {
-  static let training = """
-    size,colour,kind
-    1.0,red,apple
-    1.2,red,apple
-    3.1,green,melon
-    3.3,yellow,melon
-    2.0,green,pear
-    2.2,yellow,pear
-    """
+  /// The fruit file of the `CSVModel` tests: text labels and a categorical column.
+  static let training = CSVModelTests.training
 
   /// A folder with a saved CSVModel (`model.json`), new rows (`new.csv`) and a journal-free run.
   static func workspace() throws -> URL {
@@ -162,6 +155,18 @@ func runLearn(_ arguments: [String]) throws -> ToolRun {
       let cells = row.map { $0.split(separator: " ", omittingEmptySubsequences: true).suffix(4).compactMap { Double($0) } }
       #expect(cells?.count == 4 && cells!.allSatisfy { $0 >= 0 }, "\(search): \(row ?? "missing")")
     }
+  }
+
+  @Test func cvCrossValidatesOneConfigurationFoldByFold() throws {
+    let data = Fixtures.url("cli/fruit.csv").path
+    let run = try runLearn(["cv", "--data", data, "--target", "kind", "--estimator", "logistic", "--set", "model.c=0.5",
+                            "--cv", "4", "--scoring", "accuracy,f1_macro"])
+    #expect(run.status == 0, "\(run.errors)")
+    let lines = run.output.split(separator: "\n")
+    #expect(lines.count == 2 && lines[0].hasPrefix("accuracy: ") && lines[1].hasPrefix("f1_macro: "))
+    #expect(lines[0].split(separator: ",").count == 4, "four folds: \(lines[0])")
+    let bad = try runLearn(["cv", "--data", data, "--target", "kind", "--estimator", "logistic", "--set", "model.gamma=1"])
+    #expect(bad.status == 1 && bad.errors.contains("gamma"), "\(bad.errors)")
   }
 
   @Test func mistakesGiveOneLineAndANonZeroStatus() throws {

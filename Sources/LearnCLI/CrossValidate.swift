@@ -1,0 +1,60 @@
+import Foundation
+import Learn
+
+/// `learn cv --data CSV --target COLUMN [--estimator NAME] [--set NAME=VALUE,…] [--cv K]
+/// [--scoring S1,S2] [--seed S]`: one configuration cross-validated, fold by fold, with the
+/// pipeline `learn tune` builds (text columns one-hot encoded, numbers standardised).
+func runCrossValidation(arguments: [String]) throws {
+  let options = try Options(arguments, command: "cv", valued: [
+    "--data", "--target", "--estimator", "--set", "--cv", "--scoring", "--seed", "--separator",
+  ])
+  let data = try options.required("--data"), target = try options.required("--target")
+  let name = options.value("--estimator") ?? "forest"
+  let folds = try options.positiveInteger("--cv", default: 5)
+  guard let seed = UInt64(options.value("--seed") ?? "0") else { throw UsageError(description: "learn cv: --seed expects an integer") }
+  let settings = try parameterSettings(options.value("--set") ?? "")
+  let scorers = try (options.value("--scoring")?.split(separator: ",").map(String.init) ?? []).map { try Scorer.named($0) }
+  let table = try CSVTable(parsing: try readText(data), separator: try separatorOption(options))
+  guard table.header.contains(target) else {
+    throw UsageError(description: "\(data): no column '\(target)'; the columns are \(table.header.joined(separator: ", "))")
+  }
+  if isRegression(estimator: name, target: target, table) {
+    let rows = try Dataset<Double>(table: table, target: target, categoricalFeatures: .encode)
+    let model = try pipeline(regressor(name, seed: seed, command: "cv"), for: rows).setting(settings)
+    try printCrossValidation(crossValidate(model, rows.x, rows.y, cv: KFold(splits: folds, shuffle: true, seed: seed), scoring: scorers))
+  } else {
+    let rows = try Dataset<Int>(table: table, target: target, categoricalFeatures: .encode)
+    let model = try pipeline(classifier(name, seed: seed, command: "cv"), for: rows).setting(settings)
+    try printCrossValidation(crossValidate(
+      model, rows.x, rows.y, cv: StratifiedKFold(splits: folds, shuffle: true, seed: seed), scoring: scorers))
+  }
+}
+
+/// `NAME=VALUE,…` as hyperparameter values: integers, reals, `true`/`false`, `none`, else text.
+/// Names are the pipeline's (`model.c`, `model.maxDepth`).
+func parameterSettings(_ text: String) throws -> ParameterSet {
+  var settings: ParameterSet = [:]
+  for item in text.split(separator: ",") where !item.isEmpty {
+    let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
+    guard parts.count == 2, !parts[0].isEmpty else {
+      throw UsageError(description: "learn cv: --set expects NAME=VALUE pairs separated by commas, got '\(item)'")
+    }
+    let value = parts[1]
+    if let int = Int(value) { settings[parts[0]] = .int(int) }
+    else if let double = Double(value) { settings[parts[0]] = .double(double) }
+    else if value == "true" || value == "false" { settings[parts[0]] = .bool(value == "true") }
+    else if value == "none" { settings[parts[0]] = ParameterValue.none }
+    else { settings[parts[0]] = .string(value) }
+  }
+  return settings
+}
+
+/// Each metric's fold scores, mean and standard deviation.
+func printCrossValidation<M>(_ result: CrossValidationResult<M>) {
+  for (metric, scores) in result.testScores.sorted(by: { $0.key < $1.key }) {
+    let mean = scores.reduce(0, +) / Double(scores.count)
+    let spread = (scores.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(scores.count)).squareRoot()
+    print("\(metric): " + String(format: "%.4f ± %.4f", mean, spread) + "  (folds: "
+      + scores.map { String(format: "%.4f", $0) }.joined(separator: ", ") + ")")
+  }
+}
