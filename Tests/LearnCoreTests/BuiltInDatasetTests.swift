@@ -56,3 +56,15 @@ import Testing
     #expect(try Dataset(x: x, y: [1, 2, 3]).featureNames == ["x0", "x1"])
   }
 }
+
+@Suite struct EmbeddedDatasetTests {
+  @Test func theCompiledInDatasetsAreTheCommittedFilesAndNeedNoCheckout() throws {
+    for (file, loaded) in [("iris.csv", try Datasets.iris().csvText()), ("digits.csv", try Datasets.digits().csvText())] {
+      let committed = try Dataset<Int>.readCSV(Fixtures.url("datasets/" + file).path, target: file == "iris.csv" ? "species" : "digit")
+      #expect(loaded == committed.csvText(), "\(file): regenerate with Fixtures/scripts/embed_datasets.py")
+    }
+    let diabetes = try Dataset<Double>.readCSV(Fixtures.url("datasets/diabetes.csv").path, target: "progression")
+    #expect(try Datasets.diabetes().csvText() == diabetes.csvText())
+    #expect(Datasets.directory == nil, "read from the library itself unless LEARN_DATA_DIR is set")
+  }
+}
