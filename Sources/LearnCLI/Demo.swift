@@ -7,7 +7,11 @@ import Learn
 /// epochs and the wall time of each. `--quick` is a smaller version (under a minute in a release
 /// build), `--smoke` a tiny one for the test suite.
 func runDemo(arguments: [String]) throws {
-  let options = try Options(arguments, command: "demo", valued: ["--threads", "--seed", "--folds"], flags: ["--quick", "--smoke"])
+  let options = try Options(arguments, command: "demo", valued: ["--threads", "--seed", "--folds", "--verbose"],
+                            flags: ["--quick", "--smoke"])
+  guard let verbose = Int(options.value("--verbose") ?? "1"), (0...3).contains(verbose) else {
+    throw UsageError(description: "learn demo: --verbose expects 0, 1, 2 or 3")
+  }
   let size: DemoSize = options.has("--smoke") ? .smoke : options.has("--quick") ? .quick : .full
   let threads = try options.positiveInteger("--threads", default: Parallel.coreCount)
   let folds = try options.positiveInteger("--folds", default: 3)
@@ -22,7 +26,8 @@ func runDemo(arguments: [String]) throws {
     .map { $1.padding(toLength: $0 == 0 ? 26 : 10, withPad: " ", startingAt: 0) }.joined())
   for search in DemoSearch.allCases {
     let start = DispatchTime.now().uptimeNanoseconds
-    let model = try search.run(size: size, train: train, folds: folds, threads: threads, seed: seed)
+    let model = try search.run(size: size, train: train, folds: folds, threads: threads, seed: seed,
+                               progress: SearchProgress(verbose: verbose))
     let wall = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     let heldOut = try model.best.map { try accuracy(test.y, $0.predict(test.x)) } ?? .nan
     let cells = [search.rawValue, String(format: "%.4f", model.bestScore), String(format: "%.4f", heldOut),
@@ -57,13 +62,16 @@ enum DemoSearch: String, CaseIterable {
   case asha = "ASHA"
   case pbt = "PBT"
 
-  func run(size: DemoSize, train: Dataset<Int>, folds: Int, threads: Int, seed: UInt64) throws -> SearchModel<MLPClassifier> {
+  func run(
+    size: DemoSize, train: Dataset<Int>, folds: Int, threads: Int, seed: UInt64, progress: SearchProgress
+  ) throws -> SearchModel<MLPClassifier> {
     let cv = StratifiedKFold(splits: folds)
     let n = size.configurations, epochs = size.epochs, space = size.space
     var full = MLPClassifier(seed: seed)
     full.maxIterations = epochs
     func fit<S: SearchStrategy>(_ estimator: MLPClassifier, _ strategy: S) throws -> SearchModel<MLPClassifier> {
-      try SearchCV(estimator, strategy: strategy, cv: cv, parallelism: .threads(threads), seed: seed).fit(train.x, train.y)
+      try SearchCV(estimator, strategy: strategy, cv: cv, parallelism: .threads(threads), progress: progress, seed: seed)
+        .fit(train.x, train.y)
     }
     switch self {
     case .random: return try fit(full, RandomSearch(space, iterations: n, seed: seed, batchSize: 2))

@@ -13,6 +13,8 @@ let tuneUsage = """
     --trials N  --cv K  --scoring S1,S2  --seed S  --workers N  --journal FILE  --out DIR
     --time-budget SECONDS            stop starting trials after this long (finished ones count)
     --json                           print one JSON object instead of the leaderboard
+    --verbose N                      progress on standard error: 0 none, 1 a live bar (default;
+                                     0 with --json), 2 a line per trial, 3 with its parameters
   Text columns are categorical (one-hot encoded), numeric ones standardised; the space is the
   estimator's default one. Writes DIR/results.csv, DIR/results.json and DIR/model.json (the
   refitted pipeline with the file's encoding: `learn predict` reads new rows with it).
@@ -36,6 +38,7 @@ struct TuneRequest {
   var separator: Character
   var timeBudget: Double?
   var json: Bool
+  var verbose: Int
 
   init(_ options: Options) throws {
     data = try options.required("--data")
@@ -58,6 +61,10 @@ struct TuneRequest {
     out = options.value("--out") ?? "learn-tune"
     separator = try separatorOption(options)
     json = options.has("--json")
+    guard let verbose = Int(options.value("--verbose") ?? (json ? "0" : "1")), (0...3).contains(verbose) else {
+      throw UsageError(description: "learn tune: --verbose expects 0, 1, 2 or 3")
+    }
+    self.verbose = verbose
     if let text = options.value("--time-budget") {
       guard let seconds = Double(text), seconds > 0, seconds.isFinite else {
         throw UsageError(description: "learn tune: --time-budget expects a positive number of seconds, got '\(text)'")
@@ -70,7 +77,7 @@ struct TuneRequest {
 func runTune(arguments: [String]) throws {
   let options = try Options(arguments, command: "tune", valued: [
     "--data", "--target", "--test", "--test-fraction", "--estimator", "--search", "--trials", "--cv", "--scoring", "--seed",
-    "--workers", "--journal", "--out", "--separator", "--time-budget",
+    "--workers", "--journal", "--out", "--separator", "--time-budget", "--verbose",
   ], flags: ["--json"])
   let request = try TuneRequest(options)
   let text = try readText(request.data)
@@ -189,7 +196,8 @@ func tune<T: CSVTarget>(
   }
   func run<S: SearchStrategy>(_ strategy: S) throws -> SearchModel<Pipeline<AnyEstimator<T>>> {
     try SearchCV(pipeline, strategy: strategy, cv: cv, scoring: scorers, parallelism: .threads(request.workers),
-                 stop: StopConditions(timeBudget: request.timeBudget), journal: request.journal, seed: request.seed)
+                 stop: StopConditions(timeBudget: request.timeBudget), journal: request.journal,
+                 progress: SearchProgress(verbose: request.verbose), seed: request.seed)
       .fit(train.x, train.y)
   }
   let model = try run(strategy)

@@ -12,7 +12,8 @@ let usage = """
   usage: learn <command> [options]
 
   commands:
-    demo [--folds K] [--threads N]   cross-validate baseline models on the built-in digits data
+    demo [--quick | --smoke] [--threads N] [--verbose N]
+                                     tune an MLP on digits by every kind of search and compare
     tune --data CSV --target COLUMN [--estimator NAME] [--search NAME] [--trials N] [--out DIR] …
                                      tune a model on any CSV (`learn tune --help` for every option)
     cv --data CSV --target COLUMN [--estimator NAME] [--set NAME=VALUE,…] [--cv K] [--scoring S,…]
