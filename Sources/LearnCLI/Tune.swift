@@ -196,11 +196,35 @@ func tune<T: CSVTarget>(
   }
   func run<S: SearchStrategy>(_ strategy: S) throws -> SearchModel<Pipeline<AnyEstimator<T>>> {
     try SearchCV(pipeline, strategy: strategy, cv: cv, scoring: scorers, parallelism: .threads(request.workers),
-                 stop: StopConditions(timeBudget: request.timeBudget), journal: request.journal,
+                 stop: StopConditions(timeBudget: request.timeBudget, stopRequest: interruption), journal: request.journal,
                  progress: SearchProgress(verbose: request.verbose), seed: request.seed)
       .fit(train.x, train.y)
   }
+  catchInterrupt()
   let model = try run(strategy)
+  if interruption.isCancelled {
+    FileHandle.standardError.write(("interrupted: the \(model.results.count) trials that finished are recorded"
+      + (request.journal.map { "; the same command resumes from \($0)" } ?? "") + "\n").data(using: .utf8)!)
+  }
   try report(model, request: request, heldOut: try model.best.map { try score($0, test.x, test.y) })
   try write(model, encoding: train.csvEncoding, to: request.out, json: request.json)
+}
+
+/// Set by the first Ctrl-C during `learn tune`: the search starts no new trial, finishes and
+/// records the running ones, refits and writes its files. A second Ctrl-C ends the process.
+let interruption = CancellationFlag()
+
+/// Installs the Ctrl-C handler (``interruption``).
+func catchInterrupt() {
+  _ = interruption  // initialised before the handler can run
+  // A parent may start us with SIGINT blocked (it is then never delivered): unblock it here,
+  // before the worker threads, which inherit this thread's mask, are started.
+  var signals = sigset_t()
+  sigemptyset(&signals)
+  sigaddset(&signals, SIGINT)
+  pthread_sigmask(SIG_UNBLOCK, &signals, nil)
+  signal(SIGINT) { _ in
+    interruption.cancel()
+    signal(SIGINT, SIG_DFL)
+  }
 }

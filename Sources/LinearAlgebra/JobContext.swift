@@ -27,6 +27,13 @@ public final class CancellationFlag: Sendable {
   public var isCancelled: Bool { state.load(ordering: .acquiring) || (parent?.isCancelled ?? false) }
 }
 
+extension CancellationFlag: Hashable {
+  /// The same flag.
+  public static func == (a: CancellationFlag, b: CancellationFlag) -> Bool { a === b }
+  /// The flag's identity.
+  public func hash(into hasher: inout Hasher) { hasher.combine(ObjectIdentifier(self)) }
+}
+
 /// What a unit of work (one fit of a search's fan-out, say) tells everything it runs: how many
 /// threads it may use and whether it should stop.
 ///

@@ -169,6 +169,34 @@ func runLearn(_ arguments: [String]) throws -> ToolRun {
     #expect(bad.status == 1 && bad.errors.contains("gamma"), "\(bad.errors)")
   }
 
+  @Test func ctrlCStopsTuneCleanlyAfterRecordingWhatFinished() throws {
+    let folder = try Self.workspace()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let journal = folder.appendingPathComponent("interrupted.jsonl").path
+    let root = Fixtures.directory.deletingLastPathComponent()
+    let process = Process()
+    process.executableURL = root.appendingPathComponent(".build/debug/learn")
+    process.arguments = ["tune", "--data", Fixtures.url("cli/fruit.csv").path, "--target", "kind", "--estimator", "forest",
+                         "--trials", "100000", "--workers", "1", "--journal", journal, "--out", folder.appendingPathComponent("out").path]
+    let errors = Pipe()
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = errors
+    try process.run()
+    func finished() -> Int {
+      ((try? String(contentsOfFile: journal, encoding: .utf8)) ?? "").components(separatedBy: "\"op\":\"finished\"").count - 1
+    }
+    let deadline = Date().addingTimeInterval(60)
+    while finished() < 3, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+    process.interrupt()  // SIGINT, as Ctrl-C
+    let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 0, "\(text)")
+    #expect(text.contains("interrupted: the ") && text.contains("the same command resumes from"), "\(text)")
+    let count = finished()
+    #expect(count >= 3 && count < 100000)
+    #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("out/model.json").path))
+  }
+
   @Test func mistakesGiveOneLineAndANonZeroStatus() throws {
     let folder = try Self.workspace()
     defer { try? FileManager.default.removeItem(at: folder) }

@@ -17,13 +17,20 @@ public struct StopConditions: Sendable, Hashable {
   /// A fit taking longer than this many seconds is recorded as failed. The fit is cancelled: an
   /// iterative fit (trees, epochs, solver iterations) stops at its next check and frees its core.
   public var fitTimeout: Double?
+  /// Start no new trial once this flag is set (running ones finish and are recorded): how a
+  /// program stops a search from outside, such as `learn tune` on Ctrl-C.
+  public var stopRequest: CancellationFlag?
 
   /// Stop conditions; all off by default.
-  public init(maxTrials: Int? = nil, timeBudget: Double? = nil, targetScore: Double? = nil, fitTimeout: Double? = nil) {
+  public init(
+    maxTrials: Int? = nil, timeBudget: Double? = nil, targetScore: Double? = nil, fitTimeout: Double? = nil,
+    stopRequest: CancellationFlag? = nil
+  ) {
     self.maxTrials = maxTrials
     self.timeBudget = timeBudget
     self.targetScore = targetScore
     self.fitTimeout = fitTimeout
+    self.stopRequest = stopRequest
   }
 }
 

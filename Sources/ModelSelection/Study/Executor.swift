@@ -271,6 +271,7 @@ final class Executor<Objective: TrialObjective>: @unchecked Sendable {
 
   /// Whether a stop condition forbids new trials.
   private var stopped: Bool {
+    if stop.stopRequest?.isCancelled == true { return true }
     if let limit = stop.maxTrials, study.count >= limit { return true }
     if let budget = stop.timeBudget, elapsed >= budget { return true }
     if let target = stop.targetScore, !target.isNaN, let best = status.best, !study.direction.isBetter(target, than: best) {
