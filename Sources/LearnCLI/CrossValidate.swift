@@ -52,9 +52,9 @@ func parameterSettings(_ text: String) throws -> ParameterSet {
 /// Each metric's fold scores, mean and standard deviation.
 func printCrossValidation<M>(_ result: CrossValidationResult<M>) {
   for (metric, scores) in result.testScores.sorted(by: { $0.key < $1.key }) {
-    let mean = scores.reduce(0, +) / Double(scores.count)
-    let spread = (scores.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(scores.count)).squareRoot()
-    print("\(metric): " + String(format: "%.4f ± %.4f", mean, spread) + "  (folds: "
+    let average = mean(scores)
+    let spread = mean(scores.map { ($0 - average) * ($0 - average) }).squareRoot()
+    print("\(metric): " + String(format: "%.4f ± %.4f", average, spread) + "  (folds: "
       + scores.map { String(format: "%.4f", $0) }.joined(separator: ", ") + ")")
   }
 }

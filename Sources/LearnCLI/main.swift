@@ -31,15 +31,6 @@ func printError(_ message: String) {
   FileHandle.standardError.write((message + "\n").data(using: .utf8)!)
 }
 
-/// The value following `flag` in `arguments` parsed as a positive integer, or `fallback`.
-func positiveInteger(_ flag: String, in arguments: [String], default fallback: Int) throws -> Int {
-  guard let index = arguments.firstIndex(of: flag) else { return fallback }
-  guard index + 1 < arguments.count, let value = Int(arguments[index + 1]), value > 0 else {
-    throw LearnError.invalidArgument(name: flag, reason: "expects a positive integer")
-  }
-  return value
-}
-
 let arguments = Array(CommandLine.arguments.dropFirst())
 do {
   switch arguments.first {

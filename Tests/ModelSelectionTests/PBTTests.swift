@@ -219,7 +219,13 @@ import Testing
     let ensemble = try FoldEnsemble(models)
     let votes = try models.map { try $0.predict(data.x) }
     let predicted = try ensemble.predict(data.x)
-    for i in [0, 50, 299] where votes[0][i] == votes[1][i] { #expect(predicted[i] == votes[0][i]) }
+    // Wherever two of the three agree, the ensemble says what they say.
+    let majorities = (0..<data.x.rowCount).compactMap { i -> (Int, Int)? in
+      if votes[0][i] == votes[1][i] || votes[0][i] == votes[2][i] { return (i, votes[0][i]) }
+      return votes[1][i] == votes[2][i] ? (i, votes[1][i]) : nil
+    }
+    #expect(majorities.count > 200)
+    for (i, label) in majorities { #expect(predicted[i] == label) }
   }
 
   @Test func badSettingsAreRefusedByName() {
