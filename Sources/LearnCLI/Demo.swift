@@ -4,10 +4,11 @@ import Learn
 /// `learn demo`: the field's reference task, an MLP classifier on the built-in digits tuned over
 /// its four usual hyperparameters with 3-fold cross-validation, by every kind of search Learn has
 /// at comparable budgets in epochs, then a table of the best CV score, the held-out score, the
-/// epochs and the wall time of each. `--quick` is a smaller version (under a minute in a release
-/// build), `--smoke` a tiny one for the test suite.
+/// epochs and the wall time of each, and an HTML report of every search (`--report PATH`, by
+/// default `learn-demo-report.html` in the current folder). `--quick` is a smaller version
+/// (under a minute in a release build), `--smoke` a tiny one for the test suite.
 func runDemo(arguments: [String]) throws {
-  let options = try Options(arguments, command: "demo", valued: ["--threads", "--seed", "--folds", "--verbose"],
+  let options = try Options(arguments, command: "demo", valued: ["--threads", "--seed", "--folds", "--verbose", "--report"],
                             flags: ["--quick", "--smoke"])
   guard let verbose = Int(options.value("--verbose") ?? "1"), (0...3).contains(verbose) else {
     throw UsageError(description: "learn demo: --verbose expects 0, 1, 2 or 3")
@@ -22,8 +23,10 @@ func runDemo(arguments: [String]) throws {
   print("digits: \(train.count) images to tune on, \(test.count) held out; MLPClassifier over hidden layers, activation,"
     + " alpha and learning rate; \(folds)-fold stratified CV; \(size.configurations) configurations × \(size.epochs) epochs"
     + " per search (or the same epochs spread by the strategy)")
-  print("\n  " + ["search", "best CV", "held-out", "epochs", "wall s"].enumerated()
-    .map { $1.padding(toLength: $0 == 0 ? 26 : 10, withPad: " ", startingAt: 0) }.joined())
+  let header = ["search", "best CV", "held-out", "epochs", "wall s"]
+  print("\n  " + header.enumerated().map { $1.padding(toLength: $0 == 0 ? 26 : 10, withPad: " ", startingAt: 0) }.joined())
+  var sections: [SearchReport.Section] = []
+  var rows: [[String]] = []
   for search in DemoSearch.allCases {
     let start = DispatchTime.now().uptimeNanoseconds
     let model = try search.run(size: size, train: train, folds: folds, threads: threads, seed: seed,
@@ -33,9 +36,19 @@ func runDemo(arguments: [String]) throws {
     let cells = [search.rawValue, String(format: "%.4f", model.bestScore), String(format: "%.4f", heldOut),
                  "\(epochsGiven(model.results, unbudgeted: size.epochs))", String(format: "%.1f", wall)]
     print("  " + cells.enumerated().map { $1.padding(toLength: $0 == 0 ? 26 : 10, withPad: " ", startingAt: 0) }.joined())
+    rows.append(cells)
+    sections.append(SearchReport.Section(name: search.rawValue, results: model.results, facts: [
+      SearchReport.Fact("held-out accuracy of the refitted best", cells[2]), SearchReport.Fact("epochs", cells[3]),
+      SearchReport.Fact("wall time", cells[4] + " s"),
+    ]))
   }
   print("\nepochs: the training each configuration was given, summed (a continued trial counts what it added;"
     + " an MLP may stop earlier when its loss stops improving)")
+  let path = options.value("--report") ?? "learn-demo-report.html"
+  let report = SearchReport(title: "learn demo: MLPClassifier on digits, \(folds)-fold CV, every kind of search",
+                            sections: sections, summary: SearchReport.Table(header: header, rows: rows))
+  try writeReport(report, to: path)
+  print("report: \(URL(fileURLWithPath: path).standardizedFileURL.path)")
 }
 
 /// How big the demo is.

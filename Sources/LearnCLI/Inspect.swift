@@ -1,7 +1,7 @@
 import Foundation
 import Learn
 
-/// `learn inspect FILE`: what a saved model or a search journal holds, in a few lines.
+/// `learn inspect FILE`: what a saved model, a search journal or a report holds, in a few lines.
 func runInspect(arguments: [String]) throws {
   let options = try Options(arguments, command: "inspect", valued: [])
   let path = try options.file("file")
@@ -12,8 +12,10 @@ func runInspect(arguments: [String]) throws {
     try inspectModel(url)
   } else if prefix.hasPrefix("{") && prefix.contains("\"fields\"") {
     try inspectJournal(path)
+  } else if prefix.hasPrefix("<!DOCTYPE html>"), case let text = try readText(path), text.contains("<meta name=\"generator\" content=\"Learn") {
+    inspectReport(text)
   } else {
-    throw UsageError(description: "\(path): neither a Learn model file nor a search journal")
+    throw UsageError(description: "\(path): not a Learn model file, search journal or report")
   }
 }
 
@@ -45,26 +47,16 @@ func describe(_ encoding: CSVEncoding) {
   }
 }
 
-/// The trials of a journal by status, and the best finished one.
+/// The trials of a journal by status, the strategy and the best finished one.
 func inspectJournal(_ path: String) throws {
-  let lines = try readText(path).split(separator: "\n").dropFirst()
-  var status: [Int: String] = [:]
-  var best: (index: Int, value: Double)?
-  for line in lines {
-    guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-          let op = object["op"] as? String, let record = object["record"] as? [String: Any],
-          let index = record["index"] as? Int else { continue }
-    if op == "created" { status[index] = status[index] ?? "running" }
-    if op == "finished" {
-      status[index] = "finished"
-      if let scores = record["testScores"] as? [String: [Any]], let first = scores.keys.sorted().first,
-         let values = scores[first]?.compactMap({ $0 as? Double }), !values.isEmpty {
-        let mean = values.reduce(0, +) / Double(values.count)
-        if mean.isFinite, best == nil || mean > best!.value { best = (index, mean) }
-      }
-    }
+  let snapshot: JournalSnapshot
+  do { snapshot = try JournalSnapshot(reading: path) } catch { throw UsageError(description: "learn inspect: \(error)") }
+  let counts = snapshot.statusCounts
+  let results = snapshot.results
+  print("search journal: \(results.count) trials, \(counts.complete) complete, \(counts.failed) failed, \(counts.pruned) pruned, "
+    + "\(counts.running) running or lost")
+  if let strategy = snapshot.strategyName { print("strategy: \(strategy)") }
+  if let best = results.bestIndex(results.metrics[0]) {
+    print("best finished trial: \(best), mean \(results.metrics[0]) \(results.trials[best].meanTestScore(results.metrics[0]))")
   }
-  let finished = status.values.filter { $0 == "finished" }.count
-  print("search journal: \(status.count) trials, \(finished) finished, \(status.count - finished) running or lost")
-  if let best { print("best finished trial: \(best.index), mean test score \(best.value)") }
 }

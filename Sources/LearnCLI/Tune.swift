@@ -10,14 +10,19 @@ let tuneUsage = """
                                      elasticnet, tree, forest, extratrees, mlp (default: forest)
     --search NAME                    random, grid, bayes, tpe, hyperband, asha, halving, pbt
                                      (default: random)
+    --drop COL1,COL2                 columns to leave out (identifiers, leaks)
     --trials N  --cv K  --scoring S1,S2  --seed S  --workers N  --journal FILE  --out DIR
+    --journal-lock flock|file        how processes sharing --journal take turns: flock (default;
+                                     local disks, NFSv4) or a lock file beside it (filesystems
+                                     whose locks do not reach other hosts)
     --time-budget SECONDS            stop starting trials after this long (finished ones count)
     --json                           print one JSON object instead of the leaderboard
     --verbose N                      progress on standard error: 0 none, 1 a live bar (default;
                                      0 with --json), 2 a line per trial, 3 with its parameters
   Text columns are categorical (one-hot encoded), numeric ones standardised; the space is the
-  estimator's default one. Writes DIR/results.csv, DIR/results.json and DIR/model.json (the
-  refitted pipeline with the file's encoding: `learn predict` reads new rows with it).
+  estimator's default one. Writes DIR/results.csv, DIR/results.json, DIR/model.json (the
+  refitted pipeline with the file's encoding: `learn predict` reads new rows with it) and
+  DIR/report.html (plots of the search).
   """
 
 /// What `learn tune` was asked to do.
@@ -39,6 +44,8 @@ struct TuneRequest {
   var timeBudget: Double?
   var json: Bool
   var verbose: Int
+  var drop: [String]
+  var journalOptions = JournalOptions()
 
   init(_ options: Options) throws {
     data = try options.required("--data")
@@ -54,6 +61,12 @@ struct TuneRequest {
     trials = try options.positiveInteger("--trials", default: 20)
     folds = try options.positiveInteger("--cv", default: 3)
     scoring = options.value("--scoring")?.split(separator: ",").map(String.init) ?? []
+    drop = options.value("--drop")?.split(separator: ",").map(String.init) ?? []
+    switch options.value("--journal-lock") ?? "flock" {
+    case "flock": break
+    case "file": journalOptions.locking = .lockFile(staleAfter: 30)
+    case let other: throw UsageError(description: "learn tune: --journal-lock expects flock or file, got '\(other)'")
+    }
     guard let seed = UInt64(options.value("--seed") ?? "0") else { throw UsageError(description: "learn tune: --seed expects an integer") }
     self.seed = seed
     workers = try options.positiveInteger("--workers", default: Parallel.coreCount)
@@ -77,19 +90,31 @@ struct TuneRequest {
 func runTune(arguments: [String]) throws {
   let options = try Options(arguments, command: "tune", valued: [
     "--data", "--target", "--test", "--test-fraction", "--estimator", "--search", "--trials", "--cv", "--scoring", "--seed",
-    "--workers", "--journal", "--out", "--separator", "--time-budget", "--verbose",
+    "--workers", "--journal", "--out", "--separator", "--time-budget", "--verbose", "--drop",
+    "--journal-lock",
   ], flags: ["--json"])
   let request = try TuneRequest(options)
   let text = try readText(request.data)
-  let table = try CSVTable(parsing: text, separator: request.separator)
-  guard table.header.contains(request.target) else {
-    throw UsageError(description: "\(request.data): no column '\(request.target)'; the columns are \(table.header.joined(separator: ", "))")
+  var table = try CSVTable(parsing: text, separator: request.separator)
+  for name in request.drop + [request.target] where !table.header.contains(name) {
+    throw UsageError(description: "\(request.data): no column '\(name)'; the columns are \(table.header.joined(separator: ", "))")
   }
+  guard !request.drop.contains(request.target) else { throw UsageError(description: "learn tune: --drop names the target '\(request.target)'") }
+  table = dropping(request.drop, from: table)
   if isRegression(estimator: request.estimator, target: request.target, table) {
     try tuneRegressor(request, table)
   } else {
     try tuneClassifier(request, table)
   }
+}
+
+/// `table` without the columns `names`.
+func dropping(_ names: [String], from table: CSVTable) -> CSVTable {
+  guard !names.isEmpty else { return table }
+  let kept = table.header.indices.filter { !names.contains(table.header[$0]) }
+  var result = CSVTable(header: kept.map { table.header[$0] }, rows: table.rows.map { row in kept.map { row[$0] } })
+  result.lineNumbers = table.lineNumbers
+  return result
 }
 
 /// Whether `estimator` on `target` is a regression: a regressor by name, or (for names that are
@@ -195,10 +220,11 @@ func tune<T: CSVTarget>(
     throw UsageError(description: "learn tune: \(request.search) needs an estimator that trains by units (sgd, forest, extratrees, mlp)")
   }
   func run<S: SearchStrategy>(_ strategy: S) throws -> SearchModel<Pipeline<AnyEstimator<T>>> {
-    try SearchCV(pipeline, strategy: strategy, cv: cv, scoring: scorers, parallelism: .threads(request.workers),
-                 stop: StopConditions(timeBudget: request.timeBudget, stopRequest: interruption), journal: request.journal,
-                 progress: SearchProgress(verbose: request.verbose), seed: request.seed)
-      .fit(train.x, train.y)
+    var search = SearchCV(pipeline, strategy: strategy, cv: cv, scoring: scorers, parallelism: .threads(request.workers),
+                          stop: StopConditions(timeBudget: request.timeBudget, stopRequest: interruption), journal: request.journal,
+                          progress: SearchProgress(verbose: request.verbose), seed: request.seed)
+    search.journalOptions = request.journalOptions
+    return try search.fit(train.x, train.y)
   }
   catchInterrupt()
   let model = try run(strategy)
@@ -206,8 +232,14 @@ func tune<T: CSVTarget>(
     FileHandle.standardError.write(("interrupted: the \(model.results.count) trials that finished are recorded"
       + (request.journal.map { "; the same command resumes from \($0)" } ?? "") + "\n").data(using: .utf8)!)
   }
-  try report(model, request: request, heldOut: try model.best.map { try score($0, test.x, test.y) })
-  try write(model, encoding: train.csvEncoding, to: request.out, json: request.json)
+  let heldOut = try model.best.map { try score($0, test.x, test.y) }
+  try report(model, request: request, heldOut: heldOut)
+  let facts = [SearchReport.Fact("data", "\(request.data): \(train.count) rows to tune on, \(test.count) held out"),
+               SearchReport.Fact("search", "\(request.search), \(request.folds)-fold CV, seed \(request.seed)")]
+    + (heldOut.map { [SearchReport.Fact("held-out score of the refitted best", formatScore($0))] } ?? [])
+  let searchReport = SearchReport(title: "learn tune: \(request.estimator) on \((request.data as NSString).lastPathComponent)",
+                                  results: model.results, facts: facts)
+  try write(model, encoding: train.csvEncoding, report: searchReport, to: request.out, json: request.json)
 }
 
 /// Set by the first Ctrl-C during `learn tune`: the search starts no new trial, finishes and

@@ -61,13 +61,15 @@ func report<B: Estimator>(_ model: SearchModel<B>, request: TuneRequest, heldOut
     print("  \(String(rank + 1).padding(toLength: 4, withPad: " ", startingAt: 0))  "
       + String(format: "%.4f", trial.meanTestScore(metric)).padding(toLength: 10, withPad: " ", startingAt: 0) + "  \(parameters)")
   }
-  print("\n\(model.results.count) trials, \(ranked.count) complete; best CV \(metric) \(String(format: "%.4f", model.bestScore))")
-  if let heldOut { print("held-out score: \(String(format: "%.4f", heldOut))") }
+  print("\n\(model.results.count) trials, \(ranked.count) complete; best CV \(metric) \(formatScore(model.bestScore))")
+  if let heldOut { print("held-out score: \(formatScore(heldOut))") }
 }
 
-/// `DIR/results.csv`, `DIR/results.json` and `DIR/model.json` (the refitted model with the
-/// training file's encoding).
-func write<T>(_ model: SearchModel<Pipeline<AnyEstimator<T>>>, encoding: CSVEncoding, to folder: String, json: Bool) throws {
+/// `DIR/results.csv`, `DIR/results.json`, `DIR/model.json` (the refitted model with the
+/// training file's encoding) and `DIR/report.html`.
+func write<T>(
+  _ model: SearchModel<Pipeline<AnyEstimator<T>>>, encoding: CSVEncoding, report: SearchReport, to folder: String, json: Bool
+) throws {
   do {
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     try model.results.csvText().write(toFile: folder + "/results.csv", atomically: true, encoding: .utf8)
@@ -78,8 +80,12 @@ func write<T>(_ model: SearchModel<Pipeline<AnyEstimator<T>>>, encoding: CSVEnco
   if let best = model.best {
     try CSVModel(best, encoding: encoding).save(to: URL(fileURLWithPath: folder + "/model.json"))
   }
-  if !json { print("wrote \(folder)/results.csv, results.json" + (model.best == nil ? "" : " and model.json")) }
+  try writeReport(report, to: folder + "/report.html")
+  if !json { print("wrote \(folder)/results.csv, results.json, " + (model.best == nil ? "" : "model.json, ") + "report.html") }
 }
+
+/// A score with four decimals.
+func formatScore(_ value: Double) -> String { String(format: "%.4f", value) }
 
 /// A finite number as JSON, `null` otherwise.
 func jsonNumber(_ value: Double) -> String { value.isFinite ? "\(value)" : "null" }

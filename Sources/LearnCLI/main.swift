@@ -3,7 +3,8 @@
 //   learn tune --data CSV --target COLUMN   tune a model on a CSV and save it
 //   learn cv --data CSV --target COLUMN     cross-validate one configuration
 //   learn predict --model FILE --data CSV   a saved model's predictions
-//   learn inspect FILE                      what a model file or a search journal holds
+//   learn inspect FILE                      what a model file, a search journal or a report holds
+//   learn report --journal FILE             an HTML report of a journal's search
 //   learn help | --help                     usage
 import Foundation
 import Learn
@@ -12,7 +13,7 @@ let usage = """
   usage: learn <command> [options]
 
   commands:
-    demo [--quick | --smoke] [--threads N] [--verbose N]
+    demo [--quick | --smoke] [--threads N] [--verbose N] [--report FILE]
                                      tune an MLP on digits by every kind of search and compare
     tune --data CSV --target COLUMN [--estimator NAME] [--search NAME] [--trials N] [--out DIR] …
                                      tune a model on any CSV (`learn tune --help` for every option)
@@ -21,7 +22,10 @@ let usage = """
     predict --model FILE --data CSV [--out FILE] [--separator C]
                                      a saved model's predictions for the CSV's rows (the original
                                      labels for a model saved with its training file's encoding)
-    inspect FILE                     what a saved model or a search journal holds
+    inspect FILE                     what a saved model, a search journal or a report holds
+    report --journal FILE [--out FILE] [--title TEXT]
+                                     an HTML report (plots and tables) of the search a journal
+                                     records, also while other processes are still writing it
     help                             show this text
 
   """
@@ -44,6 +48,8 @@ do {
     try runCrossValidation(arguments: Array(arguments.dropFirst()))
   case "predict":
     try runPredict(arguments: Array(arguments.dropFirst()))
+  case "report":
+    try runReport(arguments: Array(arguments.dropFirst()))
   case "inspect":
     try runInspect(arguments: Array(arguments.dropFirst()))
   case nil, "help", "--help", "-h":

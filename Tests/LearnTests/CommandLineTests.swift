@@ -73,7 +73,8 @@ func runLearn(_ arguments: [String]) throws -> ToolRun {
                              seed: 1, journal: journal, studyName: "cli")
     let run = try runLearn(["inspect", journal])
     #expect(run.status == 0, "\(run.errors)")
-    #expect(run.output.contains("search journal: 12 trials, 12 finished, 0 running or lost"))
+    #expect(run.output.contains("search journal: 12 trials, 12 complete, 0 failed, 0 pruned, 0 running or lost"))
+    #expect(run.output.contains("strategy: random"))
     #expect(study.count == 12)
   }
 
@@ -84,7 +85,7 @@ func runLearn(_ arguments: [String]) throws -> ToolRun {
     let run = try runLearn(["tune", "--data", data, "--target", "kind", "--trials", "4", "--cv", "3", "--seed", "1", "--out", out])
     #expect(run.status == 0, "\(run.errors)")
     #expect(run.output.contains("4 trials, 4 complete") && run.output.contains("held-out score"))
-    for file in ["results.csv", "results.json", "model.json"] {
+    for file in ["results.csv", "results.json", "model.json", "report.html"] {
       #expect(FileManager.default.fileExists(atPath: out + "/" + file), "\(file)")
     }
     let rows = folder.appendingPathComponent("rows.csv").path
@@ -95,6 +96,12 @@ func runLearn(_ arguments: [String]) throws -> ToolRun {
     let bayes = try runLearn(["tune", "--data", data, "--target", "kind", "--search", "tpe", "--estimator", "logistic", "--trials", "3",
                               "--out", folder.appendingPathComponent("tpe").path])
     #expect(bayes.status == 0 && bayes.output.contains("3 trials, 3 complete"), "\(bayes.errors)")
+    // --drop leaves a column out of the model; a lock file serialises the journal's appends.
+    let dropped = folder.appendingPathComponent("dropped").path
+    let withoutWeight = try runLearn(["tune", "--data", data, "--target", "kind", "--estimator", "tree", "--trials", "2", "--drop", "weight",
+                                      "--journal-lock", "file", "--journal", dropped + ".jsonl", "--out", dropped])
+    #expect(withoutWeight.status == 0, "\(withoutWeight.errors)")
+    #expect(try runLearn(["inspect", dropped + "/model.json"]).output.contains("features (2): size, colour"))
     // Machine-readable output, and a time budget that stops a long search early.
     let json = try runLearn(["tune", "--data", data, "--target", "kind", "--estimator", "logistic", "--trials", "3", "--json",
                              "--time-budget", "60", "--out", folder.appendingPathComponent("json").path])
@@ -144,12 +151,28 @@ func runLearn(_ arguments: [String]) throws -> ToolRun {
     #expect(finished.sorted() == Array(0..<40), "each of the 40 trials finished once")
     #expect(workers.count == 2, "both processes evaluated trials: \(workers)")
     let inspected = try runLearn(["inspect", journal])
-    #expect(inspected.output.contains("search journal: 40 trials, 40 finished"))
+    #expect(inspected.output.contains("search journal: 40 trials, 40 complete"))
+    // The report of the shared journal: every trial in the history, inspectable.
+    let html = folder.appendingPathComponent("shared.html").path
+    let reported = try runLearn(["report", "--journal", journal, "--out", html])
+    #expect(reported.status == 0 && reported.output.contains("40 trials (40 complete, 0 running)"), "\(reported.errors)")
+    let text = try String(contentsOfFile: html, encoding: .utf8)
+    #expect(SearchReportTests.points(text, "history") == 40 && SearchReportTests.isWellFormed(text))
+    let described = try runLearn(["inspect", html])
+    #expect(described.output.contains("Search: random: 40 trials, 40 complete, best "), "\(described.output)")
   }
 
   @Test func theDemoComparesEverySearchOnDigits() throws {
-    let run = try runLearn(["demo", "--smoke"])
+    let folder = try Self.workspace()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let path = folder.appendingPathComponent("demo.html").path
+    let run = try runLearn(["demo", "--smoke", "--report", path])
     #expect(run.status == 0, "\(run.errors)")
+    #expect(run.output.contains("report: \(path)"))
+    let html = try String(contentsOfFile: path, encoding: .utf8)
+    #expect(SearchReportTests.isWellFormed(html) && SearchReportTests.points(html, "comparison") == 6)
+    #expect(SearchReportTests.plots(html, "history").count == 6 && SearchReportTests.plots(html, "rungs").count == 2)
+    #expect(SearchReportTests.plots(html, "lineage").count == 1)
     for search in ["random search", "Bayesian (GP)", "Bayesian (TPE)", "Hyperband", "ASHA", "PBT"] {
       let row = run.output.split(separator: "\n").first { $0.hasPrefix("  " + search + " ") }
       let cells = row.map { $0.split(separator: " ", omittingEmptySubsequences: true).suffix(4).compactMap { Double($0) } }
@@ -210,7 +233,13 @@ func runLearn(_ arguments: [String]) throws -> ToolRun {
       (["predict", "--model", model, "--data", folder.appendingPathComponent("unseen.csv").path], 1,
        "CSV line 2, column 'colour': category 'blue' was not seen in training"),
       (["predict", "--model", data, "--data", data], 1, "saved model, field 'file'"),
-      (["inspect", data], 2, "neither a Learn model file nor a search journal"),
+      (["inspect", data], 2, "not a Learn model file, search journal or report"),
+      (["report", "--journal", data], 2, "line 1 is not a Learn study journal header"),
+      (["report"], 2, "learn report: --journal is required"),
+      (["tune", "--data", Fixtures.url("cli/fruit.csv").path, "--target", "kind", "--drop", "colour,taste"], 2, "no column 'taste'"),
+      (["tune", "--data", Fixtures.url("cli/fruit.csv").path, "--target", "kind", "--drop", "kind"], 2, "--drop names the target 'kind'"),
+      (["tune", "--data", Fixtures.url("cli/fruit.csv").path, "--target", "kind", "--journal-lock", "nfs"], 2,
+       "--journal-lock expects flock or file"),
       (["inspect"], 2, "learn inspect: expects one file, got 0"),
       (["tune", "--data", Fixtures.url("cli/fruit.csv").path, "--target", "species"], 2, "no column 'species'"),
       (["tune", "--data", Fixtures.url("cli/fruit.csv").path, "--target", "kind", "--estimator", "gpt"], 2,

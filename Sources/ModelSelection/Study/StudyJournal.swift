@@ -50,7 +50,7 @@ enum JournalOperation: Sendable, Equatable {
 }
 
 /// The JSON shape of a journal line: `op` and the fields that operation uses.
-private struct JournalLine: Codable {
+struct JournalLine: Codable {
   var op: String
   var record: TrialRecord?
   var trial: Int?
