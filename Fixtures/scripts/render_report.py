@@ -27,7 +27,7 @@ def chromium():
 
 
 def run(args, url, extra):
-    flags = ["--headless", "--disable-gpu", "--hide-scrollbars", "--enable-logging=stderr", "--v=0",
+    flags = ["--headless", "--disable-gpu", "--disable-background-networking", "--disable-sync", "--hide-scrollbars", "--enable-logging=stderr", "--v=1",
              "--allow-file-access-from-files", "--user-data-dir=" + tempfile.mkdtemp(prefix="learn-chromium-")]
     if os.geteuid() == 0:
         flags.append("--no-sandbox")
@@ -48,8 +48,14 @@ def main():
     source = open(path, encoding="utf-8").read()
 
     dom, log = run(args, url, ["--dump-dom"])
-    problems = [line for line in log.splitlines()
-                if "CONSOLE(" in line or "Failed to load" in line or "net::ERR" in line or "Uncaught" in line]
+    problems = []
+    for line in log.splitlines():
+        if "CONSOLE" in line or "Uncaught" in line:
+            problems.append(line.strip())
+        # Any load but the report itself (an image, a font, a stylesheet, a script) is a fault.
+        loaded = re.search(r"URLLoader::Start: (\S+)", line)
+        if loaded and loaded.group(1) != url:
+            problems.append("loaded " + loaded.group(1))
     expected = len(re.findall(r'<svg class="plot ', source))
     rendered = len(re.findall(r'<svg class="plot ', dom))
     if rendered != expected:

@@ -13,6 +13,9 @@ func runReport(arguments: [String]) throws {
     throw UsageError(description: "learn report: \(error)")
   }
   let out = options.value("--out") ?? ((path as NSString).deletingPathExtension + ".html")
+  guard URL(fileURLWithPath: out).standardizedFileURL.path != URL(fileURLWithPath: path).standardizedFileURL.path else {
+    throw UsageError(description: "learn report: --out \(out) is the journal itself; name another file")
+  }
   let title = options.value("--title") ?? "Search recorded in \((path as NSString).lastPathComponent)"
   let section = SearchReport.Section(name: snapshot.strategyName.map { "Search: \($0)" } ?? "Search", results: snapshot.results,
                                      facts: journalFacts(snapshot))
@@ -45,10 +48,17 @@ func inspectReport(_ text: String) {
     text[start.upperBound...].range(of: "</title>").map { String(text[start.upperBound..<$0.lowerBound]) }
   } ?? ""
   let plots = text.components(separatedBy: "<svg class=\"plot ").count - 1
-  print("search report \"\(title)\": \(plots) plots")
+  print("search report \"\(unescapeHTML(title))\": \(plots) plots")
   for piece in text.components(separatedBy: "<section class=\"study\"").dropFirst() {
     let tag = piece.prefix { $0 != ">" }
-    print("  \(attribute("data-name", in: tag) ?? "search"): \(attribute("data-trials", in: tag) ?? "?") trials, "
+    print("  \(unescapeHTML(attribute("data-name", in: tag) ?? "search")): \(attribute("data-trials", in: tag) ?? "?") trials, "
       + "\(attribute("data-complete", in: tag) ?? "?") complete, best \(attribute("data-best", in: tag) ?? "none")")
   }
+}
+
+/// `text` with the five entities the reports write turned back into characters.
+func unescapeHTML(_ text: String) -> String {
+  text.replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
+    .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&#39;", with: "'")
+    .replacingOccurrences(of: "&amp;", with: "&")
 }

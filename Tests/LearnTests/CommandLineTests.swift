@@ -210,6 +210,9 @@ func runLearn(_ arguments: [String]) throws -> ToolRun {
     }
     let deadline = Date().addingTimeInterval(60)
     while finished() < 3, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+    // A report of the journal while the search is still writing it.
+    let live = try runLearn(["report", "--journal", journal, "--out", folder.appendingPathComponent("live.html").path])
+    #expect(live.status == 0 && live.output.contains(" complete, "), "\(live.errors)")
     process.interrupt()  // SIGINT, as Ctrl-C
     let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     process.waitUntilExit()

@@ -18,6 +18,17 @@ private func readmeExample() throws {
   print(model.bestParameters, model.bestScore)
   print("test accuracy:", try model.score(test.x, test.y))
   print(model.results.csvText())  // scikit-learn's cv_results_ columns, one row per candidate
+
+  // Bayesian search (TPE) over a distribution; a fitted search saves like any model, and its
+  // report draws what it did.
+  let bayes = try BayesSearchCV(pipeline, space: ["logisticregression.c": .logUniform(1e-3, 1e3)], iterations: 12,
+                                surrogate: .tpe, cv: StratifiedKFold(splits: 5)).fit(train.x, train.y)
+  let folder = FileManager.default.temporaryDirectory
+  try bayes.save(to: folder.appendingPathComponent("iris-search.json"))
+  let loaded = try SearchModel<Pipeline<LogisticRegression>>.load(from: folder.appendingPathComponent("iris-search.json"))
+  print("same predictions:", try loaded.predict(test.x) == bayes.predict(test.x))
+  try SearchReport(title: "Logistic regression on iris", results: bayes.results)
+    .write(to: folder.appendingPathComponent("iris-report.html").path)
   // README-END
 }
 
@@ -30,7 +41,7 @@ private func readmeExample() throws {
     let root = Fixtures.directory.deletingLastPathComponent()
     let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
     let source = try String(contentsOf: URL(fileURLWithPath: #filePath), encoding: .utf8)
-    let block = try #require(readme.components(separatedBy: "```swift\nimport Learn\n\n").dropFirst().first)
+    let block = try #require(readme.components(separatedBy: "```swift\nimport Foundation\nimport Learn\n\n").dropFirst().first)
       .components(separatedBy: "```").first
     let body = try #require(source.components(separatedBy: "// README-BEGIN\n").dropFirst().first)
       .components(separatedBy: "  // README-END").first

@@ -19,7 +19,7 @@ import Testing
 
   /// The `<svg>` elements of `html` with class `role`, each as its text.
   static func plots(_ html: String, _ role: String) -> [String] {
-    html.components(separatedBy: "<svg class=\"plot \(role)\"").dropFirst().map { String($0.prefix { _ in true }.components(separatedBy: "</svg>")[0]) }
+    html.components(separatedBy: "<svg class=\"plot \(role)\"").dropFirst().map { $0.components(separatedBy: "</svg>")[0] }
   }
 
   /// The `data-points` attribute of the first plot with class `role`.
@@ -75,7 +75,7 @@ import Testing
   }
 
   @Test func theMostImportantParameterOfAQuadraticIsItsCentre() throws {
-    // x moves the score most (0 … 0.49); the categorical shift of 0.2 less; the rate's term least.
+    // x moves the score by up to 1; the second parameter by at most 0.01.
     let study = try minimize({ p in
       let x = p["x"]!.doubleValue!
       return 4 * (x - 0.5) * (x - 0.5) + 0.01 * p["noise"]!.doubleValue!
@@ -118,10 +118,9 @@ import Testing
     #expect(lineage.contains("data-count=\"\(links)\"") && links > 0)
     #expect(lineage.contains("stroke-dasharray"), "copies of a better member are dashed")
     let best = try #require(model.results.bestIndex("accuracy"))
-    let changed = model.results.schedule(of: best).map { schedule in
-      ["alpha", "eta0"].filter { name in Set(schedule.steps.map { $0.parameters[name]!.description }).count > 1 }.count
-    } ?? 0
-    #expect(Self.plots(html, "schedule").count == changed)
+    let schedule = try #require(model.results.schedule(of: best))
+    let changed = ["alpha", "eta0"].filter { name in Set(schedule.steps.map { $0.parameters[name]!.description }).count > 1 }.count
+    #expect(schedule.steps.count >= 2 && Self.plots(html, "schedule").count == changed)
   }
 
   @Test func severalSearchesAreComparedAndEmptyOnesSaySo() throws {
@@ -151,11 +150,46 @@ import Testing
     #expect(snapshot.results.trials.map(\.untimed) == study.trials.map(\.untimed))
     #expect(snapshot.results.direction == .minimize && snapshot.results.metrics == ["value"])
     #expect(snapshot.strategyName == "random" && snapshot.statusCounts.complete + snapshot.statusCounts.failed == 40)
-    // A complete line that is not a record names its line.
+    // A complete line that is not a record names its line; so does a file that is not a journal.
+    let header = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")[0]
+    try Data((header + "\n\r\n\ngarbage\n").utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+    let garbled = try #require(throws: LearnError.self) { try JournalSnapshot(reading: path) }
+    #expect("\(garbled)".contains("line 4 is not a readable journal record"), "\(garbled)")
     try Data("garbage\n".utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-    #expect(throws: LearnError.self) { try JournalSnapshot(reading: path) }
+    let notJournal = try #require(throws: LearnError.self) { try JournalSnapshot(reading: path) }
+    #expect("\(notJournal)".contains("line 1 is not a Learn study journal header"))
+    try Data().write(to: URL(fileURLWithPath: path))
+    let empty = try #require(throws: LearnError.self) { try JournalSnapshot(reading: path) }
+    #expect("\(empty)".contains("the journal is empty"))
     let missing = folder.appendingPathComponent("missing.jsonl").path
     let error = try #require(throws: LearnError.self) { try JournalSnapshot(reading: missing) }
     #expect("\(error)".contains("missing.jsonl"))
+  }
+
+  @Test func userTextIsEscapedEverywhereAndOddResultsStillMakeAPage() throws {
+    let odd = "<b>&\"'"
+    let trials = (0..<6).map { k in
+      TrialRecord(index: k, parameters: [odd: .double(Double(k)), "kind": .string(k % 2 == 0 ? odd : "plain")], status: .complete,
+                  testScores: [odd: [Double(k * k)]], fitTimes: [0], scoreTimes: [0])
+    }
+    let results = SearchResults(trials: trials, metrics: [odd], splits: 1, direction: .minimize)
+    let html = SearchReport(title: odd, sections: [.init(name: odd, results: results)]).html()
+    #expect(Self.isWellFormed(html))
+    #expect(!html.contains(odd) && html.contains("&lt;b&gt;&amp;&quot;&#39;"))
+    // Minimising: the lowest score is the best (trial 0), drawn darkest and on top (last).
+    #expect(html.contains("data-best=\"0\""))
+    let lines = Self.plots(html, "parallel-coordinates")[0].components(separatedBy: "<polyline class=\"trial\"").dropFirst()
+    #expect(lines.count == 6 && lines.last!.contains("stroke=\"#440154\"") && lines.last!.contains("trial 0"))
+    // Every trial failed; no parameters; an unknown metric: a page that says so.
+    let failed = SearchResults(trials: (0..<3).map { TrialRecord(index: $0, parameters: [:], status: .failed("boom"), testScores: [:],
+                                                                 fitTimes: [], scoreTimes: []) }, metrics: ["accuracy"], splits: 1)
+    let bare = SearchResults(trials: [TrialRecord(index: 0, parameters: [:], status: .complete, testScores: ["accuracy": [0.5]],
+                                                  fitTimes: [0], scoreTimes: [0])], metrics: ["accuracy"], splits: 1)
+    let page = SearchReport(title: "odd", sections: [.init(name: "failed", results: failed), .init(name: "bare", results: bare),
+                                                     .init(name: "bare", results: bare, metric: "f1")]).html()
+    #expect(Self.isWellFormed(page))
+    #expect(page.contains("No trial has finished with a finite score yet") && page.contains("No parameter varied"))
+    #expect(page.contains("f1 is not one of this search's metrics (accuracy)"))
+    #expect(page.contains("id=\"bare\"") && page.contains("id=\"bare-2\""), "repeated names get distinct ids")
   }
 }

@@ -37,8 +37,8 @@ func canonicalText(_ parameters: ParameterSet) -> String {
 }
 
 /// Population-based training: each trial's score at the units trained so far, a line from the
-/// trial it continued (solid: the member's own model; dashed orange: a copy of a better member's
-/// model, then explored), coloured by member.
+/// trial it continued when that one has a score too (solid: the member's own model; dashed
+/// orange: a copy of a better member's model, then explored), coloured by member.
 func lineagePlot(_ data: PlotData) -> String {
   var canvas = Canvas(width: 760, height: 340)
   let x = Scale(values: [0] + data.scored.compactMap(\.budget).map(Double.init), start: canvas.plotLeft, end: canvas.plotRight)
@@ -48,7 +48,7 @@ func lineagePlot(_ data: PlotData) -> String {
   func member(_ trial: TrialRecord) -> Int { trial.tags["member"]?.intValue ?? 0 }
   var links = 0
   for trial in data.scored {
-    guard let parent = trial.parent, trials.indices.contains(parent), trials[parent].status == .complete else { continue }
+    guard let parent = trial.parent, trials.indices.contains(parent), trials[parent].index == parent, data.isScored(trials[parent]) else { continue }
     let from = (x(Double(trials[parent].budget ?? 0)), y(data.score(trials[parent])))
     let to = (x(Double(trial.budget ?? 0)), y(data.score(trial)))
     let copied = trial.tags["donor"] != nil
@@ -77,7 +77,7 @@ func schedulePlots(_ data: PlotData, best: Int) -> [String] {
     let axis = ParameterAxis(name: name, trials: chain)
     let x = Scale(values: [0] + schedule.steps.map { Double($0.units) }, start: canvas.plotLeft, end: canvas.plotRight)
     let y = axis.scale(chain, start: canvas.plotBottom, end: canvas.plotTop)
-    canvas.axes(x: x, y: y, xTitle: "units trained", yTitle: shorten(name, 20))
+    canvas.axes(x: x, y: y, xTitle: "units trained", yTitle: shorten(name, 20), yTicks: axis.ticks(y))
     var points: [(Double, Double)] = []
     var start = 0.0
     for step in schedule.steps {
@@ -86,9 +86,6 @@ func schedulePlots(_ data: PlotData, best: Int) -> [String] {
       start = Double(step.units)
     }
     canvas.polyline(points, stroke: categoryColors[0], width: 2, role: "schedule")
-    for (value, label) in axis.ticks(y) where axis.isCategorical {
-      canvas.text(canvas.plotLeft + 4, y(value) - 3, label, anchor: "start", size: 9, fill: "#555")
-    }
     return canvas.render(role: "schedule", label: "Schedule of trial \(best): \(name) over training", points: schedule.steps.count)
   }
 }

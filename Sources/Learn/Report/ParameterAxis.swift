@@ -10,6 +10,8 @@ struct ParameterAxis {
   var name: String
   /// The categories' labels in position order; empty for a numeric axis.
   var categories: [String]
+  /// Each category's position.
+  private var positions: [String: Int] = [:]
   var logarithmic: Bool
 
   /// The axis for parameter `name` over `trials`.
@@ -27,6 +29,7 @@ struct ParameterAxis {
     } else {
       categories = Self.orderedLabels(values)
       logarithmic = false
+      positions = Dictionary(categories.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { a, _ in a })
     }
   }
 
@@ -35,7 +38,7 @@ struct ParameterAxis {
   /// The value's coordinate on the axis before scaling: the number (or its category's position).
   func position(_ value: ParameterValue?) -> Double {
     let value = value ?? .none
-    if isCategorical { return Double(categories.firstIndex(of: value.description) ?? 0) }
+    if isCategorical { return Double(positions[value.description] ?? 0) }
     return value.doubleValue ?? .nan
   }
 

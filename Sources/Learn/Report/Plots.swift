@@ -2,6 +2,13 @@ import Foundation
 import LearnCore
 import ModelSelection
 
+/// Whether `trial` is complete with a finite score of `metric` (and not so large that a scale
+/// over it would overflow).
+func isPlottable(_ trial: TrialRecord, _ metric: String) -> Bool {
+  let value = trial.meanTestScore(metric)
+  return trial.status == .complete && value.isFinite && abs(value) < 1e300
+}
+
 /// One study's trials as the plots use them: the complete ones with a finite score of `metric`.
 struct PlotData {
   var results: SearchResults
@@ -16,7 +23,7 @@ struct PlotData {
   init(results: SearchResults, metric: String) {
     self.results = results
     self.metric = metric
-    scored = results.trials.filter { $0.status == .complete && $0.meanTestScore(metric).isFinite }
+    scored = results.trials.filter { isPlottable($0, metric) }
     parameters = varyingParameters(results, among: scored)
     let values = scored.map { $0.meanTestScore(metric) }
     lowest = values.min() ?? 0
@@ -24,6 +31,17 @@ struct PlotData {
   }
 
   func score(_ trial: TrialRecord) -> Double { trial.meanTestScore(metric) }
+
+  /// Whether `trial` is complete with a finite score (one of ``scored``).
+  func isScored(_ trial: TrialRecord) -> Bool { isPlottable(trial, metric) }
+
+  /// The best scored trial (the first on ties), by position in ``scored``.
+  var best: TrialRecord? {
+    scored.reduce(nil) { best, trial in
+      guard let best else { return trial }
+      return results.direction.isBetter(score(trial), than: score(best)) ? trial : best
+    }
+  }
 
   /// Where a score lies between the worst (0) and the best (1) scored trial.
   func quality(_ trial: TrialRecord) -> Double {
@@ -47,8 +65,9 @@ func parameterText(_ value: ParameterValue) -> String {
   return value.description
 }
 
-/// Score of every finished trial by number, with the best so far as a step line; failed trials
-/// are crosses along the bottom. Points are coloured by budget when trials ran at several.
+/// Score of every scored trial (complete, finite) by its position in the table, with the best so
+/// far as a step line; failed trials are crosses along the bottom (pruned and running ones are
+/// left out). Points are coloured by budget when trials ran at several.
 func historyPlot(_ data: PlotData) -> String {
   var canvas = Canvas(width: 760, height: 300)
   let x = Scale(values: [0, Double(Swift.max(data.results.count - 1, 1))], start: canvas.plotLeft, end: canvas.plotRight)
@@ -58,20 +77,21 @@ func historyPlot(_ data: PlotData) -> String {
   let budgetScale = Scale(values: budgets.map(Double.init), start: 0, end: 1, logarithmic: true, padding: 0)
   var best: Double?
   var steps: [(Double, Double)] = []
-  for trial in data.results.trials {
+  for (position, trial) in data.results.trials.enumerated() {
+    let at = x(Double(position))
     if trial.status.isFailed {
-      canvas.cross(x(Double(trial.index)), canvas.plotBottom - 6, tooltip: "trial \(trial.index): \(trial.status)")
+      canvas.cross(at, canvas.plotBottom - 6, tooltip: "trial \(trial.index): \(trial.status)")
       continue
     }
-    guard trial.status == .complete, data.score(trial).isFinite else { continue }
+    guard data.isScored(trial) else { continue }
     let value = data.score(trial)
     let color = budgets.count > 1 ? gradientColor(budgetScale(Double(trial.budget ?? 1))) : categoryColors[0]
-    canvas.circle(x(Double(trial.index)), y(value), fill: color, tooltip: data.tooltip(trial))
+    canvas.circle(at, y(value), fill: color, tooltip: data.tooltip(trial))
     if best == nil || data.results.direction.isBetter(value, than: best!) {
-      if let previous = best { steps.append((x(Double(trial.index)), y(previous))) }
+      if let previous = best { steps.append((at, y(previous))) }
       best = value
     }
-    steps.append((x(Double(trial.index)), y(best!)))
+    steps.append((at, y(best!)))
   }
   if let best { steps.append((canvas.plotRight, y(best))) }
   canvas.polyline(steps, stroke: "#d62728", width: 2, role: "best-so-far", tooltip: "best so far")
@@ -93,11 +113,12 @@ func parallelCoordinatesPlot(_ data: PlotData) -> String {
   let axes = names.map { ParameterAxis(name: $0, trials: data.scored) }
   let scales = axes.map { $0.scale(data.scored, start: canvas.plotBottom, end: canvas.plotTop) }
   let scoreScale = Scale(values: data.scored.map(data.score), start: canvas.plotBottom, end: canvas.plotTop)
-  let qualities = Dictionary(uniqueKeysWithValues: data.scored.map { ($0.index, data.quality($0)) })
-  for trial in data.scored.sorted(by: { qualities[$0.index]! < qualities[$1.index]! }) {
+  let qualities = data.scored.map(data.quality)
+  for k in data.scored.indices.sorted(by: { qualities[$0] < qualities[$1] }) {
+    let trial = data.scored[k]
     var points = zip(axes, scales).enumerated().map { column, pair in (xs[column], pair.1(pair.0.position(trial.parameters[pair.0.name]))) }
     points.append((xs[columns - 1], scoreScale(data.score(trial))))
-    canvas.polyline(points, stroke: gradientColor(qualities[trial.index]!), width: 1.3, opacity: 0.75, role: "trial",
+    canvas.polyline(points, stroke: gradientColor(qualities[k]), width: 1.3, opacity: 0.75, role: "trial",
                     tooltip: data.tooltip(trial))
   }
   for (column, x) in xs.enumerated() {
@@ -135,10 +156,10 @@ func importancePlot(_ importances: [(name: String, value: Double)], trials: Int)
   return canvas.render(role: "importance", label: "Parameter importance", points: importances.count)
 }
 
-/// One small scatter per varying parameter: the score against its value, coloured by trial
-/// number (early light, late dark), categories spread a little sideways so ties stay visible.
+/// One small scatter per varying parameter: the score against its value, coloured by order of
+/// the trials (early light, late dark), categories spread a little sideways so ties stay visible.
 func slicePlots(_ data: PlotData) -> [String] {
-  let count = Double(Swift.max(data.results.count - 1, 1))
+  let count = Double(Swift.max(data.scored.count - 1, 1))
   return data.parameters.map { name in
     var canvas = Canvas(width: 360, height: 240)
     canvas.left = 52
@@ -146,10 +167,10 @@ func slicePlots(_ data: PlotData) -> [String] {
     let x = axis.scale(data.scored, start: canvas.plotLeft, end: canvas.plotRight)
     let y = Scale(values: data.scored.map(data.score), start: canvas.plotBottom, end: canvas.plotTop)
     canvas.axes(x: x, y: y, xTitle: name + (axis.logarithmic ? " (log)" : ""), yTitle: data.metric, xTicks: axis.ticks(x))
-    for trial in data.scored {
+    for (order, trial) in data.scored.enumerated() {
       var position = x(axis.position(trial.parameters[name]))
-      if axis.isCategorical { position += Double((trial.index &* 2_654_435_761) % 13 - 6) }
-      canvas.circle(position, y(data.score(trial)), radius: 3, fill: gradientColor(Double(trial.index) / count), tooltip: data.tooltip(trial))
+      if axis.isCategorical { position += Double((order &* 2_654_435_761) % 13 - 6) }
+      canvas.circle(position, y(data.score(trial)), radius: 3, fill: gradientColor(Double(order) / count), tooltip: data.tooltip(trial))
     }
     return canvas.render(role: "slice", label: "Slice: \(data.metric) against \(name)", points: data.scored.count)
   }

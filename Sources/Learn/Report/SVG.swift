@@ -27,8 +27,9 @@ func formatNumber(_ value: Double) -> String {
   return String(format: "%.4g", value)
 }
 
-/// A coordinate for SVG, two decimals.
-private func coordinate(_ value: Double) -> String { String(format: "%.2f", value) }
+/// A coordinate for SVG, two decimals (a non-finite value, which no plot should produce, as 0 so
+/// the file stays valid).
+private func coordinate(_ value: Double) -> String { value.isFinite ? String(format: "%.2f", value) : "0" }
 
 /// Maps data values onto a pixel range, linearly or on a log₁₀ scale.
 struct Scale {
@@ -38,17 +39,18 @@ struct Scale {
   var end: Double
   var logarithmic: Bool
 
-  /// A scale over `values` (finite ones; an empty or constant set is padded so it has width),
+  /// A scale over `values` (finite ones; an empty or constant set is widened so it has width),
   /// logarithmic when asked and every value is positive.
   init(values: [Double], start: Double, end: Double, logarithmic: Bool = false, padding: Double = 0.04) {
-    let finite = values.filter(\.isFinite)
+    let finite = values.filter { $0.isFinite && abs($0) < 1e300 }
     let log = logarithmic && !finite.isEmpty && finite.allSatisfy { $0 > 0 }
     let mapped = log ? finite.map(log10) : finite
     var lo = mapped.min() ?? 0
     var hi = mapped.max() ?? 1
-    if hi - lo < 1e-12 * Swift.max(1, abs(hi)) {
-      lo -= 0.5
-      hi += 0.5
+    if hi - lo <= 1e-9 * Swift.max(1, abs(hi)) {
+      let widen = Swift.max(0.5, abs(hi) * 1e-3)
+      lo -= widen
+      hi += widen
     }
     let pad = (hi - lo) * padding
     lower = lo - pad
@@ -64,18 +66,27 @@ struct Scale {
     return start + (v - lower) / (upper - lower) * (end - start)
   }
 
-  /// Round tick values inside the domain: about `count` of them (powers of ten, or 1-2-5 steps
-  /// on the logarithms, on a log scale).
+  /// Round tick values inside the domain: about `count` of them. On a log scale, powers of ten
+  /// (thinned to whole-decade steps), or 1-2-5 × 10ᵏ when fewer than two powers fall inside,
+  /// or evenly spaced values when even those are fewer than two.
   func ticks(_ count: Int = 5) -> [Double] {
-    let raw = niceSteps(lower, upper, count)
-    return logarithmic ? raw.map { pow(10, $0) } : raw
+    guard logarithmic else { return niceSteps(lower, upper, count, wholeSteps: false) }
+    let decades = niceSteps(lower, upper, count, wholeSteps: true)
+    if decades.count >= 2 { return decades.map { pow(10, $0) } }
+    let (low, high) = (pow(10, lower), pow(10, upper))
+    let multiples = (Int(floor(lower))...Int(ceil(upper))).flatMap { k in [1.0, 2, 5].map { $0 * pow(10, Double(k)) } }
+      .filter { $0 >= low && $0 <= high }
+    if multiples.count >= 2 { return multiples }
+    return niceSteps(low, high, count, wholeSteps: false).filter { $0 > 0 }
   }
 
-  private func niceSteps(_ lo: Double, _ hi: Double, _ count: Int) -> [Double] {
+  /// 1-2-5 steps over [lo, hi] (whole numbers of at least 1 when `wholeSteps`).
+  private func niceSteps(_ lo: Double, _ hi: Double, _ count: Int, wholeSteps: Bool) -> [Double] {
     let span = (hi - lo) / Double(Swift.max(count, 1))
+    guard span.isFinite, span > 0 else { return [] }
     let magnitude = pow(10, floor(log10(span)))
     let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= span } ?? 10 * magnitude
-    let adjusted = logarithmic ? Swift.max(step.rounded(), 1) : step
+    let adjusted = wholeSteps ? Swift.max(step.rounded(), 1) : step
     var values: [Double] = []
     var v = ceil(lo / adjusted) * adjusted
     while v <= hi + 1e-9 * adjusted, values.count < 50 {
@@ -152,13 +163,14 @@ struct Canvas {
   }
 
   /// The frame, gridlines, tick labels and axis titles of a plot over `x` and `y`.
-  mutating func axes(x: Scale, y: Scale, xTitle: String, yTitle: String, xTicks: [(Double, String)]? = nil) {
+  mutating func axes(x: Scale, y: Scale, xTitle: String, yTitle: String, xTicks: [(Double, String)]? = nil,
+                     yTicks: [(Double, String)]? = nil) {
     add("<rect class=\"frame\" x=\"\(coordinate(plotLeft))\" y=\"\(coordinate(plotTop))\" "
       + "width=\"\(coordinate(plotRight - plotLeft))\" height=\"\(coordinate(plotBottom - plotTop))\" fill=\"#fafafa\" stroke=\"#bbb\"/>")
-    for value in y.ticks() {
+    for (value, label) in yTicks ?? y.ticks().map({ ($0, formatNumber($0)) }) {
       let p = y(value)
       line(plotLeft, p, plotRight, p, stroke: "#e4e4e4")
-      text(plotLeft - 5, p + 3.5, formatNumber(value), anchor: "end", size: 10)
+      text(plotLeft - 5, p + 3.5, label, anchor: "end", size: 10)
     }
     for (value, label) in xTicks ?? x.ticks().map({ ($0, formatNumber($0)) }) {
       let p = x(value)

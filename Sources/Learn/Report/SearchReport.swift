@@ -90,7 +90,7 @@ public struct SearchReport: Sendable {
     var body = "<h1>\(escapeHTML(title))</h1>\n"
     if let summary { body += tableHTML(summary, role: "summary") }
     if sections.count >= 2 { body += "<h2 id=\"comparison\">Best score over time</h2>\n" + comparisonPlot(sections) + "\n" }
-    body += sections.map(sectionHTML).joined(separator: "\n")
+    body += zip(sections, sectionIDs).map { sectionHTML($0, id: $1) }.joined(separator: "\n")
     return """
       <!DOCTYPE html>
       <html lang="en">
@@ -126,29 +126,47 @@ private let reportStyle = """
   """
 
 extension SearchReport {
-  /// One search: facts, then every plot that applies, then the table of trials.
-  func sectionHTML(_ section: Section) -> String {
+  /// One search, as the section with id `id`: facts, then every plot that applies, then the
+  /// table of trials.
+  func sectionHTML(_ section: Section, id: String) -> String {
     let data = PlotData(results: section.results, metric: section.metric)
     let counts = statusCounts(section.results)
-    let best = section.results.bestIndex(section.metric)
-    let id = slug(section.name)
+    let best = data.best
     var html = "<section class=\"study\" id=\"\(id)\" data-name=\"\(escapeHTML(section.name))\" data-trials=\"\(section.results.count)\" "
-      + "data-complete=\"\(counts.complete)\"" + (best.map { " data-best=\"\(formatNumber(data.score(section.results.trials[$0])))\"" } ?? "") + ">\n"
+      + "data-complete=\"\(counts.complete)\"" + (best.map { " data-best=\"\(formatNumber(data.score($0)))\"" } ?? "") + ">\n"
     html += "<h2>\(escapeHTML(section.name))</h2>\n<dl class=\"facts\">\n"
     var facts = [Fact("trials", "\(section.results.count): \(counts.complete) complete, \(counts.failed) failed, \(counts.pruned) pruned, \(counts.running) running")]
     if let best {
-      let trial = section.results.trials[best]
-      facts.append(Fact("best \(section.metric)", "\(formatNumber(data.score(trial))) (trial \(best))"))
-      facts.append(Fact("best parameters", trial.parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\(parameterText($0.value))" }
+      facts.append(Fact("best \(section.metric)", "\(formatNumber(data.score(best))) (trial \(best.index))"))
+      facts.append(Fact("best parameters", best.parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\(parameterText($0.value))" }
         .joined(separator: ", ")))
     }
     for fact in facts + section.facts { html += "<dt>\(escapeHTML(fact.label))</dt><dd>\(escapeHTML(fact.value))</dd>\n" }
     html += "</dl>\n"
-    guard !data.scored.isEmpty else { return html + "<p class=\"note\">No trial has finished with a score yet.</p>\n</section>" }
-    html += plotsHTML(data, best: best, id: id)
-    html += "<h3>Trials</h3>\n" + tableHTML(trialTable(data), role: "trials")
+    if !section.results.trials.isEmpty, !section.results.metrics.contains(section.metric) {
+      return html + "<p class=\"note\">\(escapeHTML(section.metric)) is not one of this search's metrics ("
+        + escapeHTML(section.results.metrics.joined(separator: ", ")) + ").</p>\n</section>"
+    }
+    guard !data.scored.isEmpty else { return html + "<p class=\"note\">No trial has finished with a finite score yet.</p>\n</section>" }
+    html += plotsHTML(data, best: best?.index, id: id)
+    html += "<h3 id=\"\(id)-trials\">Trials</h3>\n" + tableHTML(trialTable(data), role: "trials")
     if section.results.count > tableRows { html += "<p class=\"note\">The best \(tableRows) of \(section.results.count) trials.</p>\n" }
     return html + "</section>"
+  }
+
+  /// Each section's id: its name as a slug, made unique with `-2`, `-3`… (`comparison` is taken).
+  var sectionIDs: [String] {
+    var taken: Set<String> = ["comparison"]
+    return sections.map { section in
+      let base = slug(section.name)
+      var id = base, k = 1
+      while taken.contains(id) {
+        k += 1
+        id = "\(base)-\(k)"
+      }
+      taken.insert(id)
+      return id
+    }
   }
 
   /// The plots that apply to `data`, each under a heading whose id is `id` and the plot's role.
@@ -171,11 +189,11 @@ extension SearchReport {
     }
     guard !data.parameters.isEmpty else { return html + "<p class=\"note\">No parameter varied among the scored trials.</p>\n" }
     html += heading("Parallel coordinates", "parallel-coordinates") + parallelCoordinatesPlot(data) + "\n"
-    let importances = parameterImportances(data)
-    if importances.isEmpty {
-      html += "<p class=\"note\">Parameter importance needs at least four scored trials.</p>\n"
-    } else {
+    switch parameterImportances(data) {
+    case .measured(let importances):
       html += heading("Parameter importance", "importance") + importancePlot(importances, trials: data.scored.count) + "\n"
+    case .unavailable(let reason):
+      html += "<p class=\"note\">No parameter importance: \(escapeHTML(reason)).</p>\n"
     }
     return html + heading("Slices", "slices") + "<div class=\"plots\">\n" + slicePlots(data).joined(separator: "\n") + "\n</div>\n"
   }

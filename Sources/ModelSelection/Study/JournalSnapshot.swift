@@ -29,8 +29,12 @@ public struct JournalSnapshot: Sendable, Hashable {
     guard let fingerprint = try? decoder.decode(StudyFingerprint.self, from: Data(header)) else {
       throw .io(path: path, reason: "line 1 is not a Learn study journal header")
     }
+    guard fingerprint.format == StudyFingerprint(fields: [:]).format else {
+      throw .io(path: path, reason: "journal format \(fingerprint.format); this version reads \(StudyFingerprint(fields: [:]).format)")
+    }
     var state = StudyState()
-    for (offset, line) in lines.dropFirst().enumerated() where !line.isEmpty {
+    let blank = Set(" \t\r".utf8)
+    for (offset, line) in lines.dropFirst().enumerated() where !line.allSatisfy(blank.contains) {
       guard let decoded = try? decoder.decode(JournalLine.self, from: Data(line)), let operation = decoded.operation else {
         throw .io(path: path, reason: "line \(offset + 2) is not a readable journal record")
       }
