@@ -5,6 +5,7 @@
 //   swift run -c release Benchmarks engine [--repeats N]
 //   swift run -c release Benchmarks bayes [--timing] (see BayesBenchmarks.swift)
 //   swift run -c release Benchmarks hyperband-mlp (see HyperbandBenchmarks.swift)
+//   swift run -c release Benchmarks report (see ReportBenchmarks.swift)
 //
 // Each benchmark prints one JSON object per line. Fixtures/scripts/bench_numpy_gemm.py times the
 // same operations with numpy on the same machine; Docs/Benchmarks.md reports the ratios.
@@ -78,6 +79,7 @@ do {
   case "hyperband-mlp": try runHyperbandBenchmarks(arguments: arguments)
   case "persistence": try runPersistenceBenchmarks(repeats: repeats)
   case "pbt": try runPBTBenchmarks(arguments: arguments)
+  case "report": try runReportBenchmarks(repeats: repeats)
   case "gp-fit": try runGaussianProcessFitCheck(path: arguments[1])
   case "gp-proposal": try runProposalTiming(observations: Int(arguments[1]) ?? 200, repeats: repeats)
   default:
