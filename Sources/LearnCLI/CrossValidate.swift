@@ -30,8 +30,8 @@ func runCrossValidation(arguments: [String]) throws {
   }
 }
 
-/// `NAME=VALUE,…` as hyperparameter values: integers, reals, `true`/`false`, `none`, else text.
-/// Names are the pipeline's (`model.c`, `model.maxDepth`).
+/// `NAME=VALUE,…` as hyperparameter values (``parameterValue(_:)``). Names are the pipeline's
+/// (`model.c`, `model.maxDepth`).
 func parameterSettings(_ text: String) throws -> ParameterSet {
   var settings: ParameterSet = [:]
   for item in text.split(separator: ",") where !item.isEmpty {
@@ -39,14 +39,18 @@ func parameterSettings(_ text: String) throws -> ParameterSet {
     guard parts.count == 2, !parts[0].isEmpty else {
       throw UsageError(description: "learn cv: --set expects NAME=VALUE pairs separated by commas, got '\(item)'")
     }
-    let value = parts[1]
-    if let int = Int(value) { settings[parts[0]] = .int(int) }
-    else if let double = Double(value) { settings[parts[0]] = .double(double) }
-    else if value == "true" || value == "false" { settings[parts[0]] = .bool(value == "true") }
-    else if value == "none" { settings[parts[0]] = ParameterValue.none }
-    else { settings[parts[0]] = .string(value) }
+    settings[parts[0]] = parameterValue(parts[1])
   }
   return settings
+}
+
+/// A value as typed on the command line: an integer, a real, `true`/`false`, `none`, else text.
+func parameterValue(_ text: String) -> ParameterValue {
+  if let int = Int(text) { return .int(int) }
+  if let double = Double(text) { return .double(double) }
+  if text == "true" || text == "false" { return .bool(text == "true") }
+  if text == "none" { return .none }
+  return .string(text)
 }
 
 /// Each metric's fold scores, mean and standard deviation.

@@ -11,6 +11,9 @@ struct UsageError: Error, CustomStringConvertible {
 struct Options {
   let command: String
   private var values: [String: String] = [:]
+  /// Every value of each option, in order (an option given twice keeps both here; ``value(_:)``
+  /// is the last).
+  private var allValues: [String: [String]] = [:]
   private var switches: Set<String> = []
   /// The arguments that are not options, in order.
   private(set) var positional: [String] = []
@@ -30,6 +33,7 @@ struct Options {
             throw UsageError(description: "learn \(command): \(argument) needs a value")
           }
           values[argument] = arguments[index + 1]
+          allValues[argument, default: []].append(arguments[index + 1])
           index += 1
         } else {
           let known = (valued.union(flags)).sorted().joined(separator: ", ")
@@ -42,8 +46,11 @@ struct Options {
     }
   }
 
-  /// The value of `name`, if given.
+  /// The value of `name`, if given (the last, when given several times).
   func value(_ name: String) -> String? { values[name] }
+
+  /// Every value given for `name`, in order.
+  func values(_ name: String) -> [String] { allValues[name] ?? [] }
 
   /// The value of `name`; a usage error when it is missing.
   func required(_ name: String) throws -> String {

@@ -11,6 +11,11 @@ let tuneUsage = """
     --search NAME                    random, grid, bayes, tpe, hyperband, asha, halving, pbt
                                      (default: random)
     --drop COL1,COL2                 columns to leave out (identifiers, leaks)
+    --param NAME=RANGE               change the default space (repeatable): low..high,
+                                     log:low..high (integers when the bounds are), a|b|c, or
+                                     one fixed value; e.g. --param model.maxDepth=2..30
+    --space FILE                     a JSON space instead of the default one, the same ranges
+                                     by name: {"model.c": "log:0.01..100", "model.kernel": "rbf|linear"}
     --trials N  --cv K  --scoring S1,S2  --seed S  --workers N  --journal FILE  --out DIR
     --journal-lock flock|file        how processes sharing --journal take turns: flock (default;
                                      local disks, NFSv4) or a lock file beside it (filesystems
@@ -20,7 +25,7 @@ let tuneUsage = """
     --verbose N                      progress on standard error: 0 none, 1 a live bar (default;
                                      0 with --json), 2 a line per trial, 3 with its parameters
   Text columns are categorical (one-hot encoded), numeric ones standardised; the space is the
-  estimator's default one. Writes DIR/results.csv, DIR/results.json, DIR/model.json (the
+  estimator's default one unless --space or --param change it. Writes DIR/results.csv, DIR/results.json, DIR/model.json (the
   refitted pipeline with the file's encoding: `learn predict` reads new rows with it) and
   DIR/report.html (plots of the search).
   """
@@ -46,6 +51,8 @@ struct TuneRequest {
   var verbose: Int
   var drop: [String]
   var journalOptions = JournalOptions()
+  var spaceFile: String?
+  var parameterRanges: [String]
 
   init(_ options: Options) throws {
     data = try options.required("--data")
@@ -62,6 +69,8 @@ struct TuneRequest {
     folds = try options.positiveInteger("--cv", default: 3)
     scoring = options.value("--scoring")?.split(separator: ",").map(String.init) ?? []
     drop = options.value("--drop")?.split(separator: ",").map(String.init) ?? []
+    spaceFile = options.value("--space")
+    parameterRanges = options.values("--param")
     switch options.value("--journal-lock") ?? "flock" {
     case "flock": break
     case "file": journalOptions.locking = .lockFile(staleAfter: 30)
@@ -91,7 +100,7 @@ func runTune(arguments: [String]) throws {
   let options = try Options(arguments, command: "tune", valued: [
     "--data", "--target", "--test", "--test-fraction", "--estimator", "--search", "--trials", "--cv", "--scoring", "--seed",
     "--workers", "--journal", "--out", "--separator", "--time-budget", "--verbose", "--drop",
-    "--journal-lock",
+    "--journal-lock", "--param", "--space",
   ], flags: ["--json"])
   let request = try TuneRequest(options)
   let text = try readText(request.data)
@@ -206,10 +215,11 @@ func tune<T: CSVTarget>(
   score: (PipelineModel<AnyModel<T>>, Matrix, [T]) throws -> Double
 ) throws {
   let pipeline = try pipeline(estimator, for: train)
-  var space = pipeline.defaultSearchSpace
+  var space = try searchSpace(default: pipeline.defaultSearchSpace, file: request.spaceFile, overrides: request.parameterRanges,
+                              estimator: pipeline)
   // Multi-fidelity searches set the training units themselves (epochs, trees).
   if ["hyperband", "asha", "pbt"].contains(request.search), let units = pipeline.trainingUnits { space[units.parameter] = nil }
-  guard !space.isEmpty else { throw UsageError(description: "learn tune: \(request.estimator) has no default search space") }
+  guard !space.isEmpty else { throw UsageError(description: "learn tune: \(request.estimator) has no default search space; give one with --param or --space") }
   let scorers = try request.scoring.map { try Scorer.named($0) }
   let strategy = try searchStrategy(request, space: space)
   if !request.json {

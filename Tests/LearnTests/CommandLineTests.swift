@@ -102,6 +102,21 @@ func runLearn(_ arguments: [String]) throws -> ToolRun {
                                       "--journal-lock", "file", "--journal", dropped + ".jsonl", "--out", dropped])
     #expect(withoutWeight.status == 0, "\(withoutWeight.errors)")
     #expect(try runLearn(["inspect", dropped + "/model.json"]).output.contains("features (2): size, colour"))
+    // A space from a JSON file, changed by --param: only those values are tried.
+    let spaceFile = folder.appendingPathComponent("space.json").path
+    try #"{"model.maxDepth": "2..4", "model.nEstimators": 20, "model.criterion": "gini|entropy"}"#
+      .write(toFile: spaceFile, atomically: true, encoding: .utf8)
+    let spaced = folder.appendingPathComponent("spaced").path
+    let custom = try runLearn(["tune", "--data", data, "--target", "kind", "--trials", "5", "--space", spaceFile,
+                               "--param", "model.criterion=entropy", "--out", spaced])
+    #expect(custom.status == 0, "\(custom.errors)")
+    let table = try String(contentsOfFile: spaced + "/results.csv", encoding: .utf8)
+    let header = table.split(separator: "\n")[0].split(separator: ",").map(String.init)
+    #expect(header.filter { $0.hasPrefix("param_") } == ["param_model.criterion", "param_model.maxDepth", "param_model.nEstimators"])
+    let parsed = try CSVTable(parsing: table)
+    let column = { (name: String) in parsed.rows.map { $0[parsed.header.firstIndex(of: name)!] } }
+    #expect(Set(column("param_model.criterion")) == ["entropy"] && Set(column("param_model.nEstimators")) == ["20"])
+    #expect(column("param_model.maxDepth").allSatisfy { ["2", "3", "4"].contains($0) })
     // Machine-readable output, and a time budget that stops a long search early.
     let json = try runLearn(["tune", "--data", data, "--target", "kind", "--estimator", "logistic", "--trials", "3", "--json",
                              "--time-budget", "60", "--out", folder.appendingPathComponent("json").path])
@@ -243,6 +258,18 @@ func runLearn(_ arguments: [String]) throws -> ToolRun {
       (["tune", "--data", Fixtures.url("cli/fruit.csv").path, "--target", "kind", "--drop", "kind"], 2, "--drop names the target 'kind'"),
       (["tune", "--data", Fixtures.url("cli/fruit.csv").path, "--target", "kind", "--journal-lock", "nfs"], 2,
        "--journal-lock expects flock or file"),
+      (["tune", "--data", Fixtures.url("cli/fruit.csv").path, "--target", "kind", "--estimator", "svc", "--param", "model.gama=1..2"], 2,
+       "learn tune: the estimator has no hyperparameter 'model.gama'; it has"),
+      (["tune", "--data", Fixtures.url("cli/fruit.csv").path, "--target", "kind", "--estimator", "svc", "--param", "model.c=-1..2"], 2,
+       "learn tune: model.c cannot be -1.0 (the 'model.c' hyperparameter of Pipeline must be a float in (0.0, inf)"),
+      (["tune", "--data", Fixtures.url("cli/fruit.csv").path, "--target", "kind", "--estimator", "svc", "--param", "model.kernel=rbf|magic"], 2,
+       "learn tune: model.kernel cannot be \"magic\""),
+      (["tune", "--data", Fixtures.url("cli/fruit.csv").path, "--target", "kind", "--param", "model.maxDepth=log:5"], 2,
+       "--param: 'model.maxDepth': log: needs a range low..high"),
+      (["tune", "--data", Fixtures.url("cli/fruit.csv").path, "--target", "kind", "--param", "model.alpha"], 2,
+       "--param expects NAME=RANGE"),
+      (["tune", "--data", Fixtures.url("cli/fruit.csv").path, "--target", "kind", "--space", data], 2,
+       "expected a JSON object of hyperparameter names to ranges"),
       (["inspect"], 2, "learn inspect: expects one file, got 0"),
       (["tune", "--data", Fixtures.url("cli/fruit.csv").path, "--target", "species"], 2, "no column 'species'"),
       (["tune", "--data", Fixtures.url("cli/fruit.csv").path, "--target", "kind", "--estimator", "gpt"], 2,
