@@ -67,6 +67,10 @@ func runPBTBenchmarks(arguments: [String]) throws {
           extra.append(("schedule", "[" + rates.joined(separator: ", ") + "]"))
           extra.append(("copies", "\(model.results.trials.filter { $0.tags["donor"] != nil }.count)"))
         }
+        // The other final model PBT offers: the best member's fold models as trained, voting.
+        if let ensemble = model.foldEnsemble {
+          extra.append(("ensemble_test_accuracy", "\(try accuracy(test.y, ensemble.predict(test.x)))"))
+        }
       case "random":
         let fixed = try trainingFor(full, task.estimator)
         let search = SearchCV(fixed, strategy: try RandomSearch(task.space, iterations: population, seed: seed, batchSize: 2),

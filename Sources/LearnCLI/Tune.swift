@@ -6,28 +6,36 @@ let tuneUsage = """
   learn tune --data CSV --target COLUMN [options]
     --test CSV | --test-fraction F   held-out rows (a second file read like the first, or a
                                      stratified fraction of the data; default 0.25)
+    --drop COL1,COL2                 columns to leave out (identifiers, leaks)
     --estimator NAME                 logistic, ridge, sgd, linearsvc, svc, svr, linear, lasso,
                                      elasticnet, tree, forest, extratrees, mlp (default: forest)
     --search NAME                    random, grid, bayes, tpe, hyperband, asha, halving, pbt
                                      (default: random)
-    --drop COL1,COL2                 columns to leave out (identifiers, leaks)
     --param NAME=RANGE               change the default space (repeatable): low..high,
                                      log:low..high (integers when the bounds are), a|b|c, or
                                      one fixed value; e.g. --param model.maxDepth=2..30
     --space FILE                     a JSON space instead of the default one, the same ranges
                                      by name: {"model.c": "log:0.01..100", "model.kernel": "rbf|linear"}
-    --trials N  --cv K  --scoring S1,S2  --seed S  --workers N  --journal FILE  --out DIR
+    --trials N                       configurations to try (default 20; PBT's population)
+    --cv K                           cross-validation folds (default 3; stratified for classifiers)
+    --scoring S1,S2                  scorers by scikit-learn's names; the first ranks the trials
+    --seed S                         the search's, the folds' and the estimator's seed (default 0)
+    --workers N                      threads in this process (default: every core)
+    --journal FILE                   record every trial there: the same command resumes, and
+                                     several processes on one journal share the search
     --journal-lock flock|file        how processes sharing --journal take turns: flock (default;
                                      local disks, NFSv4) or a lock file beside it (filesystems
                                      whose locks do not reach other hosts)
     --time-budget SECONDS            stop starting trials after this long (finished ones count)
+    --out DIR                        where the files go (default learn-tune)
+    --separator C                    the CSV's field separator (default ,)
     --json                           print one JSON object instead of the leaderboard
     --verbose N                      progress on standard error: 0 none, 1 a live bar (default;
                                      0 with --json), 2 a line per trial, 3 with its parameters
   Text columns are categorical (one-hot encoded), numeric ones standardised; the space is the
-  estimator's default one unless --space or --param change it. Writes DIR/results.csv, DIR/results.json, DIR/model.json (the
-  refitted pipeline with the file's encoding: `learn predict` reads new rows with it) and
-  DIR/report.html (plots of the search).
+  estimator's default one unless --space or --param change it. Writes DIR/results.csv,
+  DIR/results.json, DIR/model.json (the refitted pipeline with the file's encoding: `learn
+  predict` reads new rows with it) and DIR/report.html (plots of the search).
   """
 
 /// What `learn tune` was asked to do.

@@ -26,7 +26,7 @@ let usage = """
     report --journal FILE [--out FILE] [--title TEXT]
                                      an HTML report (plots and tables) of the search a journal
                                      records, also while other processes are still writing it
-    help                             show this text
+    help                             show this text; `learn <command> --help` shows every option
 
   """
 
@@ -38,10 +38,10 @@ func printError(_ message: String) {
 let arguments = Array(CommandLine.arguments.dropFirst())
 do {
   switch arguments.first {
+  case let command? where arguments.dropFirst().contains(where: { $0 == "--help" || $0 == "-h" }) && commandHelp[command] != nil:
+    print(commandHelp[command]!)
   case "demo":
     try runDemo(arguments: Array(arguments.dropFirst()))
-  case "tune" where arguments.contains("--help"):
-    print(tuneUsage)
   case "tune":
     try runTune(arguments: Array(arguments.dropFirst()))
   case "cv":

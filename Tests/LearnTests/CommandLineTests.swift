@@ -290,4 +290,26 @@ func runLearn(_ arguments: [String]) throws -> ToolRun {
               "one line: \(run.errors)")
     }
   }
+
+  @Test func everyCommandsHelpDocumentsEveryOptionItAccepts() throws {
+    // The options each command parses, read from its `Options(arguments, command: …)` call.
+    let sources = Fixtures.directory.deletingLastPathComponent().appendingPathComponent("Sources/LearnCLI")
+    var accepted: [String: Set<String>] = [:]
+    for file in try FileManager.default.contentsOfDirectory(atPath: sources.path) where file.hasSuffix(".swift") {
+      let text = try String(contentsOf: sources.appendingPathComponent(file), encoding: .utf8)
+      for piece in text.components(separatedBy: "Options(arguments, command: \"").dropFirst() {
+        let command = String(piece.prefix { $0 != "\"" })
+        let call = piece.components(separatedBy: ")\n").first ?? ""
+        accepted[command] = Set(call.components(separatedBy: "\"").filter { $0.hasPrefix("--") })
+      }
+    }
+    #expect(Set(accepted.keys) == ["demo", "tune", "cv", "predict", "inspect", "report"])
+    for (command, options) in accepted {
+      let help = try runLearn([command, "--help"])
+      #expect(help.status == 0 && help.errors.isEmpty, "\(command)")
+      #expect(help.output.hasPrefix("learn \(command)"), "\(command): \(help.output.prefix(40))")
+      for option in options { #expect(help.output.contains(option), "learn \(command) --help lacks \(option)") }
+    }
+    #expect(try runLearn(["help"]).output.contains("learn <command> --help"))
+  }
 }
