@@ -96,6 +96,9 @@ func runLearn(_ arguments: [String]) throws -> ToolRun {
     let bayes = try runLearn(["tune", "--data", data, "--target", "kind", "--search", "tpe", "--estimator", "logistic", "--trials", "3",
                               "--out", folder.appendingPathComponent("tpe").path])
     #expect(bayes.status == 0 && bayes.output.contains("3 trials, 3 complete"), "\(bayes.errors)")
+    let cmaes = try runLearn(["tune", "--data", data, "--target", "kind", "--search", "cmaes", "--estimator", "svc", "--trials", "8",
+                              "--out", folder.appendingPathComponent("cmaes").path])
+    #expect(cmaes.status == 0 && cmaes.output.contains("8 trials, 8 complete"), "\(cmaes.errors)")
     // --drop leaves a column out of the model; a lock file serialises the journal's appends.
     let dropped = folder.appendingPathComponent("dropped").path
     let withoutWeight = try runLearn(["tune", "--data", data, "--target", "kind", "--estimator", "tree", "--trials", "2", "--drop", "weight",

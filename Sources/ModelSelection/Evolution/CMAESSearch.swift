@@ -1,0 +1,244 @@
+import Foundation
+import LearnCore
+import LinearAlgebra
+import Synchronization
+
+/// CMA-ES as a search strategy (Optuna's `CmaEsSampler`): the numeric hyperparameters (real and
+/// integer, log ones on their log scale) are searched in the unit cube by covariance matrix
+/// adaptation, starting at the centre with step `sigma0` (1/6 of the cube, as Optuna does);
+/// choices, which CMA-ES cannot order, are drawn independently at random. A generation is
+/// `populationSize` trials proposed together (so the workers evaluate it in parallel) and told
+/// once all of them have finished; a failed trial counts as the worst of its generation.
+///
+/// The strategy keeps no state: each decision replays the record's finished generations (their
+/// samples are redrawn from the study's seed and each proposal's identifier), so a resumed search
+/// or a second process continues the same run. With `restarts`, a run that has converged or
+/// stalled starts again from a random point with twice the population (IPOP-CMA-ES).
+public struct CMAESSearch: SearchStrategy, Hashable {
+  /// The replay's position after the last decision, reused when the record still agrees with it
+  /// (a cache, not state: it is checked against the record and rebuilt from it when it differs).
+  private let memo = ReplayMemo()
+
+  /// The space; `nil`: the study's (``minimize``'s `space:`).
+  public var space: SearchSpace?
+  /// Trials to propose in all.
+  public var iterations: Int
+  /// Samples per generation (λ); `nil`: 4 + ⌊3 ln n⌋ for n numeric hyperparameters.
+  public var populationSize: Int?
+  /// The first step size in the unit cube.
+  public var sigma0: Double
+  /// A diagonal covariance (sep-CMA): for many hyperparameters, or separable problems.
+  public var separable: Bool
+  /// Whether a converged run restarts with a doubled population (IPOP).
+  public var restarts: Bool
+
+  /// CMA-ES over `space`.
+  /// - Throws: ``LearnCore/LearnError/invalidArgument(name:reason:)`` for an empty space, one
+  ///   without a numeric hyperparameter, `iterations` below 1, a population below 2 or a
+  ///   `sigma0` outside (0, 1].
+  public init(
+    _ space: [String: Distribution], iterations: Int = 100, populationSize: Int? = nil, sigma0: Double = 1.0 / 6,
+    separable: Bool = false, restarts: Bool = false
+  ) throws(LearnError) {
+    let built = try SearchSpace(space)
+    try self.init(built, iterations: iterations, populationSize: populationSize, sigma0: sigma0, separable: separable, restarts: restarts)
+  }
+
+  /// CMA-ES over the study's own space (``minimize``'s `space:`).
+  public init(
+    iterations: Int = 100, populationSize: Int? = nil, sigma0: Double = 1.0 / 6, separable: Bool = false, restarts: Bool = false
+  ) throws(LearnError) {
+    try self.init(nil, iterations: iterations, populationSize: populationSize, sigma0: sigma0, separable: separable, restarts: restarts)
+  }
+
+  private init(
+    _ space: SearchSpace?, iterations: Int, populationSize: Int?, sigma0: Double, separable: Bool, restarts: Bool
+  ) throws(LearnError) {
+    guard iterations >= 1 else { throw .invalidArgument(name: "iterations", reason: "must be at least 1, got \(iterations)") }
+    if let populationSize, populationSize < 2 {
+      throw .invalidArgument(name: "populationSize", reason: "must be at least 2, got \(populationSize)")
+    }
+    guard sigma0 > 0, sigma0 <= 1 else { throw .invalidArgument(name: "sigma0", reason: "must be in (0, 1], got \(sigma0)") }
+    if let space { try Self.numericDimensions(space) }
+    self.space = space
+    self.iterations = iterations
+    self.populationSize = populationSize
+    self.sigma0 = sigma0
+    self.separable = separable
+    self.restarts = restarts
+  }
+
+  /// The positions of the space's numeric dimensions; throws when there is none.
+  @discardableResult
+  static func numericDimensions(_ space: SearchSpace) throws(LearnError) -> [Int] {
+    let numeric = space.dimensions.indices.filter { if case .choice = space.dimensions[$0].distribution { return false } else { return true } }
+    guard !numeric.isEmpty else {
+      throw .invalidArgument(name: "space", reason: "CMA-ES needs a real or integer hyperparameter; this space has only choices")
+    }
+    return numeric
+  }
+
+  /// `cmaes(λ …, σ0 …, separable, restarts, <space>)`.
+  public var description: String {
+    "cmaes(\(populationSize.map { "λ \($0)" } ?? "λ auto"), σ0 \(sigma0)\(separable ? ", separable" : "")"
+      + "\(restarts ? ", IPOP restarts" : ""), \(space?.description ?? "the study's space"))"
+  }
+
+  /// Without the trial count, so a search given more trials resumes.
+  public var fingerprint: String { description }
+
+  /// The number of proposals.
+  public func expectedTrials(_ context: StrategyContext) -> Int? { iterations }
+
+  /// Refuses names the estimator does not have.
+  public func validate(parameterNames names: [String], estimator: String) throws(LearnError) {
+    guard let space else { return }
+    let unknown = space.names.filter { !names.contains($0) }
+    guard unknown.isEmpty else {
+      throw .invalidArgument(name: "space", reason: "\(estimator) has no hyperparameter \(unknown.joined(separator: ", "))")
+    }
+  }
+
+  /// Trials of CMA-ES are never continued.
+  public var continuesTrials: Bool { false }
+
+  /// Settings compare equal (the memo is not part of the value).
+  public static func == (a: CMAESSearch, b: CMAESSearch) -> Bool {
+    (a.space, a.iterations, a.populationSize, a.sigma0, a.separable, a.restarts)
+      == (b.space, b.iterations, b.populationSize, b.sigma0, b.separable, b.restarts)
+  }
+
+  /// Hashes the settings.
+  public func hash(into hasher: inout Hasher) {
+    hasher.combine(space)
+    hasher.combine(iterations)
+    hasher.combine(populationSize)
+    hasher.combine(sigma0)
+    hasher.combine(separable)
+    hasher.combine(restarts)
+  }
+
+  /// Replays the record's finished generations, then proposes the current generation's missing
+  /// samples, waits for its running ones, or finishes after `iterations` proposals.
+  public func next(_ context: StrategyContext) throws -> StrategyDecision {
+    guard let space = space ?? context.space else {
+      throw LearnError.invalidArgument(name: "space", reason: "this CMA-ES search has no space of its own and the study declares none")
+    }
+    let numeric = try Self.numericDimensions(space)
+    let byProposal = Dictionary(context.trials.map { ($0.proposal, $0) }, uniquingKeysWith: { first, _ in first })
+    func objective(_ trial: TrialRecord) -> Double {
+      guard let value = context.value(of: trial), value.isFinite else { return .infinity }
+      return context.direction == .minimize ? value : -value
+    }
+    let start = ReplayPoint(run: 0, proposed: 0, state: CovarianceAdaptation(
+      mean: [Double](repeating: 0.5, count: numeric.count), sigma: sigma0, populationSize: populationSize, separable: separable))
+    var point = memo.resume(seed: context.seed, space: space) { id, value in
+      byProposal[id].map { $0.status != .running && objective($0).bitPattern == value.bitPattern } ?? false
+    } ?? start
+    defer { memo.store(point, seed: context.seed, space: space) }
+    while point.proposed < iterations {
+      let decision = try generation(&point, context: context, space: space, numeric: numeric, byProposal: byProposal, objective: objective)
+      if let decision { return decision }
+    }
+    return context.hasRunningTrials ? .wait : .finished
+  }
+
+  /// One generation of the replay: its missing samples proposed, a wait for its running ones, or
+  /// (when all have finished) the update, `point` moved past it and `nil`.
+  private func generation(
+    _ point: inout ReplayPoint, context: StrategyContext, space: SearchSpace, numeric: [Int],
+    byProposal: [ProposalID: TrialRecord], objective: (TrialRecord) -> Double
+  ) throws -> StrategyDecision? {
+    var state = point.state
+    let run = point.run
+    let proposed = point.proposed
+    let size = Swift.min(state.populationSize, iterations - proposed)
+    let ids = (0..<size).map { ProposalID("cmaes/\(run).\(state.generation)", $0) }
+    var generators = ids.map(context.generator(for:))
+    let samples = generators.indices.map { state.sample(using: &generators[$0]) }
+    let missing = ids.indices.filter { byProposal[ids[$0]] == nil }
+    if !missing.isEmpty {
+      return .propose(try missing.map { k in
+        Candidate(try Self.parameters(samples[k], numeric: numeric, space: space, generator: &generators[k]), proposal: ids[k])
+      })
+    }
+    let trials = ids.map { byProposal[$0]! }
+    if trials.contains(where: { $0.status == .running }) { return .wait }
+    // A last, partial generation (the trial count ran out mid-generation) is never told.
+    guard size == state.populationSize else { return context.hasRunningTrials ? .wait : .finished }
+    let values = trials.map(objective)
+    state.tell(samples, values: values)
+    point.told = zip(ids, values).map { ReplayPoint.Told(proposal: $0.0, value: $0.1) }
+    point.proposed += size
+    point.state = state
+    if restarts && state.shouldStop {
+      point.run += 1
+      var start = context.generator(for: ProposalID("cmaes/restart", point.run))
+      point.state = CovarianceAdaptation(mean: numeric.map { _ in start.nextUniform() }, sigma: sigma0,
+                                         populationSize: state.populationSize * 2, separable: separable)
+    }
+    return nil
+  }
+
+  /// A candidate from a numeric point: its coordinates for the numeric dimensions, a uniform
+  /// draw (after the sample's own, from the same generator) for each choice.
+  static func parameters(
+    _ x: [Double], numeric: [Int], space: SearchSpace, generator: inout Xoshiro256StarStar
+  ) throws(LearnError) -> ParameterSet {
+    var point = [Double](repeating: 0, count: space.dimensions.count)
+    var next = 0
+    for index in point.indices {
+      if next < numeric.count, numeric[next] == index {
+        point[index] = x[next]
+        next += 1
+      } else {
+        point[index] = generator.nextUniform()
+      }
+    }
+    return try space.decode(point)
+  }
+}
+
+/// Where a CMA-ES replay stands: the run (restart), proposals consumed, the state, and the
+/// proposals of the last generation it told, with their values.
+struct ReplayPoint: Sendable {
+  struct Told: Sendable {
+    var proposal: ProposalID
+    var value: Double
+  }
+  var run: Int
+  var proposed: Int
+  var state: CovarianceAdaptation
+  var told: [Told] = []
+}
+
+/// The last replay position of a ``CMAESSearch``, so a decision replays only the generations
+/// finished since the last one. Reused only for the same seed and space and when every told
+/// value still matches the record.
+final class ReplayMemo: Sendable {
+  private struct Entry {
+    var seed: UInt64
+    var space: SearchSpace
+    var point: ReplayPoint
+  }
+  private let entry = Mutex<Entry?>(nil)
+
+  /// The stored position, when `matches` holds for the proposals of the last generation it told.
+  /// That is enough: a finished trial never changes, and each generation's samples depend on
+  /// every value told before, so another record (of another objective) agreeing on a whole
+  /// generation's values would have to agree on all before it. Checking only the last keeps a
+  /// decision O(λ) instead of O(trials).
+  func resume(seed: UInt64, space: SearchSpace, matches: (ProposalID, Double) -> Bool) -> ReplayPoint? {
+    entry.withLock { stored -> ReplayPoint? in
+      guard let stored, stored.seed == seed, stored.space == space,
+            stored.point.told.allSatisfy({ matches($0.proposal, $0.value) })
+      else { return nil }
+      return stored.point
+    }
+  }
+
+  /// Keeps `point` for the next decision.
+  func store(_ point: ReplayPoint, seed: UInt64, space: SearchSpace) {
+    entry.withLock { $0 = Entry(seed: seed, space: space, point: point) }
+  }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import Learn
+import LearnTestSupport
+import Testing
+
+@testable import ModelSelection
+
+/// CMA-ES: convergence on standard functions, the state rebuilt from the record (resume, thread
+/// counts), choices beside numbers, and bad settings.
+@Suite(.timeLimit(.minutes(3))) struct CMAESTests {
+  /// A sphere centred away from the middle of [-5, 5]^d, so the first mean is not the optimum.
+  static func sphere(_ p: ParameterSet) -> Double {
+    p.keys.reduce(0) { sum, key in let v = p[key]!.doubleValue! - 1.5; return sum + v * v }
+  }
+
+  static func space(_ d: Int) -> [String: Distribution] {
+    Dictionary(uniqueKeysWithValues: (0..<d).map { ("x\($0)", Distribution.uniform(-5, 5)) })
+  }
+
+  @Test(arguments: [false, true]) func reachesTheSphereMinimum(_ separable: Bool) throws {
+    let strategy = try CMAESSearch(iterations: 1200, separable: separable)
+    let study = try minimize(Self.sphere, space: Self.space(5), trials: 1200, strategy: strategy, seed: 1)
+    #expect(study.bestValue < 1e-8, "best \(study.bestValue)")
+    // Generations of λ = 4 + ⌊3 ln 5⌋ = 8, in proposal order.
+    #expect(study.trials.prefix(8).map(\.proposal.rawValue) == (0..<8).map { "cmaes/0.0/\($0)" })
+  }
+
+  @Test func theTableIsTheSameWithTwoThreadsAndWhenResumed() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cmaes-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let journal = folder.appendingPathComponent("cmaes.jsonl").path
+    let rosenbrock: @Sendable (ParameterSet) -> Double = { p in
+      let x = p["x0"]!.doubleValue!, y = p["x1"]!.doubleValue!
+      return 100 * (y - x * x) * (y - x * x) + (1 - x) * (1 - x)
+    }
+    func run(_ threads: Int, journal: String? = nil, trials: Int = 90) throws -> Study {
+      try minimize(rosenbrock, space: Self.space(2), trials: trials, strategy: try CMAESSearch(iterations: 90, restarts: true),
+                   seed: 3, parallelism: .threads(threads), journal: journal, studyName: journal == nil ? nil : "rosenbrock")
+    }
+    let whole = try run(1)
+    #expect(try run(2).trials.map(\.untimed) == whole.trials.map(\.untimed))
+    _ = try run(1, journal: journal, trials: 37)  // stopped mid-generation
+    let resumed = try run(2, journal: journal)
+    #expect(resumed.trials.map(\.untimed) == whole.trials.map(\.untimed))
+    let firstGeneration = whole.trials.prefix(6).map { $0.meanTestScore("value") }.min()!
+    #expect(whole.bestValue < firstGeneration / 10, "\(whole.bestValue) against \(firstGeneration)")
+  }
+
+  @Test func choicesAreDrawnBesideTheNumbersAndFailuresCountAsWorst() throws {
+    let space: [String: Distribution] = ["x": .uniform(0, 1), "n": .int(1, 50), "kind": .choice(["a", "b", "c"])]
+    let study = try minimize({ p in
+      guard p["kind"] != "c" else { throw LearnError.invalidArgument(name: "kind", reason: "c fails") }
+      let x = p["x"]!.doubleValue!, n = Double(p["n"]!.intValue!)
+      return (x - 0.2) * (x - 0.2) + (n - 30) * (n - 30) / 100 + (p["kind"] == "b" ? 0 : 0.5)
+    }, space: space, trials: 120, strategy: try CMAESSearch(iterations: 120), seed: 2)
+    #expect(study.count == 120)
+    #expect(Set(study.trials.map { $0.parameters["kind"]!.description }) == ["\"a\"", "\"b\"", "\"c\""])
+    #expect(study.trials.contains { $0.status.isFailed })
+    #expect(study.trials.allSatisfy { (1...50).contains($0.parameters["n"]!.intValue!) })
+    #expect(study.bestValue < 0.05 && study.bestParameters["kind"] == "b", "\(study.bestParameters) \(study.bestValue)")
+  }
+
+  @Test func aCrossValidatedSearchMaximisesTheScore() throws {
+    let iris = try Datasets.iris()
+    let search = SearchCV(LogisticRegression(), strategy: try CMAESSearch(["c": .logUniform(1e-4, 1e2)], iterations: 12),
+                          cv: StratifiedKFold(splits: 3))
+    let model = try search.fit(iris.x, iris.y)
+    #expect(model.results.count == 12 && model.bestScore > 0.9)
+    let scores = model.results.meanTestScores("accuracy")
+    #expect(model.bestScore == scores.max())
+  }
+
+  @Test func badSettingsAreRefused() throws {
+    func reason(_ body: () throws -> Void) -> String {
+      do { try body() } catch { return "\(error)" }
+      return ""
+    }
+    #expect(reason { _ = try CMAESSearch(["k": .choice(["a", "b"])]) }.contains("only choices"))
+    #expect(reason { _ = try CMAESSearch(["x": .uniform(0, 1)], iterations: 0) }.contains("iterations"))
+    #expect(reason { _ = try CMAESSearch(["x": .uniform(0, 1)], populationSize: 1) }.contains("populationSize"))
+    #expect(reason { _ = try CMAESSearch(["x": .uniform(0, 1)], sigma0: 2) }.contains("sigma0"))
+  }
+}
