@@ -47,7 +47,7 @@ import Testing
     #expect(whole.bestValue < firstGeneration / 10, "\(whole.bestValue) against \(firstGeneration)")
   }
 
-  @Test func choicesAreDrawnBesideTheNumbersAndFailuresCountAsWorst() throws {
+  @Test func choicesAreDrawnBesideTheNumbersAndFailuresAreReplaced() throws {
     let space: [String: Distribution] = ["x": .uniform(0, 1), "n": .int(1, 50), "kind": .choice(["a", "b", "c"])]
     let study = try minimize({ p in
       guard p["kind"] != "c" else { throw LearnError.invalidArgument(name: "kind", reason: "c fails") }
@@ -57,8 +57,24 @@ import Testing
     #expect(study.count == 120)
     #expect(Set(study.trials.map { $0.parameters["kind"]!.description }) == ["\"a\"", "\"b\"", "\"c\""])
     #expect(study.trials.contains { $0.status.isFailed })
+    // Each generation told λ = 4 + ⌊3 ln 2⌋ = 6 finite values: a failure added one more sample (k ≥ 6).
+    let failedOfFirst = study.trials.filter { $0.proposal.rawValue.hasPrefix("cmaes/0.0/") && $0.status.isFailed }.count
+    let first = study.trials.filter { $0.proposal.rawValue.hasPrefix("cmaes/0.0/") }
+    #expect(failedOfFirst > 0 && first.count == 6 + failedOfFirst && first.filter { $0.status == .complete }.count == 6)
     #expect(study.trials.allSatisfy { (1...50).contains($0.parameters["n"]!.intValue!) })
     #expect(study.bestValue < 0.05 && study.bestParameters["kind"] == "b", "\(study.bestParameters) \(study.bestValue)")
+  }
+
+  @Test func ipopRestartsWithADoubledPopulationAndAStrategyValueServesTwoStudies() throws {
+    let strategy = try CMAESSearch(iterations: 700, restarts: true)
+    let study = try minimize(Self.sphere, space: Self.space(2), trials: 700, strategy: strategy, seed: 4)
+    let restarted = study.trials.filter { $0.proposal.rawValue.hasPrefix("cmaes/1.0/") }
+    #expect(restarted.count == 2 * 6, "λ = 6 doubled on the first restart: \(restarted.count)")
+    // The same value (and its replay memo) on another objective gives what a fresh one gives.
+    let shifted: @Sendable (ParameterSet) -> Double = { p in Self.sphere(p) + p["x0"]!.doubleValue! }
+    let reused = try minimize(shifted, space: Self.space(2), trials: 200, strategy: strategy, seed: 4)
+    let fresh = try minimize(shifted, space: Self.space(2), trials: 200, strategy: try CMAESSearch(iterations: 700, restarts: true), seed: 4)
+    #expect(reused.trials.map(\.untimed) == fresh.trials.map(\.untimed))
   }
 
   @Test func aCrossValidatedSearchMaximisesTheScore() throws {

@@ -8,7 +8,8 @@ import Synchronization
 /// adaptation, starting at the centre with step `sigma0` (1/6 of the cube, as Optuna does);
 /// choices, which CMA-ES cannot order, are drawn independently at random. A generation is
 /// `populationSize` trials proposed together (so the workers evaluate it in parallel) and told
-/// once all of them have finished; a failed trial counts as the worst of its generation.
+/// once that many have finished with a value: a failed or pruned trial is replaced by another
+/// sample of the same generation. Enqueued points are evaluated but not told.
 ///
 /// The strategy keeps no state: each decision replays the record's finished generations (their
 /// samples are redrawn from the study's seed and each proposal's identifier), so a resumed search
@@ -132,10 +133,13 @@ public struct CMAESSearch: SearchStrategy, Hashable {
     }
     let start = ReplayPoint(run: 0, proposed: 0, state: CovarianceAdaptation(
       mean: [Double](repeating: 0.5, count: numeric.count), sigma: sigma0, populationSize: populationSize, separable: separable))
-    var point = memo.resume(seed: context.seed, space: space) { id, value in
-      byProposal[id].map { $0.status != .running && objective($0).bitPattern == value.bitPattern } ?? false
+    let key = "\(fingerprint)|\(iterations)|\(context.seed)|\(context.direction)|\(context.metric)|\(space)"
+    var point = memo.resume(key: key) { told in
+      byProposal[told.proposal].map {
+        $0.status != .running && objective($0).bitPattern == told.value.bitPattern && $0.parameters == told.parameters
+      } ?? false
     } ?? start
-    defer { memo.store(point, seed: context.seed, space: space) }
+    defer { memo.store(point, key: key) }
     while point.proposed < iterations {
       let decision = try generation(&point, context: context, space: space, numeric: numeric, byProposal: byProposal, objective: objective)
       if let decision { return decision }
@@ -144,38 +148,51 @@ public struct CMAESSearch: SearchStrategy, Hashable {
   }
 
   /// One generation of the replay: its missing samples proposed, a wait for its running ones, or
-  /// (when all have finished) the update, `point` moved past it and `nil`.
+  /// (when λ of them have finished with a finite value) the update, `point` moved past it and
+  /// `nil`. A sample whose trial failed (or was pruned) is replaced by one more sample of the same
+  /// distribution (`k` = λ, λ + 1, …), as Optuna replaces trials that did not complete, so a
+  /// failure never pulls the mean.
   private func generation(
     _ point: inout ReplayPoint, context: StrategyContext, space: SearchSpace, numeric: [Int],
     byProposal: [ProposalID: TrialRecord], objective: (TrialRecord) -> Double
   ) throws -> StrategyDecision? {
-    var state = point.state
-    let run = point.run
-    let proposed = point.proposed
-    let size = Swift.min(state.populationSize, iterations - proposed)
-    let ids = (0..<size).map { ProposalID("cmaes/\(run).\(state.generation)", $0) }
-    var generators = ids.map(context.generator(for:))
-    let samples = generators.indices.map { state.sample(using: &generators[$0]) }
-    let missing = ids.indices.filter { byProposal[ids[$0]] == nil }
-    if !missing.isEmpty {
-      return .propose(try missing.map { k in
-        Candidate(try Self.parameters(samples[k], numeric: numeric, space: space, generator: &generators[k]), proposal: ids[k])
-      })
+    let state = point.state
+    let budget = iterations - point.proposed
+    var told: [(k: Int, x: [Double], trial: TrialRecord, value: Double)] = []
+    var proposals: [Candidate] = []
+    var running = false, failures = 0, k = 0
+    while k < state.populationSize + failures && k < budget {
+      let id = ProposalID("cmaes/\(point.run).\(state.generation)", k)
+      var generator = context.generator(for: id)
+      let x = state.sample(using: &generator)
+      if let trial = byProposal[id] {
+        if trial.status == .running {
+          running = true
+        } else if case let value = objective(trial), value.isFinite {
+          told.append((k, x, trial, value))
+        } else {
+          failures += 1
+        }
+      } else {
+        proposals.append(Candidate(try Self.parameters(x, numeric: numeric, space: space, generator: &generator), proposal: id))
+      }
+      k += 1
     }
-    let trials = ids.map { byProposal[$0]! }
-    if trials.contains(where: { $0.status == .running }) { return .wait }
-    // A last, partial generation (the trial count ran out mid-generation) is never told.
-    guard size == state.populationSize else { return context.hasRunningTrials ? .wait : .finished }
-    let values = trials.map(objective)
-    state.tell(samples, values: values)
-    point.told = zip(ids, values).map { ReplayPoint.Told(proposal: $0.0, value: $0.1) }
-    point.proposed += size
-    point.state = state
-    if restarts && state.shouldStop {
+    if !proposals.isEmpty { return .propose(proposals) }
+    if running { return .wait }
+    // The trial count ran out before λ samples finished: this last generation is never told.
+    guard told.count == state.populationSize else { return context.hasRunningTrials ? .wait : .finished }
+    var next = state
+    next.tell(told.map(\.x), values: told.map(\.value))
+    point.told = told.map { ReplayPoint.Told(proposal: ProposalID("cmaes/\(point.run).\(state.generation)", $0.k), value: $0.value,
+                                             parameters: $0.trial.parameters) }
+    point.proposed += k
+    point.state = next
+    if restarts && next.shouldStop {
       point.run += 1
       var start = context.generator(for: ProposalID("cmaes/restart", point.run))
       point.state = CovarianceAdaptation(mean: numeric.map { _ in start.nextUniform() }, sigma: sigma0,
-                                         populationSize: state.populationSize * 2, separable: separable)
+                                         populationSize: next.populationSize * 2, separable: separable)
     }
     return nil
   }
@@ -205,6 +222,7 @@ struct ReplayPoint: Sendable {
   struct Told: Sendable {
     var proposal: ProposalID
     var value: Double
+    var parameters: ParameterSet
   }
   var run: Int
   var proposed: Int
@@ -213,32 +231,30 @@ struct ReplayPoint: Sendable {
 }
 
 /// The last replay position of a ``CMAESSearch``, so a decision replays only the generations
-/// finished since the last one. Reused only for the same seed and space and when every told
-/// value still matches the record.
+/// finished since the last one. Reused only under the same key (the strategy's settings, the
+/// study's seed, direction, metric and space) and when the record still holds the last told
+/// generation's trials with the same parameters and values.
 final class ReplayMemo: Sendable {
   private struct Entry {
-    var seed: UInt64
-    var space: SearchSpace
+    var key: String
     var point: ReplayPoint
   }
   private let entry = Mutex<Entry?>(nil)
 
-  /// The stored position, when `matches` holds for the proposals of the last generation it told.
-  /// That is enough: a finished trial never changes, and each generation's samples depend on
-  /// every value told before, so another record (of another objective) agreeing on a whole
-  /// generation's values would have to agree on all before it. Checking only the last keeps a
-  /// decision O(λ) instead of O(trials).
-  func resume(seed: UInt64, space: SearchSpace, matches: (ProposalID, Double) -> Bool) -> ReplayPoint? {
+  /// The stored position, when `key` is the stored one and `matches` holds for every trial of
+  /// the last generation it told. That is enough: a finished trial never changes, and each
+  /// generation's samples (hence parameters) depend on every value told before it, so another
+  /// record agreeing on a whole generation's parameters agrees on the history. Checking only the
+  /// last generation keeps a decision O(λ) instead of O(trials).
+  func resume(key: String, matches: (ReplayPoint.Told) -> Bool) -> ReplayPoint? {
     entry.withLock { stored -> ReplayPoint? in
-      guard let stored, stored.seed == seed, stored.space == space,
-            stored.point.told.allSatisfy({ matches($0.proposal, $0.value) })
-      else { return nil }
+      guard let stored, stored.key == key, stored.point.told.allSatisfy(matches) else { return nil }
       return stored.point
     }
   }
 
   /// Keeps `point` for the next decision.
-  func store(_ point: ReplayPoint, seed: UInt64, space: SearchSpace) {
-    entry.withLock { $0 = Entry(seed: seed, space: space, point: point) }
+  func store(_ point: ReplayPoint, key: String) {
+    entry.withLock { $0 = Entry(key: key, point: point) }
   }
 }

@@ -17,7 +17,9 @@ struct CovarianceAdaptation: Sendable {
   let cSigma: Double, dSigma: Double, cc: Double, c1: Double, cMu: Double
   /// E‖N(0, I)‖.
   let chiN: Double
-  /// Diagonal covariance only (sep-CMA, Ros and Hansen 2008): O(n) per sample, faster learning.
+  /// Diagonal covariance only: this update restricted to the diagonal, with the rank-one and
+  /// rank-μ rates × (n + 2)/3 as Ros and Hansen (2008) propose. Not the `cmaes` package's
+  /// `SepCMA`, whose weights and rates differ.
   let separable: Bool
 
   private(set) var mean: [Double]
@@ -30,6 +32,8 @@ struct CovarianceAdaptation: Sendable {
   /// The best and worst values of recent generations (for the flat-fitness stop).
   private var history: [Double] = []
   private let initialSigma: Double
+  /// Set when the covariance could not be decomposed: the run must stop.
+  private var broken = false
   /// Eigenvectors (columns, row-major) and square roots of the eigenvalues of ``covariance``.
   private(set) var basis: [Double]
   private(set) var scales: [Double]
@@ -111,7 +115,7 @@ struct CovarianceAdaptation: Sendable {
     let order = values.indices.sorted { (values[$0], $0) < (values[$1], $1) }
     generation += 1
     history.append(values[order.first!])
-    history.append(values[order.last!].isFinite ? values[order.last!] : values[order.first!])
+    history.append(values[order.last!])
     let y = order.map { k in (0..<n).map { (samples[k][$0] - mean[$0]) / sigma } }
     var yw = [Double](repeating: 0, count: n)
     for i in 0..<parents { for j in 0..<n { yw[j] += weights[i] * y[i][j] } }
@@ -157,15 +161,19 @@ struct CovarianceAdaptation: Sendable {
     }
   }
 
-  /// Refreshes the eigen-decomposition (eigenvalues below 1e-8 raised to it, and C rebuilt from
-  /// the repaired decomposition, as the `cmaes` package does).
+  /// Refreshes the eigen-decomposition (negative eigenvalues replaced by 1e-8, and C rebuilt from
+  /// the repaired decomposition, as the `cmaes` package does). A decomposition that fails (a
+  /// non-finite covariance) marks the run as stopped.
   private mutating func decompose() {
     let n = dimension
     if separable {
       scales = covariance.map { Swift.max($0, 1e-16).squareRoot() }
       return
     }
-    guard let eigen = try? SymmetricEigen(Matrix(rowCount: n, columnCount: n, elements: covariance)) else { return }
+    guard let eigen = try? SymmetricEigen(Matrix(rowCount: n, columnCount: n, elements: covariance)) else {
+      broken = true
+      return
+    }
     basis = eigen.vectors.elements
     let values = eigen.values.map { $0 < 0 ? 1e-8 : $0 }
     scales = values.map { $0.squareRoot() }
@@ -175,10 +183,12 @@ struct CovarianceAdaptation: Sendable {
   }
 
   /// Whether the run has converged or stalled (the `cmaes` package's tests): flat values over
-  /// recent generations, a step below 1e-12 of the first, divergence, a mean no step moves, or
-  /// axis lengths (square roots of C's eigenvalues) more than 1e14 apart.
+  /// recent generations, a step below 1e-12 of the first, divergence, a mean that no step along
+  /// a coordinate or a principal axis moves, or axis lengths (square roots of C's eigenvalues)
+  /// more than 1e14 apart.
   var shouldStop: Bool {
     let n = dimension
+    if broken { return true }
     let window = 10 + Int(ceil(30 * Double(n) / Double(populationSize)))
     let recent = history.suffix(2 * window)
     if generation > window, let low = recent.min(), let high = recent.max(), high - low < 1e-12 { return true }
@@ -187,6 +197,10 @@ struct CovarianceAdaptation: Sendable {
     if diagonal.allSatisfy({ sigma * $0 < tolerance }) && pathC.allSatisfy({ sigma * $0 < tolerance }) { return true }
     if sigma * (scales.max() ?? 0) > 1e4 { return true }
     if (0..<n).contains(where: { mean[$0] == mean[$0] + 0.2 * sigma * diagonal[$0].squareRoot() }) { return true }
+    // No effect along a principal axis (one axis per generation, in turn).
+    let axis = generation % n
+    let along = (0..<n).map { separable ? ($0 == axis ? scales[axis] : 0) : basis[$0 * n + axis] * scales[axis] }
+    if (0..<n).allSatisfy({ mean[$0] == mean[$0] + 0.1 * sigma * along[$0] }) { return true }
     if let high = scales.max(), let low = scales.min(), low > 0, high / low > 1e14 { return true }
     return false
   }

@@ -1,0 +1,73 @@
+import Foundation
+import LearnTestSupport
+import Testing
+
+@testable import LinearModels
+import LearnCore
+import LinearAlgebra
+
+/// RidgeCV: the closed-form leave-one-out criterion against scikit-learn's, the list search
+/// against `RidgeCV.alpha_`, and the gradient search against scipy's `minimize_scalar` on the
+/// same criterion (Fixtures/scripts/ridge_loo_alpha.py).
+@Suite struct RidgeCVTests {
+  struct Case: Decodable {
+    var name: String
+    var x: [[Double]]
+    var y: [Double]
+    var lower: Double
+    var upper: Double
+    var scipy_alpha: Double
+    var scipy_criterion: Double
+    var scipy_evaluations: Int
+    var grid: [Double]
+    var sklearn_grid_criteria: [Double]
+    var sklearn_alpha: Double
+  }
+
+  struct File: Decodable { var cases: [Case] }
+
+  static let cases: [Case] = {
+    let data = try! Data(contentsOf: Fixtures.url("evolution/ridge_loo.json"))
+    return try! JSONDecoder().decode(File.self, from: data).cases
+  }()
+
+  @Test(arguments: [0, 1]) func theCriterionIsScikitLearnsLeaveOneOutError(_ k: Int) throws {
+    let c = Self.cases[k]
+    let criterion = LeaveOneOutCriterion(try Matrix(c.x), c.y, fitIntercept: true)
+    for (alpha, expected) in zip(c.grid, c.sklearn_grid_criteria) {
+      let value = criterion.evaluate(logAlpha: log(alpha)).value
+      #expect(abs(value - expected) <= 1e-9 * expected, "\(c.name) alpha \(alpha): \(value) vs \(expected)")
+    }
+    let model = try RidgeCV(alphas: c.grid).fit(try Matrix(c.x), c.y)
+    #expect(model.alpha == c.sklearn_alpha)
+  }
+
+  @Test(arguments: [0, 1]) func theGradientSearchFindsScipysMinimumInFewerEvaluationsThanAScan(_ k: Int) throws {
+    let c = Self.cases[k]
+    let model = try RidgeCV(alphaSearch: .gradient(lower: c.lower, upper: c.upper)).fit(try Matrix(c.x), c.y)
+    #expect(model.leaveOneOutError <= c.scipy_criterion * (1 + 1e-8), "\(c.name): \(model.leaveOneOutError) vs scipy \(c.scipy_criterion)")
+    #expect(abs(log(model.alpha) - log(c.scipy_alpha)) < 1e-3, "\(c.name): alpha \(model.alpha) vs \(c.scipy_alpha)")
+    #expect(model.evaluations < 100, "\(model.evaluations) evaluations")
+    print("RidgeCV \(c.name): alpha \(model.alpha) criterion \(model.leaveOneOutError) in \(model.evaluations) evaluations; "
+      + "scipy \(c.scipy_alpha) \(c.scipy_criterion) in \(c.scipy_evaluations)")
+  }
+
+  @Test func theDerivativeIsTheCriterionsSlope() throws {
+    let c = Self.cases[1]
+    let criterion = LeaveOneOutCriterion(try Matrix(c.x), c.y, fitIntercept: true)
+    for t in [-3.0, 0, 2.5] {
+      let h = 1e-5
+      let numeric = (criterion.evaluate(logAlpha: t + h).value - criterion.evaluate(logAlpha: t - h).value) / (2 * h)
+      let analytic = criterion.evaluate(logAlpha: t).derivative
+      #expect(abs(numeric - analytic) <= 1e-5 * max(1, abs(analytic)), "t \(t): \(numeric) vs \(analytic)")
+    }
+  }
+
+  @Test func badSearchesAreRefused() throws {
+    let x = try Matrix([[1, 2], [2, 1], [3, 5], [4, 4]]), y = [1.0, 2, 3, 4]
+    #expect(throws: LearnError.self) { try RidgeCV(alphas: []).fit(x, y) }
+    #expect(throws: LearnError.self) { try RidgeCV(alphas: [-1]).fit(x, y) }
+    #expect(throws: LearnError.self) { try RidgeCV(alphaSearch: .gradient(lower: 0, upper: 1)).fit(x, y) }
+    #expect(throws: LearnError.self) { try RidgeCV(alphaSearch: .gradient(lower: 2, upper: 1)).fit(x, y) }
+  }
+}
