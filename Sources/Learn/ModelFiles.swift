@@ -13,6 +13,7 @@ extension ModelRegistry {
     registerRegressor(DummyRegressor.self)
     registerRegressor(LinearRegression.self)
     registerRegressor(Ridge.self)
+    registerRegressor(RidgeCV.self)
     registerClassifier(RidgeClassifier.self)
     registerRegressor(Lasso.self)
     registerRegressor(ElasticNet.self)

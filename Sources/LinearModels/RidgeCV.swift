@@ -186,3 +186,39 @@ struct LeaveOneOutCriterion {
     return (exp(bestPoint.t), bestPoint.value, count)
   }
 }
+
+extension RidgeCV.AlphaSearch: Codable {}
+
+extension RidgeCV: Persistable {
+  /// `"RidgeCV"`.
+  public static let typeTag = "RidgeCV"
+
+  /// A non-empty list of finite penalties ≥ 0, or gradient bounds 0 < lower < upper < ∞.
+  public func checkLoaded() throws(LearnError) {
+    switch alphaSearch {
+    case .list(let alphas):
+      guard !alphas.isEmpty, alphas.allSatisfy({ $0 >= 0 && $0.isFinite }) else {
+        throw .unreadableModel(field: "alphaSearch", reason: "a list of finite penalties ≥ 0 was expected")
+      }
+    case .gradient(let lower, let upper):
+      guard lower > 0, lower < upper, upper.isFinite else {
+        throw .unreadableModel(field: "alphaSearch", reason: "bounds 0 < lower < upper < ∞ were expected")
+      }
+    }
+  }
+}
+
+extension RidgeCV.Model: Persistable {
+  /// `"RidgeCV.Model"`.
+  public static let typeTag = "RidgeCV.Model"
+
+  /// The ridge's checks, a finite penalty ≥ 0, a criterion value that is not NaN and at least one
+  /// evaluation.
+  public func checkLoaded() throws(LearnError) {
+    try ridge.checkLoaded()
+    guard alpha >= 0, alpha.isFinite else { throw .unreadableModel(field: "alpha", reason: "a finite penalty ≥ 0 was expected") }
+    guard !leaveOneOutError.isNaN, evaluations >= 1 else {
+      throw .unreadableModel(field: "evaluations", reason: "at least one evaluated penalty was expected")
+    }
+  }
+}

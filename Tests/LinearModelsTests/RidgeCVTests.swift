@@ -63,6 +63,17 @@ import LinearAlgebra
     }
   }
 
+  @Test func aFittedRidgeCVSavesAndLoads() throws {
+    let c = Self.cases[0]
+    let x = try Matrix(c.x)
+    let model = try RidgeCV(alphaSearch: .gradient(lower: c.lower, upper: c.upper)).fit(x, c.y)
+    let loaded = try ModelFile.decode(RidgeCV.Model.self, from: try ModelFile.encode(model))
+    #expect(loaded.alpha == model.alpha && loaded.evaluations == model.evaluations)
+    #expect(try loaded.predict(x) == model.predict(x))
+    let configuration = try ModelFile.decode(RidgeCV.self, from: try ModelFile.encode(RidgeCV(alphas: [0.5, 2])))
+    #expect(configuration.alphaSearch == RidgeCV.AlphaSearch.list([0.5, 2]))
+  }
+
   @Test func badSearchesAreRefused() throws {
     let x = try Matrix([[1, 2], [2, 1], [3, 5], [4, 4]]), y = [1.0, 2, 3, 4]
     #expect(throws: LearnError.self) { try RidgeCV(alphas: []).fit(x, y) }
