@@ -197,7 +197,7 @@ func jsonArray(_ values: [Double]) -> String { "[" + values.map(jsonNumber).join
 /// `Benchmarks bayes-cv svc [--seeds 0-4]`: does a 32-trial BayesSearchCV over SVC (log C,
 /// log gamma) on digits, 5-fold, reach the best score a 200-candidate random search finds?
 ///
-/// `Benchmarks bayes-cv mlp [--seeds 0-2] [--optimizers learn_tpe,learn_gp,learn_random]`: the
+/// `Benchmarks bayes-cv mlp [--seeds 0-2] [--optimizers learn_tpe,learn_gp,learn_random,learn_ga,learn_cmaes] [--iterations 40]`: the
 /// reference task of Fixtures/scripts/bayes_mlp_reference.py (MLPClassifier, 50 epochs, raw
 /// digits, unshuffled stratified 3-fold, four hyperparameters, 40 evaluations).
 func runBayesCVBenchmarks(arguments: [String]) throws {
@@ -241,6 +241,7 @@ func runMLPDigits(_ digits: Dataset<Int>, arguments: [String]) throws {
   ]
   let estimator = MLPClassifier(maxIterations: 50, seed: 0)
   let optimizers = (option("--optimizers", in: arguments) ?? "learn_tpe,learn_gp,learn_random").split(separator: ",").map(String.init)
+  let n = Int(option("--iterations", in: arguments) ?? "40") ?? 40
   for optimizer in optimizers {
     for seed in parseSeeds(option("--seeds", in: arguments) ?? "0-2") {
       func search<S: SearchStrategy>(_ strategy: S) throws -> SearchModel<MLPClassifier> {
@@ -249,16 +250,18 @@ func runMLPDigits(_ digits: Dataset<Int>, arguments: [String]) throws {
       let start = DispatchTime.now().uptimeNanoseconds
       let model: SearchModel<MLPClassifier>
       switch optimizer {
-      case "learn_tpe": model = try search(BayesSearch(space, iterations: 40, surrogate: .tpe, seed: seed))
-      case "learn_gp": model = try search(BayesSearch(space, iterations: 40, surrogate: .gaussianProcess, seed: seed))
-      default: model = try search(RandomSearch(space, iterations: 40, seed: seed))
+      case "learn_tpe": model = try search(BayesSearch(space, iterations: n, surrogate: .tpe, seed: seed))
+      case "learn_gp": model = try search(BayesSearch(space, iterations: n, surrogate: .gaussianProcess, seed: seed))
+      case "learn_ga": model = try search(EvolutionarySearch(space, iterations: n))
+      case "learn_cmaes": model = try search(CMAESSearch(space, iterations: n))
+      default: model = try search(RandomSearch(space, iterations: n, seed: seed))
       }
       let wall = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
       let curve = bestSoFar(model.results.trials.map { $0.meanTestScore("accuracy") })
       func at(_ k: Int) -> String { curve.count >= k ? jsonNumber(curve[k - 1]) : "null" }
       emit([("kind", "\"mlp_digits\""), ("optimizer", "\"\(optimizer)\""), ("seed", "\(seed)"),
             ("best", jsonArray(curve)), ("best_at_5", at(5)), ("best_at_10", at(10)),
-            ("best_at_20", at(20)), ("best_at_40", at(40)), ("wall_seconds", "\(wall)")])
+            ("best_at_20", at(20)), ("best_at_40", at(40)), ("best_at_60", at(60)), ("wall_seconds", "\(wall)")])
     }
   }
 }

@@ -10,7 +10,7 @@ let tuneUsage = """
     --estimator NAME                 logistic, ridge, sgd, linearsvc, svc, svr, linear, lasso,
                                      elasticnet, tree, forest, extratrees, mlp (default: forest)
     --search NAME                    random, grid, bayes, tpe, hyperband, asha, halving, pbt,
-                                     cmaes (default: random)
+                                     cmaes, evolution (default: random)
     --param NAME=RANGE               change the default space (repeatable): low..high,
                                      log:low..high (integers when the bounds are), a|b|c, or
                                      one fixed value; e.g. --param model.maxDepth=2..30

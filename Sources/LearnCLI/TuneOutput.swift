@@ -15,13 +15,14 @@ func searchStrategy(_ request: TuneRequest, space: [String: Distribution]) throw
   case "asha": return try ASHASearch(space, candidates: n, maxBudget: 81, eta: 3)
   case "halving": return try HalvingSearch(space: space, candidates: .count(n), seed: seed)
   case "cmaes": return try CMAESSearch(space, iterations: n)
+  case "evolution": return try EvolutionarySearch(space, iterations: n)
   case "pbt":
     let mutable = space.keys.sorted().filter { if case .choice = space[$0]! { return false } else { return true } }
     guard !mutable.isEmpty else { throw UsageError(description: "learn tune: pbt needs a numeric hyperparameter to explore") }
     return try PBTSearch(space, mutable: mutable, populationSize: Swift.max(2, n), generations: 8, readyInterval: 10)
   default:
     throw UsageError(description: "learn tune: unknown search '\(request.search)'; choose random, grid, bayes, tpe, "
-      + "hyperband, asha, halving, pbt or cmaes")
+      + "hyperband, asha, halving, pbt, cmaes or evolution")
   }
 }
 

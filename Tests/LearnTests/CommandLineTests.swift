@@ -99,6 +99,9 @@ func runLearn(_ arguments: [String]) throws -> ToolRun {
     let cmaes = try runLearn(["tune", "--data", data, "--target", "kind", "--search", "cmaes", "--estimator", "svc", "--trials", "8",
                               "--out", folder.appendingPathComponent("cmaes").path])
     #expect(cmaes.status == 0 && cmaes.output.contains("8 trials, 8 complete"), "\(cmaes.errors)")
+    let evolution = try runLearn(["tune", "--data", data, "--target", "kind", "--search", "evolution", "--estimator", "tree", "--trials", "12",
+                                  "--out", folder.appendingPathComponent("evolution").path])
+    #expect(evolution.status == 0 && evolution.output.contains("12 trials, 12 complete"), "\(evolution.errors)")
     // --drop leaves a column out of the model; a lock file serialises the journal's appends.
     let dropped = folder.appendingPathComponent("dropped").path
     let withoutWeight = try runLearn(["tune", "--data", data, "--target", "kind", "--estimator", "tree", "--trials", "2", "--drop", "weight",
