@@ -48,7 +48,11 @@ public struct RidgeCV: Estimator, Sendable {
   public func fit(_ x: Matrix, _ y: [Double]) throws(LearnError) -> Model {
     try Validation.checkSamples(x, y)
     try Validation.checkFiniteTargets(y)
-    let criterion = LeaveOneOutCriterion(x, y, fitIntercept: fitIntercept)
+    let least = fitIntercept ? 3 : 2
+    guard x.rowCount >= least else {
+      throw .invalidArgument(name: "x", reason: "leave-one-out needs at least \(least) rows, got \(x.rowCount)")
+    }
+    let criterion = try LeaveOneOutCriterion(x, y, fitIntercept: fitIntercept)
     let choice: (alpha: Double, error: Double, evaluations: Int)
     switch alphaSearch {
     case .list(let alphas):
@@ -99,7 +103,7 @@ struct LeaveOneOutCriterion {
   private var projections: [Double] = []
   private let centred: [Double]
 
-  init(_ x: Matrix, _ y: [Double], fitIntercept: Bool) {
+  init(_ x: Matrix, _ y: [Double], fitIntercept: Bool) throws(LearnError) {
     rows = x.rowCount
     self.fitIntercept = fitIntercept
     let n = x.rowCount, p = x.columnCount
@@ -110,7 +114,10 @@ struct LeaveOneOutCriterion {
     let gram = p <= n
       ? Matrix(rowCount: p, columnCount: p) { a, b in (0..<n).reduce(0) { $0 + design[$1, a] * design[$1, b] } }
       : Matrix(rowCount: n, columnCount: n) { a, b in (0..<p).reduce(0) { $0 + design[a, $1] * design[b, $1] } }
-    guard let eigen = try? SymmetricEigen(gram) else { return }
+    let eigen: SymmetricEigen
+    do { eigen = try SymmetricEigen(gram) } catch {
+      throw .invalidArgument(name: "x", reason: "the design's Gram matrix could not be decomposed (\(error))")
+    }
     let largest = eigen.values.max() ?? 0
     for (k, value) in eigen.values.enumerated() where value > largest * Double(max(n, p)) * 1e-15 && value > 0 {
       var u: [Double]
@@ -127,63 +134,89 @@ struct LeaveOneOutCriterion {
     }
   }
 
-  /// The criterion and its derivative with respect to log α at `logAlpha`.
+  /// The criterion and its derivative with respect to log α at `logAlpha`; +∞ where a leverage
+  /// reaches 1 (a row the fit interpolates at this penalty).
   func evaluate(logAlpha t: Double) -> (value: Double, derivative: Double) {
     let alpha = exp(t)
     let shrink = squares.map { $0 / ($0 + alpha) }
+    let kept = squares.map { alpha / ($0 + alpha) }  // 1 − shrink, without cancellation
     let slope = shrink.map { -$0 * (1 - $0) }  // d shrink / d log α
     var value = 0.0, derivative = 0.0
     let base = fitIntercept ? 1 / Double(rows) : 0
     for i in 0..<rows {
-      var fitted = 0.0, fittedSlope = 0.0, leverage = base, leverageSlope = 0.0
+      // 1 − hᵢᵢ = (1 − base − Σu²) + Σu²·α/(s² + α): the first term is what the vectors leave
+      // out of row i, the second what the penalty keeps, so neither cancels.
+      var fitted = 0.0, fittedSlope = 0.0, spanned = 0.0, keep = 0.0, leverageSlope = 0.0
       for k in vectors.indices {
         let u = vectors[k][i]
         fitted += u * shrink[k] * projections[k]
         fittedSlope += u * slope[k] * projections[k]
-        leverage += u * u * shrink[k]
+        spanned += u * u
+        keep += u * u * kept[k]
         leverageSlope += u * u * slope[k]
       }
-      let residual = centred[i] - fitted, keep = 1 - leverage
+      keep += Swift.max(0, 1 - base - spanned)
+      let residual = centred[i] - fitted
       let loo = residual / keep
       value += loo * loo
       derivative += 2 * loo * (-fittedSlope * keep + residual * leverageSlope) / (keep * keep)
     }
-    return (value / Double(rows), derivative / Double(rows))
+    let mean = value / Double(rows)
+    return mean.isFinite ? (mean, derivative / Double(rows)) : (.infinity, 0)
   }
 
   /// The minimum over log α in `lower ... upper`: a 9-point scan for the basin, then a
   /// safeguarded secant search on the derivative (bisection whenever the secant step leaves the
-  /// bracket) until the bracket is 1e-10 wide.
+  /// bracket) until the bracket or the step is 1e-10 wide; a golden-section search on the value
+  /// when the derivative does not change sign around the best scanned point.
   func minimize(lower: Double, upper: Double) -> (alpha: Double, error: Double, evaluations: Int) {
     let points = (0...8).map { lower + (upper - lower) * Double($0) / 8 }
-    var evaluated = points.map { evaluate(logAlpha: $0) }
+    let scanned = points.map { evaluate(logAlpha: $0) }
     var count = points.count
-    let best = evaluated.indices.min { (evaluated[$0].value, $0) < (evaluated[$1].value, $1) }!
-    // Bracket a sign change of the derivative around the best scanned point.
-    var a = points[Swift.max(best - 1, 0)], b = points[Swift.min(best + 1, 8)]
-    var fa = evaluated[Swift.max(best - 1, 0)], fb = evaluated[Swift.min(best + 1, 8)]
-    var bestPoint = (t: points[best], value: evaluated[best].value)
-    if best == 0 && evaluated[0].derivative >= 0 { return (exp(points[0]), evaluated[0].value, count) }
-    if best == 8 && evaluated[8].derivative <= 0 { return (exp(points[8]), evaluated[8].value, count) }
-    if fa.derivative > 0 || fb.derivative < 0 {
-      // The best scanned point's own derivative splits its neighbourhood.
-      let mid = evaluated[best]
-      if mid.derivative > 0 { b = points[best]; fb = mid } else { a = points[best]; fa = mid }
+    let best = scanned.indices.min { (scanned[$0].value, $0) < (scanned[$1].value, $1) }!
+    var bestPoint = (t: points[best], value: scanned[best].value)
+    func consider(_ t: Double, _ f: (value: Double, derivative: Double)) {
+      count += 1
+      if f.value < bestPoint.value { bestPoint = (t, f.value) }
     }
-    var previous = (t: a, derivative: fa.derivative), current = (t: b, derivative: fb.derivative)
+    if best == 0 && scanned[0].derivative >= 0 { return (exp(points[0]), scanned[0].value, count) }
+    if best == 8 && scanned[8].derivative <= 0 { return (exp(points[8]), scanned[8].value, count) }
+    // A bracket [a, b] around the best scanned point with f′(a) < 0 < f′(b).
+    var a = points[Swift.max(best - 1, 0)], b = points[Swift.min(best + 1, 8)]
+    var da = scanned[Swift.max(best - 1, 0)].derivative, db = scanned[Swift.min(best + 1, 8)].derivative
+    if scanned[best].derivative > 0 { (b, db) = (points[best], scanned[best].derivative) }
+    if scanned[best].derivative < 0 { (a, da) = (points[best], scanned[best].derivative) }
+    guard da < 0, db > 0 else { return goldenSection(a, b, best: &bestPoint, count: &count) }
+    var previous = (t: a, derivative: da), current = (t: b, derivative: db)
     while b - a > 1e-10 && count < 100 {
       var t = current.t - current.derivative * (current.t - previous.t) / (current.derivative - previous.derivative)
       if !t.isFinite || t <= a || t >= b { t = (a + b) / 2 }
       let f = evaluate(logAlpha: t)
-      count += 1
-      if f.value < bestPoint.value { bestPoint = (t, f.value) }
-      if f.derivative == 0 { break }
+      consider(t, f)
+      if f.derivative == 0 || abs(t - current.t) < 1e-10 { break }
       if f.derivative < 0 { a = t } else { b = t }
       previous = current
       current = (t, f.derivative)
-      evaluated.append(f)
     }
     return (exp(bestPoint.t), bestPoint.value, count)
+  }
+
+  /// Golden-section search of the value on [a, b], to a 1e-10 wide bracket.
+  private func goldenSection(
+    _ lower: Double, _ upper: Double, best: inout (t: Double, value: Double), count: inout Int
+  ) -> (alpha: Double, error: Double, evaluations: Int) {
+    let ratio = (5.0.squareRoot() - 1) / 2
+    var a = lower, b = upper
+    var c = b - ratio * (b - a), d = a + ratio * (b - a)
+    var fc = evaluate(logAlpha: c).value, fd = evaluate(logAlpha: d).value
+    count += 2
+    while b - a > 1e-10 && count < 100 {
+      if fc < fd { (b, d, fd) = (d, c, fc); c = b - ratio * (b - a); fc = evaluate(logAlpha: c).value }
+      else { (a, c, fc) = (c, d, fd); d = a + ratio * (b - a); fd = evaluate(logAlpha: d).value }
+      count += 1
+    }
+    for (t, value) in [(c, fc), (d, fd)] where value < best.value { best = (t, value) }
+    return (exp(best.t), best.value, count)
   }
 }
 

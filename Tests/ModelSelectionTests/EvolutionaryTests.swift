@@ -21,6 +21,10 @@ import Testing
                              strategy: try EvolutionarySearch(small, iterations: 44, populationSize: 6), seed: 1)
     #expect(study.count == 44)
     #expect(Set(study.trials.map(\.parameters)).count == 44, "48 configurations exist; 44 distinct ones were tried")
+    // Asked for more than exist, it tries each once and stops.
+    let all = try minimize({ p in Double(p["a"]!.intValue! + p["c"]!.intValue!) }, space: small, trials: 60,
+                           strategy: try EvolutionarySearch(small, iterations: 60, populationSize: 6), seed: 1)
+    #expect(all.count == 48 && Set(all.trials.map(\.parameters)).count == 48)
   }
 
   @Test(arguments: [EvolutionarySearch.Survival.plus, .comma]) func laterGenerationsAreBetter(_ survival: EvolutionarySearch.Survival) throws {
@@ -64,5 +68,6 @@ import Testing
     #expect(reason { _ = try EvolutionarySearch(Self.space, mutationRate: -0.1) }.contains("mutationRate"))
     #expect(reason { _ = try EvolutionarySearch(Self.space, mutationScale: 0) }.contains("mutationScale"))
     #expect(reason { _ = try EvolutionarySearch(Self.space, iterations: 0) }.contains("iterations"))
+    #expect(reason { _ = try EvolutionarySearch(Self.space, populationSize: 10, offspring: 5, survival: .comma) }.contains("offspring"))
   }
 }

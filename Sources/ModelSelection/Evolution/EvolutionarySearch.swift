@@ -8,7 +8,9 @@ import LinearAlgebra
 /// choices) and mutated (a Gaussian step for numbers, another value for choices). The next
 /// population is the best `populationSize` of parents and children (μ + λ), or of the children
 /// alone with the best parent kept (μ, λ with elitism). No configuration is evaluated twice: a
-/// child equal to one already in the record is mutated again, then drawn at random.
+/// child equal to one already in the record is mutated again, then drawn at random (from the
+/// candidates not yet tried, in a finite space; the search ends when none is left).
+/// Trials the strategy did not propose (enqueued points) are never duplicated but are not parents.
 ///
 /// A generation's trials are proposed together, so the workers evaluate them in parallel, and
 /// each trial is tagged with its `generation` (the results table's per-generation statistics).
@@ -67,6 +69,9 @@ public struct EvolutionarySearch: SearchStrategy, Hashable {
     guard iterations >= 1 else { throw .invalidArgument(name: "iterations", reason: "must be at least 1, got \(iterations)") }
     guard populationSize >= 2 else { throw .invalidArgument(name: "populationSize", reason: "must be at least 2, got \(populationSize)") }
     guard offspring >= 1 else { throw .invalidArgument(name: "offspring", reason: "must be at least 1, got \(offspring)") }
+    guard survival == .plus || offspring >= populationSize else {
+      throw .invalidArgument(name: "offspring", reason: "μ, λ survival needs at least as many children as the population (\(populationSize)), got \(offspring)")
+    }
     guard tournamentSize >= 2 else { throw .invalidArgument(name: "tournamentSize", reason: "must be at least 2, got \(tournamentSize)") }
     guard (0...1).contains(crossoverRate) else { throw .invalidArgument(name: "crossoverRate", reason: "must be in [0, 1], got \(crossoverRate)") }
     if let mutationRate, !(0...1).contains(mutationRate) {
@@ -103,7 +108,14 @@ public struct EvolutionarySearch: SearchStrategy, Hashable {
       throw LearnError.invalidArgument(name: "space", reason: "this evolutionary search has no space of its own and the study declares none")
     }
     let byProposal = Dictionary(context.trials.map { ($0.proposal, $0) }, uniquingKeysWith: { first, _ in first })
+    // Configurations already tried, also as the encoding gives them back (a real value may come
+    // back an ulp away), so a child copying its parent is recognised.
     var seen = Set(context.trials.map(\.parameters))
+    for trial in context.trials {
+      if let point = space.encode(trial.parameters), let back = try? space.decode(point) { seen.insert(back) }
+    }
+    let finite = space.allCandidates(limit: 100_000)
+    if let finite, finite.allSatisfy(seen.contains) { return context.hasRunningTrials ? .wait : .finished }
     func fitness(_ trial: TrialRecord) -> Double {
       guard let value = context.value(of: trial), value.isFinite else { return -.infinity }
       return context.direction == .maximize ? value : -value
@@ -115,7 +127,7 @@ public struct EvolutionarySearch: SearchStrategy, Hashable {
       let ids = (0..<size).map { ProposalID("ga/\(generation)", $0) }
       var members: [TrialRecord] = []
       var candidates: [Candidate] = []
-      var running = false
+      var running = false, exhausted = false
       for id in ids {
         if let trial = byProposal[id] {
           members.append(trial)
@@ -123,13 +135,16 @@ public struct EvolutionarySearch: SearchStrategy, Hashable {
           continue
         }
         var generator = context.generator(for: id)
-        let child = try generation == 0
-          ? space.sample(using: &generator) : breed(population, space: space, fitness: fitness, seen: seen, generator: &generator)
+        let bred = generation == 0 ? nil : try breed(population, space: space, fitness: fitness, seen: seen, generator: &generator)
+        guard let child = bred ?? unseen(space, finite: finite, seen: seen, generator: &generator) else {
+          exhausted = true
+          break
+        }
         seen.insert(child)
         candidates.append(Candidate(child, tags: ["generation": .int(generation)], proposal: id))
       }
       if !candidates.isEmpty { return .propose(candidates) }
-      if running { return .wait }
+      if running || exhausted { return context.hasRunningTrials ? .wait : .finished }
       proposed += size
       population = survivors(parents: population, children: members, fitness: fitness)
       generation += 1
@@ -145,41 +160,66 @@ public struct EvolutionarySearch: SearchStrategy, Hashable {
     return Array(ranked([elite] + children).prefix(populationSize))
   }
 
-  /// One child of `population`: two tournament winners recombined and mutated, again while it
-  /// equals a configuration already seen (up to 20 times), else a random draw.
+  /// One child of `population`: two tournament winners recombined, then mutated (each attempt
+  /// from the recombined genes, with larger steps) until it differs from every configuration
+  /// seen, up to 20 attempts; `nil` when all were seen.
   func breed(
     _ population: [TrialRecord], space: SearchSpace, fitness: (TrialRecord) -> Double, seen: Set<ParameterSet>,
     generator: inout Xoshiro256StarStar
-  ) throws -> ParameterSet {
+  ) throws -> ParameterSet? {
     func tournament() -> TrialRecord {
       let entrants = (0..<tournamentSize).map { _ in population[generator.nextInt(below: population.count)] }
       return entrants.max { (fitness($0), -$0.index) < (fitness($1), -$1.index) }!
     }
     let first = space.encode(tournament().parameters) ?? [], second = space.encode(tournament().parameters) ?? []
-    guard first.count == space.dimensions.count, second.count == first.count else { return space.sample(using: &generator) }
+    guard first.count == space.dimensions.count, second.count == first.count else { return nil }
     let recombine = generator.nextUniform() < crossoverRate
-    var genes = first.indices.map { j -> Double in
+    let genes = first.indices.map { j -> Double in
       guard recombine else { return first[j] }
       if case .choice = space.dimensions[j].distribution { return generator.nextUniform() < 0.5 ? first[j] : second[j] }
       let u = -0.5 + 2 * generator.nextUniform()  // blend crossover, α = 0.5
-      return Swift.min(Swift.max(first[j] + u * (second[j] - first[j]), 0), 1)
+      return reflect(first[j] + u * (second[j] - first[j]))
     }
     let rate = mutationRate ?? Swift.max(0.2, 1 / Double(genes.count))
     for attempt in 0...20 {
-      for j in genes.indices where generator.nextUniform() < (attempt == 0 ? rate : Swift.max(rate, 0.5)) {
-        if case .choice = space.dimensions[j].distribution {
-          genes[j] = generator.nextUniform()
+      var mutated = genes
+      for j in mutated.indices where generator.nextUniform() < (attempt == 0 ? rate : Swift.max(rate, 0.5)) {
+        if case .choice(let values) = space.dimensions[j].distribution {
+          // Another value: one of the k − 1 others, at its position's centre.
+          let current = Swift.min(values.count - 1, Int(mutated[j] * Double(values.count)))
+          guard values.count > 1 else { continue }
+          let other = (current + 1 + generator.nextInt(below: values.count - 1)) % values.count
+          mutated[j] = (Double(other) + 0.5) / Double(values.count)
         } else {
-          genes[j] = Swift.min(Swift.max(genes[j] + mutationScale * Double(attempt + 1) * generator.nextNormal(), 0), 1)
+          mutated[j] = reflect(mutated[j] + mutationScale * Double(attempt + 1) * generator.nextNormal())
         }
       }
-      let child = try space.decode(genes)
+      let child = try space.decode(mutated)
       if !seen.contains(child) { return child }
     }
-    for _ in 0..<100 {
-      let child = space.sample(using: &generator)
-      if !seen.contains(child) { return child }
-    }
-    return space.sample(using: &generator)
+    return nil
   }
+
+  /// A configuration not seen yet: a random draw (up to 100), or for a finite space one of the
+  /// unseen candidates; `nil` when every candidate was seen.
+  func unseen(
+    _ space: SearchSpace, finite: [ParameterSet]?, seen: Set<ParameterSet>, generator: inout Xoshiro256StarStar
+  ) -> ParameterSet? {
+    for _ in 0..<100 {
+      let candidate = space.sample(using: &generator)
+      if !seen.contains(candidate) { return candidate }
+    }
+    guard let finite else { return space.sample(using: &generator) }
+    let left = finite.filter { !seen.contains($0) }
+    return left.isEmpty ? nil : left[generator.nextInt(below: left.count)]
+  }
+}
+
+/// `value` folded back into [0, 1] at its ends (a step past a bound comes back inside by as
+/// much, instead of piling up on the bound).
+func reflect(_ value: Double) -> Double {
+  guard value.isFinite else { return 0.5 }
+  var v = value.truncatingRemainder(dividingBy: 2)
+  if v < 0 { v += 2 }
+  return v <= 1 ? v : 2 - v
 }
