@@ -85,6 +85,11 @@ import Testing
     #expect(model.results.count == 12 && model.bestScore > 0.9)
     let scores = model.results.meanTestScores("accuracy")
     #expect(model.bestScore == scores.max())
+    // A misspelt name is refused before anything runs, for both evolutionary strategies.
+    let misspelt = SearchCV(LogisticRegression(), strategy: try CMAESSearch(["cc": .logUniform(1e-4, 1e2)], iterations: 3))
+    #expect(throws: LearnError.self) { try misspelt.fit(iris.x, iris.y) }
+    let genetic = SearchCV(LogisticRegression(), strategy: try EvolutionarySearch(["cc": .logUniform(1e-4, 1e2)], iterations: 3))
+    #expect(throws: LearnError.self) { try genetic.fit(iris.x, iris.y) }
   }
 
   @Test func badSettingsAreRefused() throws {

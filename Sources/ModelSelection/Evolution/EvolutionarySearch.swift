@@ -92,13 +92,9 @@ public struct EvolutionarySearch: SearchStrategy, Hashable {
   /// Trials are never continued.
   public var continuesTrials: Bool { false }
 
-  /// Refuses names the estimator does not have.
+  /// Refuses a search of an estimator without a space, and names the estimator does not have.
   public func validate(parameterNames names: [String], estimator: String) throws(LearnError) {
-    guard let space else { return }
-    let unknown = space.names.filter { !names.contains($0) }
-    guard unknown.isEmpty else {
-      throw .invalidArgument(name: "space", reason: "\(estimator) has no hyperparameter \(unknown.joined(separator: ", "))")
-    }
+    try checkSpaces(space.map { [$0] } ?? [], against: names, estimator: estimator, example: "EvolutionarySearch(space, …)")
   }
 
   /// Rebuilds the populations from the record, then proposes the current generation's missing
