@@ -130,7 +130,7 @@ extension SearchReport {
   /// table of trials.
   func sectionHTML(_ section: Section, id: String) -> String {
     let data = PlotData(results: section.results, metric: section.metric)
-    let counts = statusCounts(section.results)
+    let counts = section.results.statusCounts
     let best = data.best
     var html = "<section class=\"study\" id=\"\(id)\" data-name=\"\(escapeHTML(section.name))\" data-trials=\"\(section.results.count)\" "
       + "data-complete=\"\(counts.complete)\"" + (best.map { " data-best=\"\(formatNumber(data.score($0)))\"" } ?? "") + ">\n"
@@ -227,12 +227,6 @@ extension SearchReport {
       }.joined() + "</tr>\n"
     }
     return html + "</tbody>\n</table>\n"
-  }
-
-  func statusCounts(_ results: SearchResults) -> (complete: Int, failed: Int, pruned: Int, running: Int) {
-    let statuses = results.trials.map(\.status)
-    return (statuses.filter { $0 == .complete }.count, statuses.filter(\.isFailed).count,
-            statuses.filter { $0 == .pruned }.count, statuses.filter { $0 == .running }.count)
   }
 }
 

@@ -84,11 +84,10 @@ struct CovarianceAdaptation: Sendable {
   /// it lies in the unit cube, else clipped into it (the `cmaes` package's rule).
   func sample(using generator: inout Xoshiro256StarStar) -> [Double] {
     var x: [Double] = []
-    for attempt in 0...100 {
+    for _ in 0...100 {
       let z = (0..<dimension).map { _ in generator.nextNormal() }
       x = step(z).enumerated().map { mean[$0.offset] + sigma * $0.element }
       if x.allSatisfy({ $0 >= 0 && $0 <= 1 }) { return x }
-      if attempt == 100 { break }
     }
     return x.map { Swift.min(Swift.max($0, 0), 1) }
   }

@@ -78,6 +78,32 @@ public struct SearchResults: Sendable, Hashable, Codable {
     return best
   }
 
+  /// How many trials are in each state.
+  public struct StatusCounts: Sendable, Hashable {
+    /// Trials that finished with scores.
+    public var complete = 0
+    /// Trials whose fit or scoring failed.
+    public var failed = 0
+    /// Trials a pruner stopped early.
+    public var pruned = 0
+    /// Trials running in some process (or left by one that died, until a worker re-queues them).
+    public var running = 0
+  }
+
+  /// The trials by status.
+  public var statusCounts: StatusCounts {
+    var counts = StatusCounts()
+    for trial in trials {
+      switch trial.status {
+      case .complete: counts.complete += 1
+      case .failed: counts.failed += 1
+      case .pruned: counts.pruned += 1
+      case .running: counts.running += 1
+      }
+    }
+    return counts
+  }
+
   /// The parameter names that appear in any trial, sorted.
   public var parameterNames: [String] { Array(Set(trials.flatMap { $0.parameters.keys })).sorted() }
 

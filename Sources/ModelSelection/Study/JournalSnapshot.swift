@@ -67,29 +67,6 @@ public struct JournalSnapshot: Sendable, Hashable {
     return name.isEmpty ? nil : String(name)
   }
 
-  /// Trials by status: finished (complete), failed, pruned and running.
-  public var statusCounts: StatusCounts {
-    var counts = StatusCounts()
-    for trial in results.trials {
-      switch trial.status {
-      case .complete: counts.complete += 1
-      case .failed: counts.failed += 1
-      case .pruned: counts.pruned += 1
-      case .running: counts.running += 1
-      }
-    }
-    return counts
-  }
-
-  /// How many trials of a journal are in each state.
-  public struct StatusCounts: Sendable, Hashable {
-    /// Trials that finished with scores.
-    public var complete = 0
-    /// Trials whose fit or scoring failed.
-    public var failed = 0
-    /// Trials a pruner stopped early.
-    public var pruned = 0
-    /// Trials running in some process (or left by one that died, until another worker re-queues them).
-    public var running = 0
-  }
+  /// Trials by status (``SearchResults/statusCounts``).
+  public var statusCounts: SearchResults.StatusCounts { results.statusCounts }
 }
