@@ -103,49 +103,15 @@ public struct EvolutionarySearch: SearchStrategy, Hashable {
     guard let space = space ?? context.space else {
       throw LearnError.invalidArgument(name: "space", reason: "this evolutionary search has no space of its own and the study declares none")
     }
-    let byProposal = Dictionary(context.trials.map { ($0.proposal, $0) }, uniquingKeysWith: { first, _ in first })
-    // Configurations already tried, also as the encoding gives them back (a real value may come
-    // back an ulp away), so a child copying its parent is recognised.
-    var seen = Set(context.trials.map(\.parameters))
-    for trial in context.trials {
-      if let point = space.encode(trial.parameters), let back = try? space.decode(point) { seen.insert(back) }
-    }
-    let finite = space.allCandidates(limit: 100_000)
-    if let finite, finite.allSatisfy(seen.contains) { return context.hasRunningTrials ? .wait : .finished }
     func fitness(_ trial: TrialRecord) -> Double {
       guard let value = context.value(of: trial), value.isFinite else { return -.infinity }
       return context.direction == .maximize ? value : -value
     }
-    var population: [TrialRecord] = []
-    var proposed = 0, generation = 0
-    while proposed < iterations {
-      let size = Swift.min(generation == 0 ? populationSize : offspring, iterations - proposed)
-      let ids = (0..<size).map { ProposalID("ga/\(generation)", $0) }
-      var members: [TrialRecord] = []
-      var candidates: [Candidate] = []
-      var running = false, exhausted = false
-      for id in ids {
-        if let trial = byProposal[id] {
-          members.append(trial)
-          running = running || trial.status == .running
-          continue
-        }
-        var generator = context.generator(for: id)
-        let bred = generation == 0 ? nil : try breed(population, space: space, fitness: fitness, seen: seen, generator: &generator)
-        guard let child = bred ?? unseen(space, finite: finite, seen: seen, generator: &generator) else {
-          exhausted = true
-          break
-        }
-        seen.insert(child)
-        candidates.append(Candidate(child, tags: ["generation": .int(generation)], proposal: id))
-      }
-      if !candidates.isEmpty { return .propose(candidates) }
-      if running || exhausted { return context.hasRunningTrials ? .wait : .finished }
-      proposed += size
-      population = survivors(parents: population, children: members, fitness: fitness)
-      generation += 1
-    }
-    return context.hasRunningTrials ? .wait : .finished
+    let generations = Generations(kind: "ga", iterations: iterations, firstSize: populationSize, laterSize: offspring)
+    return try generations.next(
+      context, space: space,
+      breed: { population, seen, generator in try breed(population, space: space, fitness: fitness, seen: seen, generator: &generator) },
+      survive: { parents, children in survivors(parents: parents, children: children, fitness: fitness) })
   }
 
   /// The next population: the fittest `populationSize` (ties to the earlier trial).
@@ -177,45 +143,14 @@ public struct EvolutionarySearch: SearchStrategy, Hashable {
       return reflect(first[j] + u * (second[j] - first[j]))
     }
     let rate = mutationRate ?? Swift.max(0.2, 1 / Double(genes.count))
-    for attempt in 0...20 {
-      var mutated = genes
+    return try Generations.firstUnseen(genes, space: space, seen: seen) { mutated, attempt in
       for j in mutated.indices where generator.nextUniform() < (attempt == 0 ? rate : Swift.max(rate, 0.5)) {
         if case .choice(let values) = space.dimensions[j].distribution {
-          // Another value: one of the k − 1 others, at its position's centre.
-          let current = Swift.min(values.count - 1, Int(mutated[j] * Double(values.count)))
-          guard values.count > 1 else { continue }
-          let other = (current + 1 + generator.nextInt(below: values.count - 1)) % values.count
-          mutated[j] = (Double(other) + 0.5) / Double(values.count)
+          mutated[j] = Generations.otherChoice(mutated[j], count: values.count, generator: &generator)
         } else {
           mutated[j] = reflect(mutated[j] + mutationScale * Double(attempt + 1) * generator.nextNormal())
         }
       }
-      let child = try space.decode(mutated)
-      if !seen.contains(child) { return child }
     }
-    return nil
   }
-
-  /// A configuration not seen yet: a random draw (up to 100), or for a finite space one of the
-  /// unseen candidates; `nil` when every candidate was seen.
-  func unseen(
-    _ space: SearchSpace, finite: [ParameterSet]?, seen: Set<ParameterSet>, generator: inout Xoshiro256StarStar
-  ) -> ParameterSet? {
-    for _ in 0..<100 {
-      let candidate = space.sample(using: &generator)
-      if !seen.contains(candidate) { return candidate }
-    }
-    guard let finite else { return space.sample(using: &generator) }
-    let left = finite.filter { !seen.contains($0) }
-    return left.isEmpty ? nil : left[generator.nextInt(below: left.count)]
-  }
-}
-
-/// `value` folded back into [0, 1] at its ends (a step past a bound comes back inside by as
-/// much, instead of piling up on the bound).
-func reflect(_ value: Double) -> Double {
-  guard value.isFinite else { return 0.5 }
-  var v = value.truncatingRemainder(dividingBy: 2)
-  if v < 0 { v += 2 }
-  return v <= 1 ? v : 2 - v
 }

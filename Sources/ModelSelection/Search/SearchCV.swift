@@ -132,7 +132,7 @@ public struct SearchCV<Base: Estimator, Strategy: SearchStrategy>: Estimator {
       estimator, x: x, y: y, cv: cv, scoring: scoring, errorScore: errorScore, returnTrainScore: returnTrainScore,
       retainFoldModels: retainFoldModels, parallelism: parallelism, stop: stop, budgetParameter: budgetParameter,
       journal: journal, journalOptions: journalOptions, checkpoints: checkpoints, strategyName: strategy.fingerprint,
-      progress: progress, seed: seed)
+      objectives: strategy.objectives, progress: progress, seed: seed)
     let execution = try session.run(strategy)
     let results = session.results
     try checkSomeTrialCompleted(results, errors: session.errors)

@@ -72,13 +72,15 @@ public final class SearchSession<E: Estimator> {
   ///     beside the journal, when the estimator's models are ``LearnCore/Persistable``, so a
   ///     resumed session or another process continues them instead of training them again.
   ///   - strategyName: identifies the proposing strategy in the journal's fingerprint.
+  ///   - objectives: the objectives of a multi-objective strategy (NSGA-II), recorded with the
+  ///     study and its results (the Pareto front); empty for one objective, the first scorer.
   ///   - seed: the study's seed (strategies' randomness, budget subsamples).
   public init(
     _ estimator: E, x: Matrix, y: [E.Target], cv: (any Splitter)? = nil, scoring: [Scorer] = [],
     errorScore: ErrorScore = .value(.nan), returnTrainScore: Bool = false, retainFoldModels: Bool = false,
     parallelism: Parallelism = .automatic, stop: StopConditions = StopConditions(), budgetParameter: String? = nil,
     journal: String? = nil, journalOptions: JournalOptions = JournalOptions(),
-    checkpoints: ModelCheckpoints = .besideJournal, strategyName: String = "ask-tell",
+    checkpoints: ModelCheckpoints = .besideJournal, strategyName: String = "ask-tell", objectives: [Objective] = [],
     progress: SearchProgress = SearchProgress(), seed: UInt64 = 0
   ) throws {
     try Validation.checkShapes(x, y)
@@ -90,13 +92,14 @@ public final class SearchSession<E: Estimator> {
     guard !folds.isEmpty else { throw LearnError.invalidArgument(name: "cv", reason: "the splitter made no folds") }
     // The fingerprint hashes every value of x: only built when a journal or checkpoints need it.
     let folder = checkpoints.folder(journal: journal)
-    let fields = journal == nil && folder == nil ? [:] : [
+    var fields = journal == nil && folder == nil ? [:] : [
       "estimator": estimator.structureDescription,
       "estimator parameters": "\(estimator.parameters.sorted { $0.key < $1.key })",
       "strategy or search space": strategyName, "scoring": "\(scorers.map(\.name))", "folds": foldChecksum(folds),
       "data": dataChecksum(x, y), "seed": String(seed), "budget parameter": budgetParameter ?? "none",
       "train scores": String(returnTrainScore), "error score": "\(errorScore)",
     ]
+    if !objectives.isEmpty, !fields.isEmpty { fields["objectives"] = Objective.headerText(objectives) }
     let store = folder.flatMap { CheckpointStore<E.Fitted>(folder: $0, study: fingerprintKey(fields)) }
     objective = CrossValidationObjective(
       estimator: estimator, x: x, y: y, folds: folds, scorers: scorers, errorScore: errorScore,
@@ -105,7 +108,8 @@ public final class SearchSession<E: Estimator> {
     let file = try journal.map { path throws(LearnError) in
       try StudyJournal(path: path, fingerprint: StudyFingerprint(fields: fields), options: journalOptions)
     }
-    study = Study(direction: .maximize, metrics: scorers.map(\.name), splits: folds.count, seed: seed, journal: file)
+    study = Study(
+      direction: .maximize, metrics: scorers.map(\.name), splits: folds.count, seed: seed, objectives: objectives, journal: file)
     // A new journal starts a new study: checkpoints left by an earlier one are not its trials.
     if study.trials.isEmpty { store?.clear() }
     self.parallelism = parallelism

@@ -13,13 +13,31 @@ public struct SearchResults: Sendable, Hashable, Codable {
   /// Whether lower or higher values of the metrics are better (scorers are higher-is-better; a
   /// ``minimize`` study's values are lower-is-better).
   public var direction: StudyDirection
+  /// The objectives of a multi-objective study (empty for one objective, the first metric):
+  /// what ``paretoFront(_:)`` and the report's Pareto plot use.
+  public var objectives: [Objective]
 
   /// A table of `trials`.
-  public init(trials: [TrialRecord], metrics: [String], splits: Int, direction: StudyDirection = .maximize) {
+  public init(
+    trials: [TrialRecord], metrics: [String], splits: Int, direction: StudyDirection = .maximize, objectives: [Objective] = []
+  ) {
     self.trials = trials
     self.metrics = metrics
     self.splits = splits
     self.direction = direction
+    self.objectives = objectives
+  }
+
+  private enum CodingKeys: String, CodingKey { case trials, metrics, splits, direction, objectives }
+
+  /// Decodes a table; one written before multi-objective studies has no objectives.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    trials = try c.decode([TrialRecord].self, forKey: .trials)
+    metrics = try c.decode([String].self, forKey: .metrics)
+    splits = try c.decode(Int.self, forKey: .splits)
+    direction = try c.decode(StudyDirection.self, forKey: .direction)
+    objectives = try c.decodeIfPresent([Objective].self, forKey: .objectives) ?? []
   }
 
   /// Number of trials.

@@ -32,12 +32,15 @@ public struct StrategyContext: Sendable {
   /// The data a cross-validated search fits on (`nil` for a plain objective): what budgets in
   /// samples default to.
   public let data: DataProfile?
+  /// The study's objectives when it has several (empty: one objective, ``metric`` in ``direction``).
+  public let objectives: [Objective]
 
   /// A context from its parts (for testing a strategy).
   public init(
     trials: [TrialRecord], seed: UInt64 = 0, direction: StudyDirection = .maximize, metric: String = "value",
-    space: SearchSpace? = nil, remaining: Int? = nil, data: DataProfile? = nil
+    space: SearchSpace? = nil, remaining: Int? = nil, data: DataProfile? = nil, objectives: [Objective] = []
   ) {
+    self.objectives = objectives
     self.trials = trials
     self.seed = seed
     self.direction = direction
@@ -143,9 +146,17 @@ public protocol SearchStrategy: Sendable, CustomStringConvertible {
   /// continuing a model (``LearnCore/IncrementallyTrainable/fixedWhileContinuing``): PBT's
   /// mutable set. Checked before anything runs.
   func validate(fixedWhileContinuing fixed: Set<String>, estimator: String) throws(LearnError)
+
+  /// The objectives a multi-objective strategy (NSGA-II) trades off; empty for a strategy that
+  /// optimises the study's one objective. A search records them with its results (the Pareto
+  /// front, the report's Pareto plot).
+  var objectives: [Objective] { get }
 }
 
 extension SearchStrategy {
+  /// One objective: the study's.
+  public var objectives: [Objective] { [] }
+
   /// Unknown.
   public func expectedTrials(_ context: StrategyContext) -> Int? { nil }
 

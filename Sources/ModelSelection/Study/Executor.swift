@@ -292,7 +292,7 @@ final class Executor<Objective: TrialObjective>: @unchecked Sendable {
         let remaining = stop.maxTrials.map { Swift.max(0, $0 - trials.count) }
         let context = StrategyContext(
           trials: trials, seed: study.seed, direction: study.direction, metric: study.metric, space: objective.space,
-          remaining: remaining, data: objective.data)
+          remaining: remaining, data: objective.data, objectives: study.objectives)
         let decision = try strategy.next(context)
         // Before the proposals are prepared: a promoted trial's parent is not releasable yet.
         let releasable = strategy.releasable(context)

@@ -45,7 +45,9 @@ public struct JournalSnapshot: Sendable, Hashable {
     let metrics = Self.metrics(settings: fingerprint.fields, trials: trials)
     let splits = trials.map { $0.testScores[metrics[0]]?.count ?? 0 }.max() ?? 1
     let direction = fingerprint.fields["direction"].flatMap(StudyDirection.init(rawValue:)) ?? .maximize
-    results = SearchResults(trials: trials, metrics: metrics, splits: Swift.max(splits, 1), direction: direction)
+    results = SearchResults(
+      trials: trials, metrics: metrics, splits: Swift.max(splits, 1), direction: direction,
+      objectives: Objective.fromHeader(fingerprint.fields["objectives"]))
   }
 
   /// The scorer names in the header's order (`scoring` is written as `["a", "b"]`), else those the

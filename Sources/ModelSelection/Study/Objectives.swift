@@ -229,33 +229,37 @@ func canContinue<E: Estimator>(_ estimator: E, from model: E.Fitted) -> Bool {
   return accepts(incremental)
 }
 
-/// One evaluation of a plain objective.
+/// One evaluation of a plain objective: its value, or values for several objectives.
 struct ObjectiveOutput: Sendable {
-  var value: Double
+  var values: [Double]
   var seconds: Double
 }
 
-/// `trial` with a plain objective's outcome: complete with a finite value; failed with a value
-/// that is not finite or an error; pruned (``TrialPruned``) with its last reported value.
-func recorded(_ trial: TrialRecord, _ output: Result<ObjectiveOutput, any Error>, metric: String) -> TrialRecord {
+/// `trial` with a plain objective's outcome, one value per metric: complete with finite values;
+/// failed with a value that is not finite, the wrong number of values, or an error; pruned
+/// (``TrialPruned``) with its last reported value (as the first metric's).
+func recorded(_ trial: TrialRecord, _ output: Result<ObjectiveOutput, any Error>, metrics: [String]) -> TrialRecord {
   var record = trial
+  let missing = Dictionary(uniqueKeysWithValues: metrics.map { ($0, [Double.nan]) })
   switch output {
-  case .success(let output) where output.value.isFinite:
+  case .success(let output) where output.values.count == metrics.count && output.values.allSatisfy(\.isFinite):
     record.status = .complete
-    record.testScores = [metric: [output.value]]
+    record.testScores = Dictionary(uniqueKeysWithValues: zip(metrics, output.values.map { [$0] }))
     record.fitTimes = [output.seconds]
   case .success(let output):
-    record.status = .failed("the objective returned \(output.value)")
-    record.testScores = [metric: [.nan]]
+    record.status = .failed(output.values.count == metrics.count
+      ? "the objective returned \(output.values.count == 1 ? "\(output.values[0])" : "\(output.values)")"
+      : "the objective returned \(output.values.count) values for \(metrics.count) objectives")
+    record.testScores = missing
     record.fitTimes = [output.seconds]
   case .failure(let error as PrunedAfter):
     record.status = .pruned
-    let last = trial.intermediateValues.max { $0.key < $1.key }?.value
-    record.testScores = [metric: [last ?? .nan]]
+    record.testScores = missing
+    record.testScores[metrics[0]] = [trial.intermediateValues.max { $0.key < $1.key }?.value ?? .nan]
     record.fitTimes = [error.seconds]
   case .failure(let error):
     record.status = .failed(String(describing: error))
-    record.testScores = [metric: [.nan]]
+    record.testScores = missing
     record.fitTimes = [0]
   }
   record.scoreTimes = [0]
@@ -267,12 +271,13 @@ struct PrunedAfter: Error {
   let seconds: Double
 }
 
-/// A plain closure as a study's objective (``minimize``, ``maximize``): one job per trial, its
-/// value recorded under the study's metric; the closure sees its trial (``TrialContext``:
-/// parameters, budget, reports and pruning). A value that is not finite, or a thrown error, fails
-/// the trial; ``TrialPruned`` prunes it.
+/// A plain closure as a study's objective (``minimize``, ``maximize``, multi-objective
+/// ``optimize(_:directions:space:trials:strategy:seed:parallelism:stop:journal:journalOptions:studyName:progress:)``):
+/// one job per trial, its values recorded under the study's metrics; the closure sees its trial
+/// (``TrialContext``: parameters, budget, reports and pruning). A value that is not finite, or a
+/// thrown error, fails the trial; ``TrialPruned`` prunes it.
 struct ContextObjective: TrialObjective {
-  let body: @Sendable (TrialContext) throws -> Double
+  let body: @Sendable (TrialContext) throws -> [Double]
   let study: Study
   let pruner: (any Pruner)?
   let space: SearchSpace?
@@ -290,8 +295,8 @@ struct ContextObjective: TrialObjective {
     let body = self.body
     let start = DispatchTime.now().uptimeNanoseconds
     do {
-      let (value, seconds) = try timed { try withTimeout(timeout) { try body(context) } }
-      return ObjectiveOutput(value: value, seconds: seconds)
+      let (values, seconds) = try timed { try withTimeout(timeout) { try body(context) } }
+      return ObjectiveOutput(values: values, seconds: seconds)
     } catch is TrialPruned {
       throw PrunedAfter(seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
     }
@@ -301,7 +306,7 @@ struct ContextObjective: TrialObjective {
     // The values reported while it ran are in the study's copy of the trial.
     var current = trial
     if let reported = study.trial(trial.index)?.intermediateValues { current.intermediateValues = reported }
-    return recorded(current, outputs[0], metric: "value")
+    return recorded(current, outputs[0], metrics: study.metrics)
   }
 }
 
@@ -358,7 +363,7 @@ public func minimize(
   stop: StopConditions = StopConditions(), journal: String? = nil, journalOptions: JournalOptions = JournalOptions(),
   studyName: String? = nil, progress: SearchProgress = SearchProgress()
 ) throws -> Study {
-  try optimize(objective, direction: .minimize, space: space, trials: trials, strategy: strategy, pruner: pruner, seed: seed,
+  try optimize({ [try objective($0)] }, directions: [.minimize], space: space, trials: trials, strategy: strategy, pruner: pruner, seed: seed,
                parallelism: parallelism, stop: stop, journal: journal.map { ($0, journalOptions) }, studyName: studyName,
                progress: progress)
 }
@@ -372,31 +377,66 @@ public func maximize(
   stop: StopConditions = StopConditions(), journal: String? = nil, journalOptions: JournalOptions = JournalOptions(),
   studyName: String? = nil, progress: SearchProgress = SearchProgress()
 ) throws -> Study {
-  try optimize(objective, direction: .maximize, space: space, trials: trials, strategy: strategy, pruner: pruner, seed: seed,
+  try optimize({ [try objective($0)] }, directions: [.maximize], space: space, trials: trials, strategy: strategy, pruner: pruner, seed: seed,
                parallelism: parallelism, stop: stop, journal: journal.map { ($0, journalOptions) }, studyName: studyName,
                progress: progress)
 }
 
+/// Finds the trade-offs between several objectives of the parameters in `space` (Optuna's
+/// `create_study(directions=[…])` with `study.optimize`): `objective` returns one value per
+/// direction, recorded as the metrics `value0`, `value1`, …, and the study's
+/// ``Study/bestTrials`` are its Pareto front. A thrown error, a value that is not finite or the
+/// wrong number of values fails that trial, and the search goes on.
+///
+/// - Parameters:
+///   - directions: which way each value is better (at least two).
+///   - strategy: proposes the trials; by default NSGA-II (``NSGAIISearch``) over `space`, with
+///     the study's objectives. A single-objective strategy (random, TPE…) optimises the first
+///     value and still records the others.
+///   - The others are those of ``minimize(_:space:trials:strategy:seed:parallelism:stop:journal:journalOptions:studyName:progress:)``.
+/// - Returns: the study: its trials, ``Study/bestTrials``, ``Study/results`` (whose
+///   ``SearchResults/paretoFront(_:)`` and ``SearchResults/hypervolume(reference:objectives:)``
+///   measure the front).
+@discardableResult
+public func optimize(
+  _ objective: @escaping @Sendable (ParameterSet) throws -> [Double], directions: [StudyDirection],
+  space: [String: Distribution], trials: Int, strategy: (any SearchStrategy)? = nil, seed: UInt64 = 0,
+  parallelism: Parallelism = .serial, stop: StopConditions = StopConditions(), journal: String? = nil,
+  journalOptions: JournalOptions = JournalOptions(), studyName: String? = nil, progress: SearchProgress = SearchProgress()
+) throws -> Study {
+  guard directions.count >= 2 else {
+    throw LearnError.invalidArgument(
+      name: "directions", reason: "a multi-objective study needs at least two, got \(directions.count) (use minimize or maximize for one)")
+  }
+  let strategy = try strategy ?? NSGAIISearch(iterations: trials)
+  return try optimize({ try objective($0.parameters) }, directions: directions, space: space, trials: trials, strategy: strategy,
+                      pruner: nil, seed: seed, parallelism: parallelism, stop: stop, journal: journal.map { ($0, journalOptions) },
+                      studyName: studyName, progress: progress)
+}
+
 private func optimize(
-  _ objective: @escaping @Sendable (TrialContext) throws -> Double, direction: StudyDirection, space: [String: Distribution],
+  _ objective: @escaping @Sendable (TrialContext) throws -> [Double], directions: [StudyDirection], space: [String: Distribution],
   trials: Int, strategy: (any SearchStrategy)?, pruner: (any Pruner)?, seed: UInt64, parallelism: Parallelism,
   stop: StopConditions, journal: (path: String, options: JournalOptions)?, studyName: String?, progress: SearchProgress
 ) throws -> Study {
   guard trials >= 1 else { throw LearnError.invalidArgument(name: "trials", reason: "must be at least 1, got \(trials)") }
   let searchSpace = try SearchSpace(space)
   let strategy = try strategy ?? RandomSearch(iterations: trials, seed: seed)
+  let metrics = directions.count == 1 ? ["value"] : directions.indices.map { "value\($0)" }
+  let objectives = directions.count == 1 ? [] : zip(metrics, directions).map { Objective(.metric($0), $1) }
   var file: StudyJournal?
   if let journal {
     guard let studyName, !studyName.isEmpty else {
       throw LearnError.invalidArgument(name: "studyName", reason: "a journaled study needs a name: a closure cannot be fingerprinted")
     }
-    let fingerprint = StudyFingerprint(fields: [
-      "study": studyName, "direction": direction.rawValue, "space": searchSpace.description, "strategy": strategy.fingerprint,
+    var fields = [
+      "study": studyName, "direction": directions[0].rawValue, "space": searchSpace.description, "strategy": strategy.fingerprint,
       "seed": String(seed),
-    ])
-    file = try StudyJournal(path: journal.path, fingerprint: fingerprint, options: journal.options)
+    ]
+    if !objectives.isEmpty { fields["objectives"] = Objective.headerText(objectives) }
+    file = try StudyJournal(path: journal.path, fingerprint: StudyFingerprint(fields: fields), options: journal.options)
   }
-  let study = Study(direction: direction, metrics: ["value"], splits: 1, seed: seed, journal: file)
+  let study = Study(direction: directions[0], metrics: metrics, splits: 1, seed: seed, objectives: objectives, journal: file)
   var limits = stop
   limits.maxTrials = Swift.min(trials, stop.maxTrials ?? trials)
   let executor = Executor(

@@ -48,20 +48,27 @@ public final class Study: Sendable {
   public let splits: Int
   /// The study's seed: strategies derive their randomness from it and each proposal's identifier.
   public let seed: UInt64
+  /// The objectives of a multi-objective study (empty: one objective, the first metric in
+  /// ``direction``).
+  public let objectives: [Objective]
 
   private let state: Mutex<StudyState>
   private let journal: StudyJournal?
 
   /// An in-memory study.
-  public convenience init(direction: StudyDirection = .maximize, metrics: [String] = ["value"], splits: Int = 1, seed: UInt64 = 0) {
-    self.init(direction: direction, metrics: metrics, splits: splits, seed: seed, journal: nil)
+  public convenience init(
+    direction: StudyDirection = .maximize, metrics: [String] = ["value"], splits: Int = 1, seed: UInt64 = 0,
+    objectives: [Objective] = []
+  ) {
+    self.init(direction: direction, metrics: metrics, splits: splits, seed: seed, objectives: objectives, journal: nil)
   }
 
-  init(direction: StudyDirection, metrics: [String], splits: Int, seed: UInt64, journal: StudyJournal?) {
+  init(direction: StudyDirection, metrics: [String], splits: Int, seed: UInt64, objectives: [Objective] = [], journal: StudyJournal?) {
     self.direction = direction
     self.metrics = metrics
     self.splits = splits
     self.seed = seed
+    self.objectives = objectives
     self.journal = journal
     state = Mutex(StudyState())
   }
@@ -126,7 +133,16 @@ public final class Study: Sendable {
   public var hasRunningTrials: Bool { refreshed { $0.runningCount > 0 } }
 
   /// The trials as a results table.
-  public var results: SearchResults { SearchResults(trials: trials, metrics: metrics, splits: splits, direction: direction) }
+  public var results: SearchResults {
+    SearchResults(trials: trials, metrics: metrics, splits: splits, direction: direction, objectives: objectives)
+  }
+
+  /// The Pareto front of a multi-objective study: its complete trials that no other beats in one
+  /// objective without losing in another (Optuna's `best_trials`); the best trial for one objective.
+  public var bestTrials: [TrialRecord] {
+    let results = self.results
+    return results.paretoFront().map { results.trials[$0] }
+  }
 
   /// The best complete trial by the objective (the first on ties), `nil` before one completes.
   public var bestTrial: TrialRecord? {
@@ -175,7 +191,8 @@ public final class Study: Sendable {
   public func ask(using strategy: any SearchStrategy, space: [String: Distribution]? = nil, worker: String? = nil) throws(LearnError) -> TrialRecord? {
     let searchSpace = try space.map { (s) throws(LearnError) in try SearchSpace(s) }
     return try nextWork(worker: worker, allowNew: true) { trials in
-      let context = StrategyContext(trials: trials, seed: seed, direction: direction, metric: metric, space: searchSpace)
+      let context = StrategyContext(
+        trials: trials, seed: seed, direction: direction, metric: metric, space: searchSpace, objectives: objectives)
       guard case .propose(let candidates) = try strategy.next(context) else { return .wait }
       return .propose(Array(candidates.prefix(1)))
     }.trials.first
