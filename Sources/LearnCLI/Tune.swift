@@ -10,7 +10,11 @@ let tuneUsage = """
     --estimator NAME                 logistic, ridge, sgd, linearsvc, svc, svr, linear, lasso,
                                      elasticnet, tree, forest, extratrees, mlp (default: forest)
     --search NAME                    random, grid, bayes, tpe, hyperband, asha, halving, pbt,
-                                     cmaes, evolution (default: random)
+                                     cmaes, evolution, nsga2 (default: random)
+    --objectives A,B                 what nsga2 trades off (default: the first scorer and
+                                     fit_time): scorer names (maximised), fit_time (minimised)
+                                     or a hyperparameter (minimised, a size: model.maxDepth);
+                                     max:NAME or min:NAME sets the direction
     --param NAME=RANGE               change the default space (repeatable): low..high,
                                      log:low..high (integers when the bounds are), a|b|c, or
                                      one fixed value; e.g. --param model.maxDepth=2..30
@@ -61,6 +65,7 @@ struct TuneRequest {
   var journalOptions = JournalOptions()
   var spaceFile: String?
   var parameterRanges: [String]
+  var objectives: [String]
 
   init(_ options: Options) throws {
     data = try options.required("--data")
@@ -79,6 +84,10 @@ struct TuneRequest {
     drop = options.value("--drop")?.split(separator: ",").map(String.init) ?? []
     spaceFile = options.value("--space")
     parameterRanges = options.values("--param")
+    objectives = options.value("--objectives")?.split(separator: ",").map(String.init) ?? []
+    if !objectives.isEmpty, search != "nsga2" {
+      throw UsageError(description: "learn tune: --objectives is for --search nsga2 (got --search \(search))")
+    }
     switch options.value("--journal-lock") ?? "flock" {
     case "flock": break
     case "file": journalOptions.locking = .lockFile(staleAfter: 30)
@@ -108,7 +117,7 @@ func runTune(arguments: [String]) throws {
   let options = try Options(arguments, command: "tune", valued: [
     "--data", "--target", "--test", "--test-fraction", "--estimator", "--search", "--trials", "--cv", "--scoring", "--seed",
     "--workers", "--journal", "--out", "--separator", "--time-budget", "--verbose", "--drop",
-    "--journal-lock", "--param", "--space",
+    "--journal-lock", "--param", "--space", "--objectives",
   ], flags: ["--json"])
   let request = try TuneRequest(options)
   let text = try readText(request.data)
@@ -228,8 +237,9 @@ func tune<T: CSVTarget>(
   // Multi-fidelity searches set the training units themselves (epochs, trees).
   if ["hyperband", "asha", "pbt"].contains(request.search), let units = pipeline.trainingUnits { space[units.parameter] = nil }
   guard !space.isEmpty else { throw UsageError(description: "learn tune: \(request.estimator) has no default search space; give one with --param or --space") }
-  let scorers = try request.scoring.map { try Scorer.named($0) }
-  let strategy = try searchStrategy(request, space: space)
+  var scorers = try request.scoring.map { try Scorer.named($0) }
+  let objectives = try tuneObjectives(request, scorers: &scorers, default: defaultScorer(for: T.self), estimator: pipeline)
+  let strategy = try searchStrategy(request, space: space, objectives: objectives)
   if !request.json {
     print("tuning \(request.estimator) on \(train.count) rows × \(train.x.columnCount) columns by \(request.search) search,"
       + " \(request.folds)-fold CV; \(test.count) rows held out")

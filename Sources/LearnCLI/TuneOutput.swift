@@ -3,8 +3,9 @@ import Learn
 
 /// The strategy `--search` names, over `space`, with `--trials` (and the budget rules of the
 /// multi-fidelity strategies: epochs or trees up to 81 for Hyperband and ASHA, 8 steps of 10
-/// for PBT with a population of `--trials`).
-func searchStrategy(_ request: TuneRequest, space: [String: Distribution]) throws -> any SearchStrategy {
+/// for PBT with a population of `--trials`; NSGA-II's population is a quarter of `--trials`,
+/// from 4 to 50, trading off `objectives`).
+func searchStrategy(_ request: TuneRequest, space: [String: Distribution], objectives: [Objective] = []) throws -> any SearchStrategy {
   let n = request.trials, seed = request.seed
   switch request.search {
   case "random": return try RandomSearch(space, iterations: n, seed: seed)
@@ -16,13 +17,47 @@ func searchStrategy(_ request: TuneRequest, space: [String: Distribution]) throw
   case "halving": return try HalvingSearch(space: space, candidates: .count(n), seed: seed)
   case "cmaes": return try CMAESSearch(space, iterations: n)
   case "evolution": return try EvolutionarySearch(space, iterations: n)
+  case "nsga2":
+    return try NSGAIISearch(space, objectives: objectives, iterations: n, populationSize: Swift.min(50, Swift.max(4, n / 4)))
   case "pbt":
     let mutable = space.keys.sorted().filter { if case .choice = space[$0]! { return false } else { return true } }
     guard !mutable.isEmpty else { throw UsageError(description: "learn tune: pbt needs a numeric hyperparameter to explore") }
     return try PBTSearch(space, mutable: mutable, populationSize: Swift.max(2, n), generations: 8, readyInterval: 10)
   default:
     throw UsageError(description: "learn tune: unknown search '\(request.search)'; choose random, grid, bayes, tpe, "
-      + "hyperband, asha, halving, pbt, cmaes or evolution")
+      + "hyperband, asha, halving, pbt, cmaes, evolution or nsga2")
+  }
+}
+
+/// The objectives `--objectives` names for NSGA-II (none for other searches): a scorer
+/// (maximised; added to `scorers` when not among them, which start from `fallback` when empty),
+/// `fit_time` (minimised) or a hyperparameter of `estimator` (minimised: a size), each
+/// direction changed by a `max:` or `min:` prefix. By default the first scorer and `fit_time`.
+func tuneObjectives<E: Estimator>(
+  _ request: TuneRequest, scorers: inout [Scorer], default fallback: Scorer, estimator: E
+) throws -> [Objective] {
+  guard request.search == "nsga2" else { return [] }
+  if scorers.isEmpty { scorers = [fallback] }
+  let items = request.objectives.isEmpty ? [scorers[0].name, "fit_time"] : request.objectives
+  guard items.count >= 2 else {
+    throw UsageError(description: "learn tune: --objectives needs at least two, such as accuracy,fit_time; got \(items)")
+  }
+  return try items.map { item in
+    var name = Substring(item.trimmingCharacters(in: .whitespaces))
+    var direction: StudyDirection?
+    for (prefix, way) in [("max:", StudyDirection.maximize), ("min:", .minimize)] where name.hasPrefix(prefix) {
+      direction = way
+      name = name.dropFirst(prefix.count)
+    }
+    let text = String(name)
+    if text == "fit_time" { return Objective(.fitTime, direction ?? .minimize) }
+    if estimator.hyperparameterNames.contains(text) { return Objective(.parameter(text), direction ?? .minimize) }
+    guard let scorer = try? Scorer.named(text) else {
+      throw UsageError(description: "learn tune: objective '\(text)' is not fit_time, a scorer or a hyperparameter of the "
+        + "pipeline (\(estimator.hyperparameterNames.filter { $0.hasPrefix("model.") }.joined(separator: ", ")))")
+    }
+    if !scorers.contains(where: { $0.name == scorer.name }) { scorers.append(scorer) }
+    return Objective(.metric(scorer.name), direction ?? .maximize)
   }
 }
 
@@ -64,6 +99,11 @@ func report<B: Estimator>(_ model: SearchModel<B>, request: TuneRequest, heldOut
       + String(format: "%.4f", trial.meanTestScore(metric)).padding(toLength: 10, withPad: " ", startingAt: 0) + "  \(parameters)")
   }
   print("\n\(model.results.count) trials, \(ranked.count) complete; best CV \(metric) \(formatScore(model.bestScore))")
+  if model.results.objectives.count >= 2 {
+    let front = model.results.paretoFront()
+    print("Pareto front of \(model.results.objectives.map(\.description).joined(separator: ", ")): \(front.count) trials ("
+      + front.map(String.init).joined(separator: ", ") + "); the plot is in report.html")
+  }
   if let heldOut { print("held-out score: \(formatScore(heldOut))") }
 }
 

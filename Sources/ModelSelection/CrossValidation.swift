@@ -37,7 +37,7 @@ public struct CrossValidationResult<Model: Predictor>: Sendable {
 
 /// The scorer used when none is given: accuracy for classifiers, R² for regressors (the
 /// estimator's `score`, as scikit-learn's `scoring=None`).
-func defaultScorer<Target>(for _: Target.Type) -> Scorer {
+public func defaultScorer<Target>(for _: Target.Type) -> Scorer {
   Target.self == Int.self ? .accuracy : .r2
 }
 

@@ -102,6 +102,17 @@ func runLearn(_ arguments: [String]) throws -> ToolRun {
     let evolution = try runLearn(["tune", "--data", data, "--target", "kind", "--search", "evolution", "--estimator", "tree", "--trials", "12",
                                   "--out", folder.appendingPathComponent("evolution").path])
     #expect(evolution.status == 0 && evolution.output.contains("12 trials, 12 complete"), "\(evolution.errors)")
+    // NSGA-II trades accuracy against the tree's depth; the report draws the front.
+    let nsga = folder.appendingPathComponent("nsga2").path
+    let tradeOff = try runLearn(["tune", "--data", data, "--target", "kind", "--search", "nsga2", "--estimator", "tree", "--trials", "12",
+                                 "--objectives", "accuracy,model.maxDepth", "--out", nsga])
+    #expect(tradeOff.status == 0 && tradeOff.output.contains("Pareto front of maximize accuracy, minimize model.maxDepth"), "\(tradeOff.errors)")
+    #expect(try String(contentsOfFile: nsga + "/report.html", encoding: .utf8).contains("class=\"plot pareto\""))
+    let badObjective = try runLearn(["tune", "--data", data, "--target", "kind", "--search", "nsga2", "--objectives", "accuracy,depth",
+                                     "--out", nsga])
+    #expect(badObjective.status != 0 && badObjective.errors.contains("objective 'depth'"), "\(badObjective.errors)")
+    let notNSGA = try runLearn(["tune", "--data", data, "--target", "kind", "--objectives", "accuracy,fit_time", "--out", nsga])
+    #expect(notNSGA.status != 0 && notNSGA.errors.contains("--objectives is for --search nsga2"), "\(notNSGA.errors)")
     // --drop leaves a column out of the model; a lock file serialises the journal's appends.
     let dropped = folder.appendingPathComponent("dropped").path
     let withoutWeight = try runLearn(["tune", "--data", data, "--target", "kind", "--estimator", "tree", "--trials", "2", "--drop", "weight",

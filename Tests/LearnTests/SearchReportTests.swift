@@ -123,6 +123,30 @@ import Testing
     #expect(schedule.steps.count >= 2 && Self.plots(html, "schedule").count == changed)
   }
 
+  @Test func aMultiObjectiveSearchShowsItsParetoFront() throws {
+    let study = try optimize({ p in
+      let x = p["x"]!.doubleValue!, y = p["y"]!.doubleValue!, z = p["z"]!.doubleValue!
+      return [x * x + y, (x - 1) * (x - 1) + y, z + y]
+    }, directions: [.minimize, .minimize, .maximize], space: ["x": .uniform(0, 1), "y": .uniform(0, 1), "z": .uniform(0, 1)],
+       trials: 30, strategy: try NSGAIISearch(iterations: 30, populationSize: 10), seed: 2)
+    let html = SearchReport(title: "Trade-offs", sections: [.init(name: "nsga2", results: study.results)]).html()
+    #expect(Self.isWellFormed(html))
+    // Three objectives: one scatter per pair, each with every trial.
+    let plots = Self.plots(html, "pareto")
+    #expect(plots.count == 3 && plots.allSatisfy { $0.contains("data-points=\"30\"") })
+    let front = study.results.paretoFront()
+    #expect(!front.isEmpty && front.count < 30)
+    for plot in plots {
+      #expect(plot.components(separatedBy: "class=\"pareto\"").count - 1 == front.count)
+      #expect(plot.components(separatedBy: "class=\"dominated\"").count - 1 == 30 - front.count)
+    }
+    #expect(html.contains("<dt>Pareto front</dt><dd>\(front.count) trials</dd>"))
+    #expect(html.contains("<dt>objectives</dt><dd>minimize value0, minimize value1, maximize value2</dd>"))
+    #expect(html.contains("<table class=\"pareto-front\">"))
+    // A one-objective search draws none.
+    #expect(Self.plots(SearchReport(title: "One", sections: [.init(name: "q", results: try Self.quadraticStudy().results)]).html(), "pareto").isEmpty)
+  }
+
   @Test func severalSearchesAreComparedAndEmptyOnesSaySo() throws {
     let study = try Self.quadraticStudy()
     let empty = SearchResults(trials: [], metrics: ["value"], splits: 1, direction: .minimize)

@@ -141,6 +141,10 @@ extension SearchReport {
       facts.append(Fact("best parameters", best.parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\(parameterText($0.value))" }
         .joined(separator: ", ")))
     }
+    if section.results.objectives.count >= 2 {
+      facts.append(Fact("objectives", section.results.objectives.map(\.description).joined(separator: ", ")))
+      facts.append(Fact("Pareto front", "\(section.results.paretoFront().count) trials"))
+    }
     for fact in facts + section.facts { html += "<dt>\(escapeHTML(fact.label))</dt><dd>\(escapeHTML(fact.value))</dd>\n" }
     html += "</dl>\n"
     if !section.results.trials.isEmpty, !section.results.metrics.contains(section.metric) {
@@ -148,6 +152,11 @@ extension SearchReport {
         + escapeHTML(section.results.metrics.joined(separator: ", ")) + ").</p>\n</section>"
     }
     guard !data.scored.isEmpty else { return html + "<p class=\"note\">No trial has finished with a finite score yet.</p>\n</section>" }
+    let pareto = paretoPlots(section.results)
+    if !pareto.isEmpty {
+      html += "<h3 id=\"\(id)-pareto\">Pareto front</h3>\n<div class=\"plots\">\n" + pareto.joined(separator: "\n") + "\n</div>\n"
+        + tableHTML(paretoTable(section.results, limit: tableRows), role: "pareto-front")
+    }
     html += plotsHTML(data, best: best?.index, id: id)
     html += "<h3 id=\"\(id)-trials\">Trials</h3>\n" + tableHTML(trialTable(data), role: "trials")
     if section.results.count > tableRows { html += "<p class=\"note\">The best \(tableRows) of \(section.results.count) trials.</p>\n" }
