@@ -62,6 +62,14 @@ public struct MLPClassifier: IncrementallyTrainable, PerceptronConfiguration, Se
   public var nIterNoChange: Int
   /// Maximum loss evaluations of `lbfgs` (default 15000).
   public var maxFun: Int
+  /// The step of multiplicative hypergradient descent on the learning rate (Baydin et al., 2018)
+  /// for `sgd` (with the `constant` schedule) and `adam`, in [0, 1): 0 (the default) keeps the
+  /// rate fixed; above, the rate starts at `learningRateInit` and after every mini-batch is
+  /// multiplied by `1 − hypergradientRate · cos(g, Δw)`, `g` the new gradient of the data loss
+  /// and `Δw` the last update, so it grows while the loss still falls along the last step and
+  /// shrinks when the gradient turns back against it.
+  /// The rate of each epoch is in the fitted model's `learningRateCurve`. Not in scikit-learn.
+  public var hypergradientRate: Double
   /// Threads for the matrix products (not a hyperparameter: results do not depend on it).
   /// Default serial; a search that runs many fits at once should keep it so.
   public var parallelism: Parallelism
@@ -73,7 +81,8 @@ public struct MLPClassifier: IncrementallyTrainable, PerceptronConfiguration, Se
     learningRateInit: Double = 1e-3, powerT: Double = 0.5, maxIterations: Int = 200, shuffle: Bool = true,
     seed: UInt64 = 0, tolerance: Double = 1e-4, momentum: Double = 0.9, nesterovsMomentum: Bool = true,
     earlyStopping: Bool = false, validationFraction: Double = 0.1, beta1: Double = 0.9, beta2: Double = 0.999,
-    epsilon: Double = 1e-8, nIterNoChange: Int = 10, maxFun: Int = 15000, parallelism: Parallelism = .serial
+    epsilon: Double = 1e-8, nIterNoChange: Int = 10, maxFun: Int = 15000, hypergradientRate: Double = 0,
+    parallelism: Parallelism = .serial
   ) {
     self.hiddenLayerSizes = hiddenLayerSizes
     self.activation = activation
@@ -96,6 +105,7 @@ public struct MLPClassifier: IncrementallyTrainable, PerceptronConfiguration, Se
     self.epsilon = epsilon
     self.nIterNoChange = nIterNoChange
     self.maxFun = maxFun
+    self.hypergradientRate = hypergradientRate
     self.parallelism = parallelism
   }
 
@@ -206,6 +216,10 @@ public struct MLPClassifier: IncrementallyTrainable, PerceptronConfiguration, Se
     public var layerUnits: [Int] { run.layout.units }
     /// The mean training loss of each epoch, penalty included (scikit-learn `loss_curve_`); empty for `lbfgs`.
     public var lossCurve: [Double] { run.lossCurve }
+    /// The learning rate in force at the end of each epoch (`sgd`, `adam`; empty for `lbfgs`):
+    /// the schedule's for `sgd`, `learningRateInit` for `adam`, or the rate hypergradient descent
+    /// learned (``hypergradientRate``). Not in scikit-learn.
+    public var learningRateCurve: [Double] { run.learningRateCurve }
     /// The last training loss (scikit-learn `loss_`): the last epoch's mean, or the full-batch loss for `lbfgs`.
     public var loss: Double { run.loss }
     /// The lowest epoch loss (scikit-learn `best_loss_`); nil with early stopping and for `lbfgs`.

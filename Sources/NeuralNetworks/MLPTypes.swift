@@ -82,6 +82,17 @@ public struct MLPAdamState: Sendable, Hashable {
   public var learningRate: Double
 }
 
+/// The state of hypergradient descent on the learning rate (``MLPClassifier/hypergradientRate``),
+/// carried from one training call to the next so a continuation adapts exactly as one longer run.
+public struct MLPHypergradientState: Sendable, Hashable {
+  /// The learned rate: `sgd`'s step size, or `adam`'s before bias correction.
+  public var rate: Double
+  /// The `learningRateInit` it started from (a continuation with another one starts again).
+  public var initialRate: Double
+  /// The last update of the weights, packed (empty before the first).
+  public var lastStep: [Double]
+}
+
 /// An optimiser's state, carried from one training call to the next.
 public enum MLPOptimizerState: Sendable, Hashable {
   /// L-BFGS keeps nothing between calls: a continuation starts a new run from the current weights.
@@ -105,6 +116,8 @@ public struct MLPTrainingState: Sendable, Hashable {
   public let parameters: [Double]
   /// The optimiser's state.
   public let optimizer: MLPOptimizerState
+  /// Hypergradient descent's learned rate and last step, when it is on.
+  public let hypergradient: MLPHypergradientState?
   /// Training samples processed so far, summed over epochs (scikit-learn's `t_`).
   public let samplesSeen: Int
   /// Epochs in a row without improvement by `tolerance` (scikit-learn's `_no_improvement_count`).

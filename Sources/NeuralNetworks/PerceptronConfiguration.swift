@@ -24,6 +24,7 @@ protocol PerceptronConfiguration: Tunable {
   var epsilon: Double { get set }
   var nIterNoChange: Int { get set }
   var maxFun: Int { get set }
+  var hypergradientRate: Double { get set }
   var parallelism: Parallelism { get set }
 }
 
@@ -55,6 +56,7 @@ extension PerceptronConfiguration {
       .double("epsilon", \Self.epsilon, .positive, log: true),
       .int("nIterNoChange", \Self.nIterNoChange, 1...Int.max),
       .int("maxFun", \Self.maxFun, 1...Int.max),
+      .double("hypergradientRate", \Self.hypergradientRate, halfOpenUnit),
     ]
   }
 

@@ -32,6 +32,8 @@ struct PerceptronRun: Sendable {
   var bestValidationScore = -Double.infinity
   var bestParameters: [Double]? = nil
   var lossCurve: [Double] = []
+  var learningRateCurve: [Double] = []
+  var hypergradient: MLPHypergradientState? = nil
   var validationScores: [Double] = []
   var loss = Double.nan
   var iterations = 0
@@ -46,7 +48,8 @@ struct PerceptronRun: Sendable {
   /// The public view of the state.
   var trainingState: MLPTrainingState {
     MLPTrainingState(
-      layerUnits: layout.units, parameters: parameters, optimizer: optimizer, samplesSeen: samplesSeen,
+      layerUnits: layout.units, parameters: parameters, optimizer: optimizer, hypergradient: hypergradient,
+      samplesSeen: samplesSeen,
       noImprovementCount: noImprovementCount, bestLoss: bestLoss, bestValidationScore: bestValidationScore,
       bestParameters: bestParameters, seed: seed, stopped: stopped, trainedWith: trainedWith)
   }
@@ -193,6 +196,10 @@ struct PerceptronRun: Sendable {
       preconditionFailure("the stochastic loop needs an sgd or adam state")
     }
     let isAdam = settings.solver == .adam
+    // sgd's rate is hypergradient descent's while it runs, and learningRateInit again once it is off.
+    let wasAdapting = hypergradient != nil
+    var adaptive = try adoptHypergradient(settings)
+    if !isAdam, adaptive != nil || wasAdapting { learningRate = adaptive?.rate ?? settings.learningRateInit }
     var diverged = false
     var cancellation: LearnError?
     var checkpoint = CancellationCheckpoint()
@@ -235,19 +242,27 @@ struct PerceptronRun: Sendable {
                                                             rows: rows, alpha: alpha)
                   accumulated += batchLoss * Double(rows)
                   let g = UnsafePointer(workspace.gradient)
+                  if adaptive != nil {
+                    adaptive!.adapt(gradient: g, weights: UnsafePointer(p), count: count, penalty: alpha / Double(rows),
+                                    penalized: layout.coefficientCount)
+                    if !isAdam { learningRate = adaptive!.rate }
+                  }
                   if isAdam {
                     step += 1
-                    learningRate = adamUpdate(p, g, m, v!, count: count, step: step, settings: settings)
+                    learningRate = adamUpdate(p, g, m, v!, count: count, step: step, rate: adaptive?.rate ?? settings.learningRateInit,
+                                              settings: settings)
                   } else {
                     sgdUpdate(p, g, m, count: count, learningRate: learningRate, momentum: settings.momentum,
                               nesterov: settings.nesterovsMomentum)
                   }
+                  adaptive?.recordStep(weights: UnsafePointer(p), count: count)
                   start += rows
                 }
                 iterations += 1
                 loss = accumulated / Double(n)
                 samplesSeen += n
                 lossCurve.append(loss)
+                learningRateCurve.append(isAdam ? adaptive?.rate ?? settings.learningRateInit : learningRate)
                 if !loss.isFinite {
                   diverged = true
                   return
@@ -286,6 +301,7 @@ struct PerceptronRun: Sendable {
                 }
                 if !isAdam && settings.learningRate == .invscaling {
                   learningRate = settings.learningRateInit / Foundation.pow(Double(samplesSeen + 1), settings.powerT)
+                  learningRateCurve[learningRateCurve.count - 1] = learningRate
                 }
                 if noImprovementCount > settings.nIterNoChange {
                   if !isAdam && settings.learningRate == .adaptive && learningRate > 1e-6 {
@@ -304,6 +320,7 @@ struct PerceptronRun: Sendable {
     }
     if let cancellation { throw cancellation }
     parameters = params
+    hypergradient = adaptive?.state
     if isAdam {
       optimizer = .adam(MLPAdamState(step: step, firstMoments: first, secondMoments: second, learningRate: learningRate))
     } else {
@@ -379,15 +396,17 @@ func sgdUpdate(_ p: UnsafeMutablePointer<Double>, _ g: UnsafePointer<Double>, _ 
   }
 }
 
-/// One Adam step, as scikit-learn's `AdamOptimizer`; returns the bias-corrected step size
-/// `η · sqrt(1 − β₂ᵗ) / (1 − β₁ᵗ)`. Four lanes at a time, each element exactly as the scalar formula.
+/// One Adam step, as scikit-learn's `AdamOptimizer`, with step size `η` = `base`
+/// (`learningRateInit`, or the rate hypergradient descent learned); returns the bias-corrected
+/// step size `η · sqrt(1 − β₂ᵗ) / (1 − β₁ᵗ)`. Four lanes at a time, each element exactly as the
+/// scalar formula.
 @inline(__always)
 func adamUpdate<C: PerceptronConfiguration>(
   _ p: UnsafeMutablePointer<Double>, _ g: UnsafePointer<Double>, _ m: UnsafeMutablePointer<Double>,
-  _ v: UnsafeMutablePointer<Double>, count: Int, step: Int, settings: C
+  _ v: UnsafeMutablePointer<Double>, count: Int, step: Int, rate base: Double, settings: C
 ) -> Double {
   let beta1 = settings.beta1, beta2 = settings.beta2, epsilon = settings.epsilon
-  let rate = settings.learningRateInit * (1 - Foundation.pow(beta2, Double(step))).squareRoot()
+  let rate = base * (1 - Foundation.pow(beta2, Double(step))).squareRoot()
     / (1 - Foundation.pow(beta1, Double(step)))
   let keep1 = 1 - beta1, keep2 = 1 - beta2
   let b1 = SIMD4(repeating: beta1), b2 = SIMD4(repeating: beta2), k1 = SIMD4(repeating: keep1)
@@ -482,7 +501,8 @@ extension PerceptronRun: Codable {
   private enum CodingKeys: String, CodingKey {
     case units, activation, output, parameters, optimizer, step, velocities, firstMoments, secondMoments,
       learningRate, learningRateInit, samplesSeen, noImprovementCount, bestLoss, bestValidationScore,
-      bestParameters, lossCurve, validationScores, loss, iterations, stopped, seed, trainedWith, earlyStopping
+      bestParameters, lossCurve, validationScores, loss, iterations, stopped, seed, trainedWith, earlyStopping,
+      learningRateCurve, hypergradientRate, hypergradientInitialRate, hypergradientLastStep
   }
 
   func encode(to encoder: any Encoder) throws {
@@ -512,6 +532,12 @@ extension PerceptronRun: Codable {
     try c.encode(bestValidationScore, forKey: .bestValidationScore)
     if let bestParameters { try c.encodePacked(bestParameters, forKey: .bestParameters) }
     try c.encodePacked(lossCurve, forKey: .lossCurve)
+    try c.encodePacked(learningRateCurve, forKey: .learningRateCurve)
+    if let hypergradient {
+      try c.encode(hypergradient.rate, forKey: .hypergradientRate)
+      try c.encode(hypergradient.initialRate, forKey: .hypergradientInitialRate)
+      try c.encodePacked(hypergradient.lastStep, forKey: .hypergradientLastStep)
+    }
     try c.encodePacked(validationScores, forKey: .validationScores)
     try c.encode(loss, forKey: .loss)
     try c.encode(iterations, forKey: .iterations)
@@ -554,6 +580,18 @@ extension PerceptronRun: Codable {
     bestValidationScore = try c.decode(Double.self, forKey: .bestValidationScore)
     bestParameters = c.contains(.bestParameters) ? try c.decodePackedDoubles(forKey: .bestParameters, count: count) : nil
     lossCurve = try c.decodePackedDoubles(forKey: .lossCurve)
+    // Models saved before hypergradient descent have neither field.
+    learningRateCurve = c.contains(.learningRateCurve) ? try c.decodePackedDoubles(forKey: .learningRateCurve) : []
+    if c.contains(.hypergradientRate) {
+      let lastStep = try c.decodePackedDoubles(forKey: .hypergradientLastStep)
+      guard lastStep.isEmpty || lastStep.count == count else {
+        throw DecodingError.dataCorruptedError(
+          forKey: .hypergradientLastStep, in: c, debugDescription: "has \(lastStep.count) values; the network has \(count) parameters")
+      }
+      hypergradient = MLPHypergradientState(
+        rate: try c.decode(Double.self, forKey: .hypergradientRate),
+        initialRate: try c.decode(Double.self, forKey: .hypergradientInitialRate), lastStep: lastStep)
+    }
     validationScores = try c.decodePackedDoubles(forKey: .validationScores)
     loss = try c.decode(Double.self, forKey: .loss)
     iterations = try c.decode(Int.self, forKey: .iterations)

@@ -99,6 +99,7 @@ private func checkContinuation<I: IncrementallyTrainable>(
     try checkRoundTrip(MLPClassifier(hiddenLayerSizes: [8], maxIterations: 5), x, y)
     try checkRoundTrip(MLPClassifier(hiddenLayerSizes: [6, 4], solver: .sgd, maxIterations: 4, earlyStopping: true), x, y)
     try checkRoundTrip(MLPClassifier(hiddenLayerSizes: [5], solver: .lbfgs, maxIterations: 10), x, y)
+    try checkRoundTrip(MLPClassifier(hiddenLayerSizes: [5], solver: .sgd, maxIterations: 4, hypergradientRate: 0.05), x, y)
   }
 
   @Test func everyRegressorRoundTripsBitForBit() throws {

@@ -43,6 +43,7 @@ func wave(_ n: Int, seed: UInt64 = 2) -> (x: Matrix, y: [Double]) {
       "hiddenLayerSizes", "activation", "solver", "alpha", "batchSize", "learningRate", "learningRateInit", "powerT",
       "maxIterations", "shuffle", "seed", "tolerance", "momentum", "nesterovsMomentum", "earlyStopping",
       "validationFraction", "beta1", "beta2", "epsilon", "nIterNoChange", "maxFun",
+      "hypergradientRate",  // Learn's own, after scikit-learn's
     ])
     #expect(MLPRegressor().hyperparameterNames == names)
     let defaults = MLPClassifier().parameters
