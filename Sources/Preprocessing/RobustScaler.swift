@@ -81,8 +81,8 @@ public struct RobustScaler: Transformer {
     if withScaling {
       scale = PreprocessingSupport.handlingZeros(scale)
       if unitVariance {
-        let adjust = PreprocessingSupport.normalQuantile(quantileRangeUpper / 100)
-          - PreprocessingSupport.normalQuantile(quantileRangeLower / 100)
+        let adjust = NormalDistribution.quantile(quantileRangeUpper / 100)
+          - NormalDistribution.quantile(quantileRangeLower / 100)
         scale = scale.map { $0 / adjust }
       }
     }

@@ -92,6 +92,62 @@ import Testing
     #expect(throws: LearnError.self) { try genetic.fit(iris.x, iris.y) }
   }
 
+  /// The `cmaes` package's CMAwM correction, for random means, steps and covariances.
+  struct MarginFixture: Decodable {
+    struct Case: Decodable {
+      var counts: [Int]
+      var population: Int
+      var mean: [Double]
+      var sigma: Double
+      var diagonal: [Double]
+      var margin: Double
+      var corrected_mean: [Double]
+      var scale: [Double]
+    }
+    var cases: [Case]
+  }
+
+  @Test func theIntegerMarginCorrectsAsTheCmaesPackageDoes() throws {
+    let fixture = try JSONDecoder().decode(MarginFixture.self, from: Data(contentsOf: Fixtures.url("evolution/cma_margin.json")))
+    #expect(fixture.cases.count == 40)
+    for (index, item) in fixture.cases.enumerated() {
+      let distributions = item.counts.map { $0 > 0 ? Distribution.int(0, $0 - 1) : .uniform(0, 1) }
+      var margin = try #require(IntegerMargin(distributions, populationSize: item.population))
+      #expect(abs(margin.margin - item.margin) < 1e-15)
+      var mean = item.mean
+      margin.correct(mean: &mean, sigma: item.sigma, diagonal: item.diagonal)
+      for j in mean.indices {
+        #expect(abs(mean[j] - item.corrected_mean[j]) <= 1e-10 * Swift.max(1, abs(item.corrected_mean[j])), "case \(index), mean \(j)")
+        #expect(abs(margin.scale[j] - item.scale[j]) <= 1e-9 * Swift.max(1, abs(item.scale[j])), "case \(index), scale \(j)")
+      }
+    }
+  }
+
+  @Test func aConvergedIntegerStillSamplesItsNeighbours() throws {
+    // (z − 3)² + (r − 0.3)² with z in −10 … 10: once the step is far below one integer's cell,
+    // plain CMA-ES samples only z = 3; with the margin, each neighbour keeps about margin/2.
+    func run(margin: Bool) -> (state: CovarianceAdaptation, moved: Double) {
+      let z = Distribution.int(-10, 10)
+      var state = CovarianceAdaptation(mean: [0.5, 0.5], sigma: 1.0 / 6, integers: margin ? [z, .uniform(0, 1)] : nil)
+      var generator = Xoshiro256StarStar(seed: 1)
+      func value(_ x: [Double]) -> Double {
+        let e = state.evaluated(x)
+        return pow(Double(z.decode(e[0]).intValue! - 3), 2) + pow(e[1] - 0.3, 2)
+      }
+      for _ in 0..<80 {
+        let samples = (0..<state.populationSize).map { _ in state.sample(using: &generator) }
+        state.tell(samples, values: samples.map(value))
+      }
+      let draws = (0..<20_000).map { _ in z.decode(state.evaluated(state.sample(using: &generator))[0]).intValue! }
+      return (state, Double(draws.filter { $0 != 3 }.count) / Double(draws.count))
+    }
+    let plain = run(margin: false), kept = run(margin: true)
+    #expect(plain.state.sigma < 1e-3 && plain.moved == 0)
+    let margin = try #require(kept.state.margin).margin
+    #expect(kept.state.sigma < 1e-3 && kept.moved > 0.6 * margin && kept.moved < 3 * margin, "moved \(kept.moved), margin \(margin)")
+    #expect(Distribution.int(-10, 10).decode(kept.state.mean[0]) == 3)
+  }
+
   @Test func badSettingsAreRefused() throws {
     func reason(_ body: () throws -> Void) -> String {
       do { try body() } catch { return "\(error)" }

@@ -112,9 +112,9 @@ import Testing
       (0.3, -0.5244005127080409),
     ]
     for (p, x) in expected {
-      #expect(isClose(PreprocessingSupport.normalQuantile(p), x, relative: 1e-14), "Φ⁻¹(\(p))")
+      #expect(isClose(NormalDistribution.quantile(p), x, relative: 1e-14), "Φ⁻¹(\(p))")
     }
-    #expect(abs(PreprocessingSupport.normalQuantile(0.5)) < 1e-16)
+    #expect(abs(NormalDistribution.quantile(0.5)) < 1e-16)
   }
 
   @Test func quantileUsesNumpyLinearInterpolation() {

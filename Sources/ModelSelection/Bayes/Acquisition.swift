@@ -95,7 +95,7 @@ enum Gaussian {
   static func pdf(_ z: Double) -> Double { exp(-0.5 * z * z - logRoot2Pi) }
 
   /// Φ(z).
-  static func cdf(_ z: Double) -> Double { 0.5 * erfc(-z / 2.0.squareRoot()) }
+  static func cdf(_ z: Double) -> Double { NormalDistribution.cdf(z) }
 
   /// Mills' ratio `R(t) = Φ(−t)/φ(t)` for t ≥ 0.
   static func millsRatio(_ t: Double) -> Double {

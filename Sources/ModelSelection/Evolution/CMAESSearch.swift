@@ -32,6 +32,10 @@ public struct CMAESSearch: SearchStrategy, Hashable {
   public var separable: Bool
   /// Whether a converged run restarts with a doubled population (IPOP).
   public var restarts: Bool
+  /// Whether integer hyperparameters keep a margin (CMA-ES with margin, ``IntegerMargin``): a
+  /// least probability of sampling each neighbouring value, so the search never freezes on one
+  /// integer. On by default (Optuna's `with_margin`, off there by default).
+  public var margin: Bool
 
   /// CMA-ES over `space`.
   /// - Throws: ``LearnCore/LearnError/invalidArgument(name:reason:)`` for an empty space, one
@@ -39,21 +43,24 @@ public struct CMAESSearch: SearchStrategy, Hashable {
   ///   `sigma0` outside (0, 1].
   public init(
     _ space: [String: Distribution], iterations: Int = 100, populationSize: Int? = nil, sigma0: Double = 1.0 / 6,
-    separable: Bool = false, restarts: Bool = false
+    separable: Bool = false, restarts: Bool = false, margin: Bool = true
   ) throws(LearnError) {
     let built = try SearchSpace(space)
-    try self.init(built, iterations: iterations, populationSize: populationSize, sigma0: sigma0, separable: separable, restarts: restarts)
+    try self.init(built, iterations: iterations, populationSize: populationSize, sigma0: sigma0, separable: separable, restarts: restarts,
+                  margin: margin)
   }
 
   /// CMA-ES over the study's own space (``minimize``'s `space:`).
   public init(
-    iterations: Int = 100, populationSize: Int? = nil, sigma0: Double = 1.0 / 6, separable: Bool = false, restarts: Bool = false
+    iterations: Int = 100, populationSize: Int? = nil, sigma0: Double = 1.0 / 6, separable: Bool = false, restarts: Bool = false,
+    margin: Bool = true
   ) throws(LearnError) {
-    try self.init(nil, iterations: iterations, populationSize: populationSize, sigma0: sigma0, separable: separable, restarts: restarts)
+    try self.init(nil, iterations: iterations, populationSize: populationSize, sigma0: sigma0, separable: separable, restarts: restarts,
+                  margin: margin)
   }
 
   private init(
-    _ space: SearchSpace?, iterations: Int, populationSize: Int?, sigma0: Double, separable: Bool, restarts: Bool
+    _ space: SearchSpace?, iterations: Int, populationSize: Int?, sigma0: Double, separable: Bool, restarts: Bool, margin: Bool
   ) throws(LearnError) {
     guard iterations >= 1 else { throw .invalidArgument(name: "iterations", reason: "must be at least 1, got \(iterations)") }
     if let populationSize, populationSize < 2 {
@@ -67,6 +74,7 @@ public struct CMAESSearch: SearchStrategy, Hashable {
     self.sigma0 = sigma0
     self.separable = separable
     self.restarts = restarts
+    self.margin = margin
   }
 
   /// The positions of the space's numeric dimensions; throws when there is none.
@@ -82,7 +90,7 @@ public struct CMAESSearch: SearchStrategy, Hashable {
   /// `cmaes(λ …, σ0 …, separable, restarts, <space>)`.
   public var description: String {
     "cmaes(\(populationSize.map { "λ \($0)" } ?? "λ auto"), σ0 \(sigma0)\(separable ? ", separable" : "")"
-      + "\(restarts ? ", IPOP restarts" : ""), \(space?.description ?? "the study's space"))"
+      + "\(restarts ? ", IPOP restarts" : "")\(margin ? ", integer margin" : ""), \(space?.description ?? "the study's space"))"
   }
 
   /// Without the trial count, so a search given more trials resumes.
@@ -102,7 +110,7 @@ public struct CMAESSearch: SearchStrategy, Hashable {
   /// Settings compare equal (the memo is not part of the value).
   public static func == (a: CMAESSearch, b: CMAESSearch) -> Bool {
     (a.space, a.iterations, a.populationSize, a.sigma0, a.separable, a.restarts)
-      == (b.space, b.iterations, b.populationSize, b.sigma0, b.separable, b.restarts)
+      == (b.space, b.iterations, b.populationSize, b.sigma0, b.separable, b.restarts) && a.margin == b.margin
   }
 
   /// Hashes the settings.
@@ -113,6 +121,7 @@ public struct CMAESSearch: SearchStrategy, Hashable {
     hasher.combine(sigma0)
     hasher.combine(separable)
     hasher.combine(restarts)
+    hasher.combine(margin)
   }
 
   /// Replays the record's finished generations, then proposes the current generation's missing
@@ -128,7 +137,8 @@ public struct CMAESSearch: SearchStrategy, Hashable {
       return context.direction == .minimize ? value : -value
     }
     let start = ReplayPoint(run: 0, proposed: 0, state: CovarianceAdaptation(
-      mean: [Double](repeating: 0.5, count: numeric.count), sigma: sigma0, populationSize: populationSize, separable: separable))
+      mean: [Double](repeating: 0.5, count: numeric.count), sigma: sigma0, populationSize: populationSize, separable: separable,
+      integers: integerMargin(space, numeric)))
     let key = "\(fingerprint)|\(iterations)|\(context.seed)|\(context.direction)|\(context.metric)|\(space)"
     var point = memo.resume(key: key) { told in
       byProposal[told.proposal].map {
@@ -170,7 +180,8 @@ public struct CMAESSearch: SearchStrategy, Hashable {
           failures += 1
         }
       } else {
-        proposals.append(Candidate(try Self.parameters(x, numeric: numeric, space: space, generator: &generator), proposal: id))
+        proposals.append(Candidate(try Self.parameters(state.evaluated(x), numeric: numeric, space: space, generator: &generator),
+                                   proposal: id))
       }
       k += 1
     }
@@ -188,9 +199,15 @@ public struct CMAESSearch: SearchStrategy, Hashable {
       point.run += 1
       var start = context.generator(for: ProposalID("cmaes/restart", point.run))
       point.state = CovarianceAdaptation(mean: numeric.map { _ in start.nextUniform() }, sigma: sigma0,
-                                         populationSize: next.populationSize * 2, separable: separable)
+                                         populationSize: next.populationSize * 2, separable: separable,
+                                         integers: integerMargin(space, numeric))
     }
     return nil
+  }
+
+  /// The numeric coordinates' distributions, for the integer margin (`nil` when it is off).
+  private func integerMargin(_ space: SearchSpace, _ numeric: [Int]) -> [Distribution]? {
+    margin ? numeric.map { space.dimensions[$0].distribution } : nil
   }
 
   /// A candidate from a numeric point: its coordinates for the numeric dimensions, a uniform

@@ -37,10 +37,13 @@ struct CovarianceAdaptation: Sendable {
   /// Eigenvectors (columns, row-major) and square roots of the eigenvalues of ``covariance``.
   private(set) var basis: [Double]
   private(set) var scales: [Double]
+  /// The margin of the integer coordinates, when there are any (CMA-ES with margin).
+  private(set) var margin: IntegerMargin?
 
   /// A run over `dimension` coordinates starting at `mean` with step `sigma`; `populationSize`
-  /// defaults to 4 + ⌊3 ln n⌋.
-  init(mean: [Double], sigma: Double, populationSize: Int? = nil, separable: Bool = false) {
+  /// defaults to 4 + ⌊3 ln n⌋. With `integers` (each coordinate's distribution), the integer
+  /// coordinates get a margin (``IntegerMargin``).
+  init(mean: [Double], sigma: Double, populationSize: Int? = nil, separable: Bool = false, integers: [Distribution]? = nil) {
     let n = mean.count
     dimension = n
     let lambda = populationSize ?? 4 + Int(floor(3 * log(Double(n))))
@@ -78,7 +81,12 @@ struct CovarianceAdaptation: Sendable {
     pathC = [Double](repeating: 0, count: n)
     basis = separable ? [] : Matrix.identity(n).elements
     scales = [Double](repeating: 1, count: n)
+    margin = integers.flatMap { IntegerMargin($0, populationSize: lambda) }
   }
+
+  /// The point a trial evaluates for the raw sample `x`: `x` itself, or with the margin's
+  /// stretch of its integer coordinates.
+  func evaluated(_ x: [Double]) -> [Double] { margin?.evaluated(x, mean: mean) ?? x }
 
   /// One sample `mean + σ·B·D·z`, `z ~ N(0, I)` from `generator`: redrawn up to 100 times until
   /// it lies in the unit cube, else clipped into it (the `cmaes` package's rule).
@@ -137,6 +145,10 @@ struct CovarianceAdaptation: Sendable {
     let decay = 1 + c1 * (1 - hSigma) * cc * (2 - cc) - c1 - cMu * weights.reduce(0, +)
     updateCovariance(decay: decay, y: y, adjusted: adjusted)
     decompose()
+    if var margin {
+      margin.correct(mean: &mean, sigma: sigma, diagonal: separable ? covariance : (0..<n).map { covariance[$0 * n + $0] })
+      self.margin = margin
+    }
   }
 
   private mutating func updateCovariance(decay: Double, y: [[Double]], adjusted: [Double]) {
