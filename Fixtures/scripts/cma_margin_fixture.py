@@ -37,9 +37,18 @@ def case(rng, counts, population):
     optimizer._cma._C = cov
     optimizer._cma.tell = lambda solutions: None
     optimizer.tell([])
+    first = {"corrected_mean": optimizer._cma._mean.tolist(), "scale": optimizer._A.tolist()}
+    # A second correction carries the first's scale A: a smaller step, another covariance.
+    sigma2 = sigma * float(rng.uniform(0.05, 0.8))
+    factor = rng.normal(size=(dim, dim))
+    cov2 = factor @ factor.T / dim + 0.1 * np.eye(dim)
+    optimizer._cma._sigma = sigma2
+    optimizer._cma._C = cov2
+    optimizer.tell([])
     return {"counts": counts, "population": population, "mean": mean.tolist(), "sigma": sigma,
-            "diagonal": np.diag(cov).tolist(), "margin": optimizer.margin,
-            "corrected_mean": optimizer._cma._mean.tolist(), "scale": optimizer._A.tolist()}
+            "diagonal": np.diag(cov).tolist(), "margin": optimizer.margin, **first,
+            "sigma2": sigma2, "diagonal2": np.diag(cov2).tolist(),
+            "corrected_mean2": optimizer._cma._mean.tolist(), "scale2": optimizer._A.tolist()}
 
 def main():
     rng = np.random.default_rng(2026)

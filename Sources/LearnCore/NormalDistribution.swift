@@ -43,7 +43,6 @@ package enum NormalDistribution {
     return x
   }
 
-
   /// The standard normal distribution function Φ(z), by `erfc` (accurate in both tails).
   package static func cdf(_ z: Double) -> Double { 0.5 * Foundation.erfc(-z / 2.0.squareRoot()) }
 }

@@ -216,7 +216,8 @@ public struct MLPClassifier: IncrementallyTrainable, PerceptronConfiguration, Se
     public var layerUnits: [Int] { run.layout.units }
     /// The mean training loss of each epoch, penalty included (scikit-learn `loss_curve_`); empty for `lbfgs`.
     public var lossCurve: [Double] { run.lossCurve }
-    /// The learning rate in force at the end of each epoch (`sgd`, `adam`; empty for `lbfgs`):
+    /// The learning rate in force at the end of each epoch, after the schedule's end-of-epoch
+    /// change (`sgd`, `adam`; empty for `lbfgs`, and for models saved before it was recorded):
     /// the schedule's for `sgd`, `learningRateInit` for `adam`, or the rate hypergradient descent
     /// learned (``hypergradientRate``). Not in scikit-learn.
     public var learningRateCurve: [Double] { run.learningRateCurve }

@@ -68,8 +68,9 @@ struct PerceptronRun: Sendable {
     }
   }
 
-  /// Makes the optimiser state fit `settings` for a continuation: a different solver starts fresh;
-  /// a changed `sgd` `learningRateInit` restarts its schedule from the new value.
+  /// Makes the optimiser state fit `settings` for a continuation: a different solver starts fresh
+  /// (hypergradient descent too); a changed `sgd` `learningRateInit` restarts its schedule from
+  /// the new value.
   mutating func adoptOptimizer<C: PerceptronConfiguration>(_ settings: C) {
     switch (settings.solver, optimizer) {
     case (.lbfgs, _):
@@ -79,15 +80,22 @@ struct PerceptronRun: Sendable {
     case (.sgd, .sgd(var state)):
       if state.learningRateInit != settings.learningRateInit {
         state.learningRateInit = settings.learningRateInit
-        state.learningRate = settings.learningRate == .invscaling && samplesSeen > 0
-          ? settings.learningRateInit / Foundation.pow(Double(samplesSeen + 1), settings.powerT)
-          : settings.learningRateInit
+        state.learningRate = scheduledRate(settings)
         optimizer = .sgd(state)
       }
     default:
       optimizer = Self.freshOptimizer(settings.solver, parameterCount: layout.parameterCount,
                                       learningRateInit: settings.learningRateInit)
+      hypergradient = nil
     }
+  }
+
+  /// The `sgd` schedule's rate after the samples seen so far, from `learningRateInit`: the
+  /// `invscaling` decay, else `learningRateInit` itself.
+  func scheduledRate<C: PerceptronConfiguration>(_ settings: C) -> Double {
+    settings.learningRate == .invscaling && samplesSeen > 0
+      ? settings.learningRateInit / Foundation.pow(Double(samplesSeen + 1), settings.powerT)
+      : settings.learningRateInit
   }
 
   /// Trains for up to `budget` epochs (stochastic solvers) or iterations (L-BFGS) with `settings`.
@@ -196,10 +204,10 @@ struct PerceptronRun: Sendable {
       preconditionFailure("the stochastic loop needs an sgd or adam state")
     }
     let isAdam = settings.solver == .adam
-    // sgd's rate is hypergradient descent's while it runs, and learningRateInit again once it is off.
+    // sgd's rate is hypergradient descent's while it runs, and the schedule's again once it is off.
     let wasAdapting = hypergradient != nil
     var adaptive = try adoptHypergradient(settings)
-    if !isAdam, adaptive != nil || wasAdapting { learningRate = adaptive?.rate ?? settings.learningRateInit }
+    if !isAdam, adaptive != nil || wasAdapting { learningRate = adaptive?.rate ?? scheduledRate(settings) }
     var diverged = false
     var cancellation: LearnError?
     var checkpoint = CancellationCheckpoint()
@@ -262,55 +270,24 @@ struct PerceptronRun: Sendable {
                 loss = accumulated / Double(n)
                 samplesSeen += n
                 lossCurve.append(loss)
+                var stop = false
+                if loss.isFinite {
+                  let score = earlyStopping
+                    ? validationScore(UnsafePointer(p), workspace: workspace, x: validationX, rows: validationRows, batch: batch,
+                                      task: task, outputs: &validationOutputs)
+                    : nil
+                  stop = noteEpoch(validationScore: score, weights: UnsafePointer(p), count: count, settings: settings, isAdam: isAdam,
+                                   learningRate: &learningRate)
+                }
+                // The rate in force at the end of the epoch, after the schedule's changes.
                 learningRateCurve.append(isAdam ? adaptive?.rate ?? settings.learningRateInit : learningRate)
                 if !loss.isFinite {
                   diverged = true
                   return
                 }
-                if earlyStopping {
-                  // The validation score of this epoch's weights.
-                  var offset = 0
-                  while offset < validationRows.count {
-                    let rows = Swift.min(batch, validationRows.count - offset)
-                    validationX.withUnsafeBufferPointer { vx in
-                      workspace.forward(UnsafePointer(p), input: vx.baseAddress! + offset * inputs, rows: rows)
-                    }
-                    validationOutputs.withUnsafeMutableBufferPointer { out in
-                      (out.baseAddress! + offset * outputs).update(from: workspace.outputs, count: rows * outputs)
-                    }
-                    offset += rows
-                  }
-                  let score = validationOutputs.withUnsafeBufferPointer { task.score($0.baseAddress!, validationRows) }
-                  validationScores.append(score)
-                  if score < bestValidationScore + settings.tolerance {
-                    noImprovementCount += 1
-                  } else {
-                    noImprovementCount = 0
-                  }
-                  if score > bestValidationScore {
-                    bestValidationScore = score
-                    bestParameters = Array(UnsafeBufferPointer(start: p, count: count))
-                  }
-                } else {
-                  if loss > bestLoss - settings.tolerance {
-                    noImprovementCount += 1
-                  } else {
-                    noImprovementCount = 0
-                  }
-                  if loss < bestLoss { bestLoss = loss }
-                }
-                if !isAdam && settings.learningRate == .invscaling {
-                  learningRate = settings.learningRateInit / Foundation.pow(Double(samplesSeen + 1), settings.powerT)
-                  learningRateCurve[learningRateCurve.count - 1] = learningRate
-                }
-                if noImprovementCount > settings.nIterNoChange {
-                  if !isAdam && settings.learningRate == .adaptive && learningRate > 1e-6 {
-                    learningRate /= 5
-                    noImprovementCount = 0
-                  } else {
-                    stopped = true
-                    return
-                  }
+                if stop {
+                  stopped = true
+                  return
                 }
               }
             }
@@ -328,6 +305,55 @@ struct PerceptronRun: Sendable {
                                    learningRateInit: settings.learningRateInit))
     }
     if diverged { throw Self.divergence(iterations, loss) }
+  }
+
+  /// The validation score (accuracy or R²) of the weights `p` on the early-stopping rows, the
+  /// network run `batch` rows at a time.
+  private func validationScore(
+    _ p: UnsafePointer<Double>, workspace: Workspace, x: Matrix, rows: [Int], batch: Int, task: PerceptronTask,
+    outputs: inout [Double]
+  ) -> Double {
+    let inputs = layout.inputCount, width = layout.outputCount
+    var offset = 0
+    while offset < rows.count {
+      let count = Swift.min(batch, rows.count - offset)
+      x.withUnsafeBufferPointer { vx in workspace.forward(p, input: vx.baseAddress! + offset * inputs, rows: count) }
+      outputs.withUnsafeMutableBufferPointer { out in
+        (out.baseAddress! + offset * width).update(from: workspace.outputs, count: count * width)
+      }
+      offset += count
+    }
+    return outputs.withUnsafeBufferPointer { task.score($0.baseAddress!, rows) }
+  }
+
+  /// The stopping rule after an epoch (scikit-learn's `_update_no_improvement_count` and the
+  /// schedules' end-of-epoch step): counts an epoch without improvement of the validation score
+  /// (early stopping) or of the loss by `tolerance`, keeps the best, moves the `invscaling` rate,
+  /// and after `nIterNoChange` such epochs divides an `adaptive` rate by 5 or stops. Returns
+  /// whether training stops.
+  private mutating func noteEpoch<C: PerceptronConfiguration>(
+    validationScore score: Double?, weights p: UnsafePointer<Double>, count: Int, settings: C, isAdam: Bool,
+    learningRate: inout Double
+  ) -> Bool {
+    if let score {
+      validationScores.append(score)
+      noImprovementCount = score < bestValidationScore + settings.tolerance ? noImprovementCount + 1 : 0
+      if score > bestValidationScore {
+        bestValidationScore = score
+        bestParameters = Array(UnsafeBufferPointer(start: p, count: count))
+      }
+    } else {
+      noImprovementCount = loss > bestLoss - settings.tolerance ? noImprovementCount + 1 : 0
+      if loss < bestLoss { bestLoss = loss }
+    }
+    if !isAdam && settings.learningRate == .invscaling { learningRate = scheduledRate(settings) }
+    guard noImprovementCount > settings.nIterNoChange else { return false }
+    if !isAdam && settings.learningRate == .adaptive && learningRate > 1e-6 {
+      learningRate /= 5
+      noImprovementCount = 0
+      return false
+    }
+    return true
   }
 }
 
@@ -598,6 +624,8 @@ extension PerceptronRun: Codable {
     stopped = try c.decode(Bool.self, forKey: .stopped)
     seed = try c.decode(UInt64.self, forKey: .seed)
     trainedWith = try c.decode(ParameterSet.self, forKey: .trainedWith)
+    // Saved before hypergradient descent existed: it was off.
+    if trainedWith["hypergradientRate"] == nil { trainedWith["hypergradientRate"] = .double(0) }
     earlyStopping = try c.decode(Bool.self, forKey: .earlyStopping)
     let predicting = predictingParameters
     let counters = [("samplesSeen", samplesSeen), ("noImprovementCount", noImprovementCount), ("iterations", iterations)]

@@ -103,6 +103,10 @@ import Testing
       var margin: Double
       var corrected_mean: [Double]
       var scale: [Double]
+      var sigma2: Double
+      var diagonal2: [Double]
+      var corrected_mean2: [Double]
+      var scale2: [Double]
     }
     var cases: [Case]
   }
@@ -116,9 +120,26 @@ import Testing
       #expect(abs(margin.margin - item.margin) < 1e-15)
       var mean = item.mean
       margin.correct(mean: &mean, sigma: item.sigma, diagonal: item.diagonal)
-      for j in mean.indices {
-        #expect(abs(mean[j] - item.corrected_mean[j]) <= 1e-10 * Swift.max(1, abs(item.corrected_mean[j])), "case \(index), mean \(j)")
-        #expect(abs(margin.scale[j] - item.scale[j]) <= 1e-9 * Swift.max(1, abs(item.scale[j])), "case \(index), scale \(j)")
+      func check(_ expectedMean: [Double], _ expectedScale: [Double], _ step: String) {
+        for j in mean.indices {
+          #expect(abs(mean[j] - expectedMean[j]) <= 1e-10 * Swift.max(1, abs(expectedMean[j])), "case \(index), \(step) mean \(j)")
+          #expect(abs(margin.scale[j] - expectedScale[j]) <= 1e-9 * Swift.max(1, abs(expectedScale[j])), "case \(index), \(step) scale \(j)")
+        }
+      }
+      check(item.corrected_mean, item.scale, "first")
+      // The second correction starts from the first's scale.
+      margin.correct(mean: &mean, sigma: item.sigma2, diagonal: item.diagonal2)
+      check(item.corrected_mean2, item.scale2, "second")
+    }
+    #expect(fixture.cases.contains { $0.scale2 != $0.scale && $0.scale != $0.scale.map { _ in 1 } }, "the scale carries over")
+  }
+
+  @Test func logIntegerCellsEndWhereTheirValuesChange() throws {
+    for distribution in [Distribution.logInt(1, 64), .logInt(3, 9), .int(-2, 5)] {
+      let axis = try #require(IntegerMargin([distribution], populationSize: 5)?.axes.first)
+      for k in 0..<(axis.count - 1) {
+        let edge = axis.threshold(k)
+        #expect(axis.index(edge - 1e-9) == k && axis.index(edge + 1e-9) == k + 1, "\(distribution), cell \(k) ends at \(edge)")
       }
     }
   }

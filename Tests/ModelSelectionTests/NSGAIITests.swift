@@ -134,6 +134,54 @@ import Testing
     #expect(model.bestScore == model.results.meanTestScores("accuracy").filter { !$0.isNaN }.max())
   }
 
+  @Test func crossoverAndMutationStayInTheCubeAndNearTheirParentsWhenSharp() throws {
+    let loose = try NSGAIISearch(crossoverEta: 0, mutationEta: 0), sharp = try NSGAIISearch(crossoverEta: 1e4, mutationEta: 1e4)
+    var generator = Xoshiro256StarStar(seed: 7)
+    var spread = (loose: 0.0, sharp: 0.0)
+    for _ in 0..<2_000 {
+      let a = generator.nextUniform(), b = generator.nextUniform()
+      for (strategy, isSharp) in [(loose, false), (sharp, true)] {
+        let child = strategy.simulatedBinaryCrossover(a, b, generator: &generator)
+        let mutant = strategy.polynomialMutation(a, generator: &generator)
+        #expect((0...1).contains(child) && (0...1).contains(mutant))
+        // A child is either parent's copy or spread around them; a sharp index keeps it at a parent.
+        let distance = Swift.min(abs(child - a), abs(child - b))
+        if isSharp { spread.sharp = Swift.max(spread.sharp, Swift.max(distance, abs(mutant - a))) }
+        else { spread.loose = Swift.max(spread.loose, distance) }
+      }
+    }
+    #expect(spread.sharp < 0.01 && spread.loose > 0.2, "\(spread)")
+  }
+
+  @Test func objectivesThatCannotBeMeasuredAreRefused() throws {
+    func reason(_ body: () throws -> Void) -> String {
+      do { try body() } catch { return "\(error)" }
+      return ""
+    }
+    let unrecorded = try NSGAIISearch(objectives: [.minimize("loss"), .minimize("value1")])
+    #expect(reason { _ = try optimize(Self.zdt1, directions: [.minimize, .minimize], space: Self.space, trials: 4, strategy: unrecorded) }
+      .contains("'loss' is not a metric"))
+    let iris = try Datasets.iris()
+    let f1 = SearchCV(DecisionTreeClassifier(), strategy: try NSGAIISearch(["maxDepth": .int(1, 8)], objectives: [.maximize("f1"), .minimize(.fitTime)]))
+    #expect(reason { _ = try f1.fit(iris.x, iris.y) }.contains("'f1' is not a metric"))
+    let fixed = SearchCV(DecisionTreeClassifier(), strategy: try NSGAIISearch(
+      ["maxDepth": .int(1, 8)], objectives: [.maximize("accuracy"), .minimize(.parameter("minSamplesLeaf"))]))
+    #expect(reason { _ = try fixed.fit(iris.x, iris.y) }.contains("'minSamplesLeaf' is not a searched hyperparameter"))
+  }
+
+  @Test func askAndTellRecordSeveralValues() throws {
+    let study = Study(direction: .minimize, metrics: ["value0", "value1"], objectives: [.minimize("value0"), .minimize("value1")])
+    let strategy = try NSGAIISearch(Self.space, iterations: 12, populationSize: 4)
+    var told = 0
+    while let trial = try study.ask(using: strategy) {
+      try study.tell(trial.index, values: told == 5 ? [1] : Self.zdt1(trial.parameters))
+      told += 1
+    }
+    #expect(told == 12 && study.trials.filter { $0.status == .complete }.count == 11)
+    #expect(study.trials[5].status.description.contains("1 values for 2 objectives"))
+    #expect(!study.bestTrials.isEmpty && study.bestTrials.allSatisfy { $0.status == .complete })
+  }
+
   @Test func badSettingsAreRefused() throws {
     func reason(_ body: () throws -> Void) -> String {
       do { try body() } catch { return "\(error)" }

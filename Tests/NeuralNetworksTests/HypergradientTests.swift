@@ -52,6 +52,47 @@ import Testing
     #expect(off.trainingState.hypergradient == nil && off.learningRateCurve.last == 0.003)
   }
 
+  @Test func aNewSolverOrScheduleStartsTheRateAfresh() throws {
+    let data = blobs(60)
+    let adam = MLPClassifier(hiddenLayerSizes: [4], batchSize: 20, learningRateInit: 0.01, maxIterations: 3, tolerance: 0,
+                             hypergradientRate: 0.1)
+    let model = try adam.fit(data.x, data.y)
+    #expect(model.learningRateCurve.last != 0.01)
+    // sgd after adam: a fresh optimiser, and hypergradient descent from learningRateInit again.
+    let sgd = try adam.setting("solver", to: "sgd").continued(model, on: data.x, data.y, budget: 1)
+    #expect(sgd.trainingState.hypergradient?.lastStep.count == model.trainingState.parameters.count)
+    let fresh = try adam.setting(["solver": "sgd", "maxIterations": 1]).fit(data.x, data.y)
+    #expect(sgd.learningRateCurve.last != model.learningRateCurve.last)
+    #expect(fresh.trainingState.hypergradient?.initialRate == sgd.trainingState.hypergradient?.initialRate)
+    // Off, an sgd continuation with invscaling takes the schedule's rate, not learningRateInit.
+    let plain = try adam.setting(["solver": "sgd", "hypergradientRate": 0.0, "learningRate": "invscaling"])
+      .continued(sgd, on: data.x, data.y, budget: 1)
+    let samples = Double(60 * 5)
+    #expect(abs(plain.learningRateCurve.last! - 0.01 / pow(samples + 1, 0.5)) < 1e-15)
+  }
+
+  @Test func aModelSavedBeforeHypergradientsContinuesAsBefore() throws {
+    // A stopped model continued with the same settings is returned unchanged; one saved before
+    // hypergradientRate existed has no such entry in what it was trained with.
+    let data = blobs(60)
+    let estimator = MLPClassifier(hiddenLayerSizes: [4], learningRateInit: 0.05, maxIterations: 200, tolerance: 0.01, nIterNoChange: 2)
+    let model = try estimator.fit(data.x, data.y)
+    #expect(model.converged)
+    let encoder = JSONEncoder(), decoder = JSONDecoder()
+    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    var json = try JSONSerialization.jsonObject(with: encoder.encode(model)) as! [String: Any]
+    var run = json["run"] as! [String: Any]
+    var trainedWith = run["trainedWith"] as! [String: Any]
+    trainedWith["hypergradientRate"] = nil
+    run["trainedWith"] = trainedWith
+    run["learningRateCurve"] = nil
+    json["run"] = run
+    let old = try decoder.decode(MLPClassifier.Fitted.self, from: JSONSerialization.data(withJSONObject: json))
+    let continued = try estimator.continued(old, on: data.x, data.y, budget: 5)
+    #expect(continued.iterations == model.iterations && continued.learningRateCurve.isEmpty)
+  }
+
   @Test func badSettingsAreRefused() throws {
     let data = blobs(30)
     let scheduled = MLPClassifier(hiddenLayerSizes: [3], solver: .sgd, learningRate: .invscaling, maxIterations: 2, hypergradientRate: 0.02)

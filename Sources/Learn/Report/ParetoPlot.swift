@@ -50,6 +50,6 @@ func paretoTable(_ results: SearchResults, limit: Int) -> SearchReport.Table {
     header: ["trial"] + objectives.map(\.description) + names,
     rows: rows.prefix(limit).map { row in
       let trial = results.trials[row]
-      return ["\(row)"] + objectives.map { formatNumber($0.value(of: trial) ?? .nan) } + names.map { trial.parameters[$0].map(parameterText) ?? "" }
+      return ["\(trial.index)"] + objectives.map { formatNumber($0.value(of: trial) ?? .nan) } + names.map { trial.parameters[$0].map(parameterText) ?? "" }
     })
 }

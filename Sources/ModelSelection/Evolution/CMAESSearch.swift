@@ -90,7 +90,7 @@ public struct CMAESSearch: SearchStrategy, Hashable {
   /// `cmaes(λ …, σ0 …, separable, restarts, <space>)`.
   public var description: String {
     "cmaes(\(populationSize.map { "λ \($0)" } ?? "λ auto"), σ0 \(sigma0)\(separable ? ", separable" : "")"
-      + "\(restarts ? ", IPOP restarts" : "")\(margin ? ", integer margin" : ""), \(space?.description ?? "the study's space"))"
+      + "\(restarts ? ", IPOP restarts" : "")\(margin && (space.map(IntegerMargin.hasIntegers) ?? true) ? ", integer margin" : ""), \(space?.description ?? "the study's space"))"
   }
 
   /// Without the trial count, so a search given more trials resumes.

@@ -145,7 +145,7 @@ struct CovarianceAdaptation: Sendable {
     let decay = 1 + c1 * (1 - hSigma) * cc * (2 - cc) - c1 - cMu * weights.reduce(0, +)
     updateCovariance(decay: decay, y: y, adjusted: adjusted)
     decompose()
-    if var margin {
+    if !broken, var margin {
       margin.correct(mean: &mean, sigma: sigma, diagonal: separable ? covariance : (0..<n).map { covariance[$0 * n + $0] })
       self.margin = margin
     }

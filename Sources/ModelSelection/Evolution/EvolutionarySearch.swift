@@ -143,14 +143,8 @@ public struct EvolutionarySearch: SearchStrategy, Hashable {
       return reflect(first[j] + u * (second[j] - first[j]))
     }
     let rate = mutationRate ?? Swift.max(0.2, 1 / Double(genes.count))
-    return try Generations.firstUnseen(genes, space: space, seen: seen) { mutated, attempt in
-      for j in mutated.indices where generator.nextUniform() < (attempt == 0 ? rate : Swift.max(rate, 0.5)) {
-        if case .choice(let values) = space.dimensions[j].distribution {
-          mutated[j] = Generations.otherChoice(mutated[j], count: values.count, generator: &generator)
-        } else {
-          mutated[j] = reflect(mutated[j] + mutationScale * Double(attempt + 1) * generator.nextNormal())
-        }
-      }
+    return try Generations.mutatedUnseen(genes, space: space, seen: seen, rate: rate, generator: &generator) { gene, attempt, generator in
+      reflect(gene + mutationScale * Double(attempt + 1) * generator.nextNormal())
     }
   }
 }

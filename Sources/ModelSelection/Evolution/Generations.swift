@@ -85,15 +85,23 @@ struct Generations {
     return left.isEmpty ? nil : left[generator.nextInt(below: left.count)]
   }
 
-  /// `genes` mutated by `mutate` (each attempt from the recombined genes) until they decode to a
-  /// configuration not seen, up to 21 attempts; `nil` when all were seen. `mutate` gets the
-  /// attempt number, so later attempts can step further.
-  static func firstUnseen(
-    _ genes: [Double], space: SearchSpace, seen: Set<ParameterSet>, mutate: (inout [Double], Int) -> Void
+  /// `genes` mutated until they decode to a configuration not seen, up to 21 attempts, each from
+  /// the recombined genes; `nil` when all were seen. Each gene mutates with probability `rate`
+  /// (at least ½ after the first attempt): a choice moves to another of its values, a number by
+  /// `step(gene, attempt, generator)`, so later attempts can step further.
+  static func mutatedUnseen(
+    _ genes: [Double], space: SearchSpace, seen: Set<ParameterSet>, rate: Double, generator: inout Xoshiro256StarStar,
+    step: (Double, Int, inout Xoshiro256StarStar) -> Double
   ) throws -> ParameterSet? {
     for attempt in 0...20 {
       var mutated = genes
-      mutate(&mutated, attempt)
+      for j in mutated.indices where generator.nextUniform() < (attempt == 0 ? rate : Swift.max(rate, 0.5)) {
+        if case .choice(let values) = space.dimensions[j].distribution {
+          mutated[j] = otherChoice(mutated[j], count: values.count, generator: &generator)
+        } else {
+          mutated[j] = step(mutated[j], attempt, &generator)
+        }
+      }
       let child = try space.decode(mutated)
       if !seen.contains(child) { return child }
     }

@@ -41,6 +41,11 @@ struct IntegerMargin: Sendable {
     }
   }
 
+  /// Whether `space` has an integer hyperparameter the margin applies to (two values or more).
+  static func hasIntegers(_ space: SearchSpace) -> Bool {
+    IntegerMargin(space.dimensions.map(\.distribution), populationSize: 1) != nil
+  }
+
   /// The integer coordinates with at least two values (others are continuous).
   let axes: [Axis]
   /// The least probability of leaving a value's cell.
@@ -89,6 +94,7 @@ struct IntegerMargin: Sendable {
       let low = axis.threshold(Swift.min(Swift.max(position - 1, 0), axis.count - 2))
       let high = axis.threshold(Swift.min(Swift.max(position, 0), axis.count - 2))
       let spread = sigma * scale[j] * deviation
+      guard spread.isFinite, spread > 0 else { continue }
       let below = NormalDistribution.cdf((low - m) / spread)
       let above = 1 - NormalDistribution.cdf((high - m) / spread)
       let inside = 1 - below - above

@@ -92,9 +92,8 @@ public struct NSGAIISearch: SearchStrategy, Hashable {
         name: "objectives", reason: "a search of \(estimator) needs NSGAIISearch(space, objectives: [.maximize(\"accuracy\"), .minimize(.fitTime)], …)")
     }
     try checkSpaces(space.map { [$0] } ?? [], against: names, estimator: estimator, example: "NSGAIISearch(space, objectives: …)")
-    for case .parameter(let name) in objectives.map(\.measure) where !names.contains(name) {
-      throw .invalidArgument(name: "objectives", reason: "\(estimator) has no hyperparameter '\(name)'; it has \(names.sorted())")
-    }
+    try Objective.check(objectives.filter { if case .parameter = $0.measure { return true } else { return false } },
+                        metrics: [], searched: space?.names ?? names)
   }
 
   /// Rebuilds the populations from the record, then proposes the current generation's missing
@@ -133,10 +132,7 @@ public struct NSGAIISearch: SearchStrategy, Hashable {
     var place: [Int]
 
     init(_ trials: [TrialRecord], _ objectives: [Objective]) {
-      let values = trials.map { trial -> [Double]? in
-        let values = objectives.compactMap { objective in objective.value(of: trial).map(objective.minimized) }
-        return values.count == objectives.count ? values : nil
-      }
+      let values = Objective.minimizedValues(trials, objectives)
       let valid = values.indices.filter { values[$0] != nil }
       let points = valid.map { values[$0]! }
       let fronts = Pareto.fronts(points)
@@ -188,14 +184,8 @@ public struct NSGAIISearch: SearchStrategy, Hashable {
       }
     }
     let rate = mutationRate ?? 1 / Double(genes.count)
-    return try Generations.firstUnseen(genes, space: space, seen: seen) { mutated, attempt in
-      for j in mutated.indices where generator.nextUniform() < (attempt == 0 ? rate : Swift.max(rate, 0.5)) {
-        if case .choice(let values) = space.dimensions[j].distribution {
-          mutated[j] = Generations.otherChoice(mutated[j], count: values.count, generator: &generator)
-        } else {
-          mutated[j] = polynomialMutation(mutated[j], generator: &generator)
-        }
-      }
+    return try Generations.mutatedUnseen(genes, space: space, seen: seen, rate: rate, generator: &generator) { gene, _, generator in
+      polynomialMutation(gene, generator: &generator)
     }
   }
 

@@ -88,6 +88,7 @@ public final class SearchSession<E: Estimator> {
     guard Set(scorers.map(\.name)).count == scorers.count else {
       throw LearnError.invalidArgument(name: "scoring", reason: "scorer names must be unique, got \(scorers.map(\.name))")
     }
+    try Objective.check(objectives, metrics: scorers.map(\.name), searched: nil)
     let folds = try makeFolds(cv, count: x.rowCount, y: y, groups: nil)
     guard !folds.isEmpty else { throw LearnError.invalidArgument(name: "cv", reason: "the splitter made no folds") }
     // The fingerprint hashes every value of x: only built when a journal or checkpoints need it.

@@ -179,15 +179,37 @@ enum Pareto {
   }
 }
 
-extension SearchResults {
-  /// Each trial's objective values, lower is better (`nil` for a trial without a value for every
-  /// objective: running, failed, pruned).
-  func minimizedValues(_ objectives: [Objective]) -> [[Double]?] {
+extension Objective {
+  /// Each trial's values of `objectives`, lower is better (`nil` for a trial without a value for
+  /// every objective: running, failed, pruned).
+  static func minimizedValues(_ trials: [TrialRecord], _ objectives: [Objective]) -> [[Double]?] {
     trials.map { trial in
       let values = objectives.compactMap { objective in objective.value(of: trial).map(objective.minimized) }
       return values.count == objectives.count ? values : nil
     }
   }
+
+  /// Throws unless every objective can be measured on the study's trials: a metric among
+  /// `metrics` (the scorers, or a plain objective's `value0`, …), a hyperparameter among
+  /// `searched` (when known; a fixed one has one value and trades nothing off).
+  static func check(_ objectives: [Objective], metrics: [String], searched: [String]?) throws(LearnError) {
+    for objective in objectives {
+      switch objective.measure {
+      case .metric(let name) where !metrics.contains(name):
+        throw .invalidArgument(name: "objectives", reason: "'\(name)' is not a metric this search records; it records \(metrics)")
+      case .parameter(let name) where searched.map({ !$0.contains(name) }) ?? false:
+        throw .invalidArgument(
+          name: "objectives", reason: "'\(name)' is not a searched hyperparameter (\(searched!.sorted().joined(separator: ", "))): a fixed one trades nothing off")
+      default:
+        continue
+      }
+    }
+  }
+}
+
+extension SearchResults {
+  /// Each trial's objective values, lower is better (``Objective/minimizedValues(_:_:)``).
+  func minimizedValues(_ objectives: [Objective]) -> [[Double]?] { Objective.minimizedValues(trials, objectives) }
 
   /// The rows of the Pareto front of `objectives` (the table's own, ``objectives``, by default):
   /// the complete trials no other complete trial beats in one objective without losing in

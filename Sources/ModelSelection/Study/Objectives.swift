@@ -424,6 +424,7 @@ private func optimize(
   let strategy = try strategy ?? RandomSearch(iterations: trials, seed: seed)
   let metrics = directions.count == 1 ? ["value"] : directions.indices.map { "value\($0)" }
   let objectives = directions.count == 1 ? [] : zip(metrics, directions).map { Objective(.metric($0), $1) }
+  try Objective.check(strategy.objectives, metrics: metrics, searched: searchSpace.names)
   var file: StudyJournal?
   if let journal {
     guard let studyName, !studyName.isEmpty else {

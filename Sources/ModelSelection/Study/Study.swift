@@ -305,6 +305,17 @@ public final class Study: Sendable {
     return try tell(number, testScores: [metric: [value]])
   }
 
+  /// Records a multi-objective trial's values, one per metric in order (the `value0`, `value1`, …
+  /// of ``optimize(_:directions:space:trials:strategy:seed:parallelism:stop:journal:journalOptions:studyName:progress:)``;
+  /// Optuna's `tell(trial, values)`): a value that is not finite, or the wrong number of them,
+  /// fails the trial.
+  @discardableResult
+  public func tell(_ number: Int, values: [Double]) throws(LearnError) -> TrialRecord {
+    let blank = TrialRecord(index: number, parameters: [:], status: .running, testScores: [:], fitTimes: [], scoreTimes: [])
+    let outcome = recorded(blank, .success(ObjectiveOutput(values: values, seconds: 0)), metrics: metrics)
+    return try tell(number, testScores: outcome.testScores, status: outcome.status)
+  }
+
   /// Records a value reported by running trial `number` at `step` (an epoch, a rung), for pruners
   /// and learning curves (Optuna's `trial.report`).
   public func report(_ number: Int, step: Int, value: Double) throws(LearnError) {
