@@ -76,3 +76,10 @@ let package = Package(
     .testTarget(name: "LearnTests", dependencies: ["Learn", "LearnTestSupport", "LearnCLI"]),
   ]
 )
+
+// Fuzz targets (libFuzzer), only with LEARN_FUZZ=1, so the normal build never sees them: see
+// .ci/fuzz and Docs/Reliability.md.
+if ProcessInfo.processInfo.environment["LEARN_FUZZ"] == "1" {
+  package.targets.append(.executableTarget(name: "LearnFuzz", dependencies: ["Learn"]))
+  package.products.append(.executable(name: "learn-fuzz", targets: ["LearnFuzz"]))
+}

@@ -22,6 +22,13 @@ public struct JournalSnapshot: Sendable, Hashable {
     do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
       throw .io(path: path, reason: "could not read the journal: \(error.localizedDescription)")
     }
+    try self.init(data: data, name: path)
+  }
+
+  /// Reads a journal's contents, `data`; errors name it `name` (as they name a path).
+  ///
+  /// - Throws: ``LearnCore/LearnError/io(path:reason:)`` as ``init(reading:)`` does.
+  public init(data: Data, name path: String) throws(LearnError) {
     var lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
     lines.removeLast()  // the text after the last newline: empty, or a line still being written
     guard let header = lines.first else { throw .io(path: path, reason: "the journal is empty") }
