@@ -45,13 +45,7 @@ func parameterSettings(_ text: String) throws -> ParameterSet {
 }
 
 /// A value as typed on the command line: an integer, a real, `true`/`false`, `none`, else text.
-func parameterValue(_ text: String) -> ParameterValue {
-  if let int = Int(text) { return .int(int) }
-  if let double = Double(text) { return .double(double) }
-  if text == "true" || text == "false" { return .bool(text == "true") }
-  if text == "none" { return .none }
-  return .string(text)
-}
+func parameterValue(_ text: String) -> ParameterValue { SearchSpaceText.value(text) }
 
 /// Each metric's fold scores, mean and standard deviation.
 func printCrossValidation<M>(_ result: CrossValidationResult<M>) {

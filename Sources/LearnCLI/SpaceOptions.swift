@@ -18,17 +18,9 @@ func searchSpace<E: Tunable>(
   var space = defaults
   if let file {
     space = [:]
-    let data = Data(try readText(file).utf8)
-    guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-      throw UsageError(description: "\(file): expected a JSON object of hyperparameter names to ranges")
-    }
-    for (name, value) in object {
-      let spec: String
-      switch value {
-      case let text as String: spec = text
-      case let number as NSNumber: spec = "\(number)"
-      default: throw UsageError(description: "\(file): '\(name)' should be a range such as \"log:0.01..100\" or \"a|b\"")
-      }
+    let text = try readText(file)
+    let specs = try usage { () throws(LearnError) in try SearchSpaceText.specifications(json: Data(text.utf8), source: file) }
+    for (name, spec) in specs {
       space[name] = try distribution(spec, name: name, source: file, real: known[name]?.isReal ?? false)
     }
   }
@@ -69,24 +61,13 @@ extension Distribution {
   }
 }
 
-/// One SPEC (see ``searchSpace(default:file:overrides:estimator:)``) as a distribution; integer
-/// bounds give an integer range unless the hyperparameter is `real`.
+/// One SPEC (``SearchSpaceText/distribution(_:name:source:real:)``), its error as a usage error.
 func distribution(_ spec: String, name: String, source: String, real: Bool) throws -> Distribution {
-  var text = Substring(spec.trimmingCharacters(in: .whitespaces))
-  let logarithmic = text.hasPrefix("log:")
-  if logarithmic { text = text.dropFirst(4) }
-  let bounds = text.components(separatedBy: "..")
-  if bounds.count == 2 {
-    let bad = UsageError(description: "\(source): '\(name)' range '\(spec)' needs two numbers, low below high"
-      + (logarithmic ? ", both positive" : ""))
-    if !real, let low = Int(bounds[0]), let high = Int(bounds[1]) {
-      guard low < high, !logarithmic || low > 0 else { throw bad }
-      return logarithmic ? .logInt(low, high) : .int(low, high)
-    }
-    guard let low = Double(bounds[0]), let high = Double(bounds[1]), low.isFinite, high.isFinite, low < high,
-          !logarithmic || low > 0 else { throw bad }
-    return logarithmic ? .logUniform(low, high) : .uniform(low, high)
-  }
-  guard !logarithmic else { throw UsageError(description: "\(source): '\(name)': log: needs a range low..high, got '\(spec)'") }
-  return .choice(text.split(separator: "|", omittingEmptySubsequences: false).map { parameterValue(String($0)) })
+  try usage { () throws(LearnError) in try SearchSpaceText.distribution(spec, name: name, source: source, real: real) }
+}
+
+/// `body`'s value; an invalid argument becomes a usage error with its reason (a one-line message
+/// and exit status 2).
+func usage<T>(_ body: () throws(LearnError) -> T) throws -> T {
+  do { return try body() } catch .invalidArgument(_, let reason) { throw UsageError(description: reason) }
 }

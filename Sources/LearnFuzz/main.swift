@@ -1,5 +1,6 @@
 // libFuzzer targets for Learn's parsers, built only when the environment says LEARN_FUZZ=1 (see
-// Package.swift and .ci/fuzz): the CSV reader, the model loader and the journal reader. Every
+// Package.swift and .ci/fuzz): the CSV reader, the model loader, the journal reader and the
+// search-space JSON of `learn tune --space`. Every
 // input must end in a value or a thrown LearnError: a crash, a trap or a sanitizer report is a bug.
 //
 // SwiftPM links an executable with its own `main`, so libFuzzer's is never run: this one picks
@@ -17,6 +18,7 @@ let targets: [String: @Sendable (Data) -> Void] = [
   "csv": fuzzCSV,
   "model": fuzzModel,
   "journal": fuzzJournal,
+  "space": fuzzSpace,
 ]
 
 /// The parser this process feeds, chosen once before fuzzing starts.
@@ -45,6 +47,16 @@ nonisolated(unsafe) var selected: @Sendable (Data) -> Void = { _ in }
 /// The journal reader, on the bytes as a journal's contents.
 @Sendable func fuzzJournal(_ data: Data) {
   _ = try? JournalSnapshot(data: data, name: "fuzzed journal")
+}
+
+/// The search-space JSON of `learn tune --space`: the object, then every SPEC as an integer and
+/// as a real hyperparameter's range.
+@Sendable func fuzzSpace(_ data: Data) {
+  guard let specs = try? SearchSpaceText.specifications(json: data, source: "fuzzed space") else { return }
+  for (name, spec) in specs {
+    _ = try? SearchSpaceText.distribution(spec, name: name, source: "fuzzed space", real: false)
+    _ = try? SearchSpaceText.distribution(spec, name: name, source: "fuzzed space", real: true)
+  }
 }
 
 @_cdecl("LLVMFuzzerTestOneInput")
