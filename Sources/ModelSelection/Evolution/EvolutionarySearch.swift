@@ -109,7 +109,7 @@ public struct EvolutionarySearch: SearchStrategy, Hashable {
     }
     let generations = Generations(kind: "ga", iterations: iterations, firstSize: populationSize, laterSize: offspring)
     return try generations.next(
-      context, space: space,
+      context, space: space, parents: { $0 },
       breed: { population, seen, generator in try breed(population, space: space, fitness: fitness, seen: seen, generator: &generator) },
       survive: { parents, children in survivors(parents: parents, children: children, fitness: fitness) })
   }

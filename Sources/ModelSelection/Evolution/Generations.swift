@@ -19,11 +19,12 @@ struct Generations {
 
   /// The next decision: the current generation's missing members, a wait for its running ones,
   /// or finished after `iterations` proposals (or when a finite space has no configuration left).
-  /// `breed` makes one child from the population (`nil`: only seen configurations came out);
-  /// `survive` picks the next population from the parents and the finished generation.
-  func next(
-    _ context: StrategyContext, space: SearchSpace,
-    breed: ([TrialRecord], Set<ParameterSet>, inout Xoshiro256StarStar) throws -> ParameterSet?,
+  /// `parents` prepares the population for breeding (its ranking, say), once per generation that
+  /// has children to breed; `breed` makes one child from it (`nil`: only seen configurations came
+  /// out); `survive` picks the next population from the parents and the finished generation.
+  func next<Parents>(
+    _ context: StrategyContext, space: SearchSpace, parents: ([TrialRecord]) -> Parents,
+    breed: (Parents, Set<ParameterSet>, inout Xoshiro256StarStar) throws -> ParameterSet?,
     survive: (_ parents: [TrialRecord], _ children: [TrialRecord]) -> [TrialRecord]
   ) throws -> StrategyDecision {
     let byProposal = Dictionary(context.trials.map { ($0.proposal, $0) }, uniquingKeysWith: { first, _ in first })
@@ -37,6 +38,7 @@ struct Generations {
       var members: [TrialRecord] = []
       var candidates: [Candidate] = []
       var running = false, exhausted = false
+      var prepared: Parents?
       for id in (0..<size).map({ ProposalID("\(kind)/\(generation)", $0) }) {
         if let trial = byProposal[id] {
           members.append(trial)
@@ -44,7 +46,8 @@ struct Generations {
           continue
         }
         var generator = context.generator(for: id)
-        let bred = generation == 0 ? nil : try breed(population, seen, &generator)
+        if generation > 0, prepared == nil { prepared = parents(population) }
+        let bred = try prepared.map { try breed($0, seen, &generator) } ?? nil
         guard let child = bred ?? Self.unseen(space, finite: finite, seen: seen, generator: &generator) else {
           exhausted = true
           break

@@ -109,9 +109,9 @@ public struct NSGAIISearch: SearchStrategy, Hashable {
     }
     let generations = Generations(kind: "nsga2", iterations: iterations, firstSize: populationSize, laterSize: populationSize)
     return try generations.next(
-      context, space: space,
-      breed: { population, seen, generator in
-        try breed(population, ranking: Ranking(population, objectives), space: space, seen: seen, generator: &generator)
+      context, space: space, parents: { population in (population, Ranking(population, objectives)) },
+      breed: { parents, seen, generator in
+        try breed(parents.0, ranking: parents.1, space: space, seen: seen, generator: &generator)
       },
       survive: { parents, children in
         let pool = parents + children
