@@ -26,6 +26,7 @@ let commandHelp: [String: String] = [
       --scoring S1,S2                  scorers by scikit-learn's names (default accuracy or R²)
       --seed S                         the folds' shuffle and the estimator's seed
       --separator C                    the CSV's field separator (default ,)
+      --warnings record|error          print warnings on standard error (default), or fail
     """,
   "predict": """
     learn predict --model FILE --data CSV [options]

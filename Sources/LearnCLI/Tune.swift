@@ -34,6 +34,9 @@ let tuneUsage = """
     --out DIR                        where the files go (default learn-tune)
     --separator C                    the CSV's field separator (default ,)
     --json                           print one JSON object instead of the leaderboard
+    --warnings record|error          keep warnings (a solver that did not converge, an
+                                     undefined metric) as warnings, printed on standard error
+                                     and in results.csv (default), or fail the trials that warn
     --verbose N                      progress on standard error: 0 none, 1 a live bar (default;
                                      0 with --json), 2 a line per trial, 3 with its parameters
   Text columns are categorical (one-hot encoded), numeric ones standardised; the space is the
@@ -66,6 +69,7 @@ struct TuneRequest {
   var spaceFile: String?
   var parameterRanges: [String]
   var objectives: [String]
+  var warningPolicy: WarningPolicy
 
   init(_ options: Options) throws {
     data = try options.required("--data")
@@ -104,6 +108,7 @@ struct TuneRequest {
       throw UsageError(description: "learn tune: --verbose expects 0, 1, 2 or 3")
     }
     self.verbose = verbose
+    warningPolicy = try warningPolicyOption(options, command: "tune")
     if let text = options.value("--time-budget") {
       guard let seconds = Double(text), seconds > 0, seconds.isFinite else {
         throw UsageError(description: "learn tune: --time-budget expects a positive number of seconds, got '\(text)'")
@@ -117,7 +122,7 @@ func runTune(arguments: [String]) throws {
   let options = try Options(arguments, command: "tune", valued: [
     "--data", "--target", "--test", "--test-fraction", "--estimator", "--search", "--trials", "--cv", "--scoring", "--seed",
     "--workers", "--journal", "--out", "--separator", "--time-budget", "--verbose", "--drop",
-    "--journal-lock", "--param", "--space", "--objectives",
+    "--journal-lock", "--param", "--space", "--objectives", "--warnings",
   ], flags: ["--json"])
   let request = try TuneRequest(options)
   let text = try readText(request.data)
@@ -252,10 +257,12 @@ func tune<T: CSVTarget>(
                           stop: StopConditions(timeBudget: request.timeBudget, stopRequest: interruption), journal: request.journal,
                           progress: SearchProgress(verbose: request.verbose), seed: request.seed)
     search.journalOptions = request.journalOptions
+    search.warningPolicy = request.warningPolicy
     return try search.fit(train.x, train.y)
   }
   catchInterrupt()
   let model = try run(strategy)
+  printWarnings(trials: model.results.trials.map(\.warnings), refit: model.warnings)
   if interruption.isCancelled {
     FileHandle.standardError.write(("interrupted: the \(model.results.count) trials that finished are recorded"
       + (request.journal.map { "; the same command resumes from \($0)" } ?? "") + "\n").data(using: .utf8)!)

@@ -4,7 +4,8 @@ import LinearAlgebra
 /// be acted on without a debugger: which row and column, which hyperparameter and its valid range,
 /// which line of the CSV.
 ///
-/// Convergence is not an error: models report `converged` and `iterations` instead.
+/// Convergence is not an error: models report `converged` and `iterations` and carry a
+/// ``LinearAlgebra/LearnWarning`` instead, which a ``WarningPolicy`` can turn into ``warning(_:)``.
 public enum LearnError: Error, Equatable, Sendable, CustomStringConvertible {
   /// Inputs whose shapes do not agree (x and y of different lengths, wrong feature count, …).
   case shapeMismatch(String)
@@ -35,6 +36,12 @@ public enum LearnError: Error, Equatable, Sendable, CustomStringConvertible {
   /// value inside the file (`"value.trees[3].left"`, or `"file"` for the file as a whole) and
   /// `reason` says what is wrong with it.
   case unreadableModel(field: String, reason: String)
+  /// A warning that a ``WarningPolicy`` turned into an error (scikit-learn's
+  /// `warnings.simplefilter("error")`).
+  case warning(LearnWarning)
+  /// A finite value beyond what a model's arithmetic can hold: `value` at `row`, `column` is
+  /// larger in magnitude than `limit` (a tree's 32-bit thresholds stop at about 3.4e38).
+  case valueTooLarge(row: Int, column: Int, value: Double, limit: Double, model: String)
 
   /// A readable description, used in error messages and logs.
   public var description: String {
@@ -60,17 +67,43 @@ public enum LearnError: Error, Equatable, Sendable, CustomStringConvertible {
     case .linearAlgebra(let error): return error.description
     case .cancelled(let position): return "cancelled \(position)"
     case .unreadableModel(let field, let reason): return "saved model, field '\(field)': \(reason)"
+    case .warning(let warning): return "warning treated as an error: \(warning)"
+    case .valueTooLarge(let row, let column, let value, let limit, let model):
+      return "value \(value) at row \(row), column \(column) is too large for \(model) (its limit is ±\(limit)); "
+        + "scale the feature, for example with StandardScaler"
     }
   }
 }
 
 /// Checks shared by every estimator's `fit` and every model's `predict`.
 public enum Validation {
-  /// Throws when `x` has no rows or no columns, or holds a NaN or infinity.
+  /// Throws when `x` has no rows or no columns, or holds a NaN or infinity; warns
+  /// (``LinearAlgebra/LearnWarning/Category/numericalRange``) when a value is beyond
+  /// ``squareRange``.
   public static func checkFeatures(_ x: Matrix) throws(LearnError) {
     guard x.rowCount > 0 else { throw .emptyInput("x has no rows") }
     guard x.columnCount > 0 else { throw .emptyInput("x has no columns") }
     if let bad = x.firstNonFinite() { throw .nonFiniteValue(row: bad.row, column: bad.column) }
+    warnBeyondSquareRange(x)
+  }
+
+  /// The largest magnitude whose square is a finite `Double` (about 1.34e154). Beyond it, sums of
+  /// squares, variances, kernels and gradients overflow, so a solver or a scaler fits nonsense.
+  public static let squareRange = Double.greatestFiniteMagnitude.squareRoot()
+
+  /// Emits a ``LinearAlgebra/LearnWarning/Category/numericalRange`` warning naming the first value
+  /// of `x` beyond ``squareRange``, if any (only when someone gathers warnings).
+  static func warnBeyondSquareRange(_ x: Matrix) {
+    guard JobContext.current?.warnings != nil else { return }
+    let index: Int? = x.withUnsafeBufferPointer { a in
+      for k in 0..<a.count where a[k].magnitude > squareRange { return k }
+      return nil
+    }
+    guard let index else { return }
+    let value = x.withUnsafeBufferPointer { $0[index] }
+    LearnWarning.emit(.numericalRange, "x holds \(value) at row \(index / x.columnCount), column \(index % x.columnCount); "
+      + "beyond ±1.3e154 squares overflow, so solvers, kernels and scalers cannot fit such values: divide the feature by a "
+      + "power of ten first")
   }
 
   /// Throws unless `x` is valid and `y` has one entry per row of `x`.

@@ -1,4 +1,9 @@
 import LinearAlgebra
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Whether `a` and `b` agree within `absolute + relative · max(|a|, |b|)` (numpy's `isclose`,
 /// made symmetric). NaN equals NaN here, so "both failed" compares equal.
@@ -33,3 +38,11 @@ public func uniformMatrix(_ rows: Int, _ columns: Int, seed: UInt64, low: Double
   var generator = Xoshiro256StarStar(seed: seed)
   return Matrix(rowCount: rows, columnCount: columns) { _, _ in low + (high - low) * generator.nextUniform() }
 }
+
+/// How many times longer than usual a test may take: `LEARN_TEST_TIME_SCALE` from the
+/// environment (a whole number ≥ 1), else 1. `.ci/sanitize` sets it, since the sanitizers slow
+/// the suite several times over; suites write their limits as `.minutes(3 * testTimeScale)`.
+public let testTimeScale: Int = {
+  guard let text = getenv("LEARN_TEST_TIME_SCALE").map({ String(cString: $0) }), let scale = Int(text), scale >= 1 else { return 1 }
+  return scale
+}()

@@ -54,11 +54,14 @@ public struct JobContext: Sendable {
   public var maxThreads: Int?
   /// The flag that cancels the job, if it can be cancelled.
   public var cancellation: CancellationFlag?
+  /// Where the job's warnings go (``LearnWarning/emit(_:_:)``), if anyone gathers them.
+  public var warnings: WarningSink?
 
-  /// A context with the given thread cap and cancellation flag (by default neither).
-  public init(maxThreads: Int? = nil, cancellation: CancellationFlag? = nil) {
+  /// A context with the given thread cap, cancellation flag and warning sink (by default none).
+  public init(maxThreads: Int? = nil, cancellation: CancellationFlag? = nil, warnings: WarningSink? = nil) {
     self.maxThreads = maxThreads
     self.cancellation = cancellation
+    self.warnings = warnings
   }
 
   /// The context bound to the calling thread by the innermost ``with(_:_:)``, or `nil`.

@@ -30,6 +30,9 @@ public struct CrossValidationResult<Model: Predictor>: Sendable {
   public let models: [Model]
   /// The reason each failed fold failed, by fold index (empty when every fold succeeded).
   public let failures: [Int: String]
+  /// The distinct warnings of the split (a class too small for the folds) and of the folds that
+  /// ran (a fit that did not converge, an undefined metric), in the order first seen.
+  public let warnings: [LearnWarning]
 
   /// The test scores of the only scorer, or of the first one.
   public var scores: [Double] { testScores[scorerNames[0]] ?? [] }
@@ -64,6 +67,8 @@ struct FoldOutcome<Model: Predictor>: Sendable {
   var fitTime: Double
   var scoreTime: Double
   var model: Model?
+  /// The distinct warnings of the fit and the scoring.
+  var warnings: [LearnWarning] = []
 }
 
 /// Seconds taken by `body`.
@@ -84,22 +89,29 @@ func inOriginalRows<T>(_ rows: [Int], _ body: () throws -> T) throws -> T {
 
 /// Fits `estimator` on rows `train` (or continues `parent` for `units` more units) and scores it
 /// with every scorer on rows `test`, and on `train` when asked: the one fit-and-score path of
-/// cross-validation, curves and searches.
+/// cross-validation, curves and searches. The warnings of the fit and the scoring are gathered;
+/// under `policy`, one of its error categories fails the fold.
 func fitAndScore<E: Estimator>(
   _ estimator: E, _ x: Matrix, _ y: [E.Target], train: [Int], test: [Int], scorers: [Scorer],
-  scoreTrain: Bool, keepModel: Bool, parent: E.Fitted? = nil, units: Int = 0
+  scoreTrain: Bool, keepModel: Bool, parent: E.Fitted? = nil, units: Int = 0, policy: WarningPolicy = .record
 ) throws -> FoldOutcome<E.Fitted> {
-  let xTrain = x.rows(at: train), yTrain = train.map { y[$0] }
-  let (model, fitTime) = try timed { () throws -> E.Fitted in
-    try inOriginalRows(train) {
-      guard let parent else { return try estimator.fit(xTrain, yTrain) }
-      return try continueTraining(estimator, parent, xTrain, yTrain, units: units)
+  let warned = try collectingWarnings(policy) { () throws -> FoldOutcome<E.Fitted> in
+    let xTrain = x.rows(at: train), yTrain = train.map { y[$0] }
+    let (model, fitTime) = try timed { () throws -> E.Fitted in
+      try inOriginalRows(train) {
+        guard let parent else { return try estimator.fit(xTrain, yTrain) }
+        return try continueTraining(estimator, parent, xTrain, yTrain, units: units)
+      }
     }
+    for warning in model.warnings { LearnWarning.emit(warning) }
+    let xTest = x.rows(at: test), yTest = test.map { y[$0] }
+    let (testScores, scoreTime) = try timed { try inOriginalRows(test) { try scorers.map { try $0.score(model, xTest, yTest) } } }
+    let trainScores = scoreTrain ? try scorers.map { try $0.score(model, xTrain, yTrain) } : []
+    return FoldOutcome(test: testScores, train: trainScores, fitTime: fitTime, scoreTime: scoreTime, model: keepModel ? model : nil)
   }
-  let xTest = x.rows(at: test), yTest = test.map { y[$0] }
-  let (testScores, scoreTime) = try timed { try inOriginalRows(test) { try scorers.map { try $0.score(model, xTest, yTest) } } }
-  let trainScores = scoreTrain ? try scorers.map { try $0.score(model, xTrain, yTrain) } : []
-  return FoldOutcome(test: testScores, train: trainScores, fitTime: fitTime, scoreTime: scoreTime, model: keepModel ? model : nil)
+  var outcome = warned.value
+  outcome.warnings = warned.warnings
+  return outcome
 }
 
 /// `estimator.continued(parent, …)` for an estimator known only to be an `Estimator`.
@@ -127,6 +139,8 @@ struct FoldTable<Model: Predictor> {
   var failures: [Int: String] = [:]
   /// The first failed fold's error.
   var firstError: (any Error)?
+  /// The distinct warnings of the folds that ran, in fold order.
+  var warnings: [LearnWarning] = []
 
   /// The first failure's reason, when a fold failed.
   var failure: String? { failures.keys.min().map { failures[$0]! } }
@@ -143,6 +157,7 @@ func gatherFolds<Model>(
     var error: (any Error)?
     switch outcome {
     case .success(let fold):
+      for warning in fold.warnings where !table.warnings.contains(warning) { table.warnings.append(warning) }
       if let bad = metrics.indices.first(where: { !fold.test[$0].isFinite }) {
         error = LearnError.invalidArgument(name: "scoring", reason: "the \(metrics[bad]) score of fold \(k) is not finite (\(fold.test[bad]))")
         break
@@ -195,7 +210,8 @@ public func crossValidate<E: Estimator>(
   guard Set(names).count == names.count else {
     throw LearnError.invalidArgument(name: "scoring", reason: "scorer names must be unique, got \(names)")
   }
-  let folds = try makeFolds(cv, count: x.rowCount, y: y, groups: groups)
+  let split = try collectingWarnings { try makeFolds(cv, count: x.rowCount, y: y, groups: groups) }
+  let folds = split.value
   let outcomes = Parallel.mapResults(folds.count, parallelism: parallelism) { k in
     try fitAndScore(estimator, x, y, train: folds[k].train, test: folds[k].test, scorers: scorers,
                     scoreTrain: returnTrainScore, keepModel: returnModels)
@@ -207,7 +223,8 @@ public func crossValidate<E: Estimator>(
   }
   return CrossValidationResult(folds: folds, scorerNames: names, testScores: table.test, trainScores: table.train,
                                fitTimes: table.fitTimes, scoreTimes: table.scoreTimes, models: table.models,
-                               failures: table.failures)
+                               failures: table.failures,
+                               warnings: split.warnings + table.warnings.filter { !split.warnings.contains($0) })
 }
 
 /// Scores of `estimator` on each fold with one scorer (scikit-learn's `cross_val_score`).

@@ -157,6 +157,9 @@ public struct AnyModel<Target: Sendable>: Predictor {
   /// The wrapped model's predictions.
   public func predict(_ x: Matrix) throws -> [Target] { try predictBase(x) }
 
+  /// The wrapped model's warnings.
+  public var warnings: [LearnWarning] { base.warnings }
+
   /// The wrapped model's type name, for messages.
   var typeName: String { String(reflecting: type(of: base)) }
 }

@@ -136,6 +136,9 @@ public struct PipelineModel<FinalModel: Predictor>: Predictor {
   public func predict(_ x: Matrix) throws -> [FinalModel.Prediction] {
     try final.predict(transform(x))
   }
+
+  /// The final model's warnings.
+  public var warnings: [LearnWarning] { final.warnings }
 }
 
 extension PipelineModel: ClassifierModel where FinalModel: ClassifierModel {

@@ -32,13 +32,15 @@ struct TrainingSet: Sendable {
   /// The largest number of distinct values of any feature.
   var maxDistinctCount: Int { (0..<featureCount).map(distinctCount).max() ?? 0 }
 
-  /// Prepares `x` (finite, at least one row and column); throws ``LearnError/nonFiniteValue(row:column:)``
-  /// for a value too large for `Float`. Features are ranked on up to `parallelism` threads.
+  /// Prepares `x` (finite, at least one row and column); throws ``LearnError/valueTooLarge(row:column:value:limit:model:)``
+  /// for a value too large for `Float`, and warns (``LinearAlgebra/LearnWarning/Category/dataConversion``)
+  /// when distinct values of a feature become one `Float`. Features are ranked on up to
+  /// `parallelism` threads.
   init(_ x: Matrix, parallelism: Parallelism = .serial) throws(LearnError) {
     let n = x.rowCount, d = x.columnCount
     sampleCount = n
     featureCount = d
-    let columns: [Result<(ranks: [UInt32], values: [Float]), LearnError>]
+    let columns: [Result<RankedColumn, LearnError>]
     columns = (try? Parallel.map(d, parallelism: parallelism) { j in Self.rankColumn(x, j) }) ?? []
     var ranks = [UInt32](repeating: 0, count: n * d)
     var values: [Float] = []
@@ -48,7 +50,8 @@ struct TrainingSet: Sendable {
     for (j, column) in columns.enumerated() {
       switch column {
       case .failure(let error): throw error
-      case .success(let (columnRanks, columnValues)):
+      case .success(let column):
+        let (columnRanks, columnValues) = (column.ranks, column.values)
         ranks.replaceSubrange(j * n ..< (j + 1) * n, with: columnRanks)
         values.append(contentsOf: columnValues)
         offsets.append(values.count)
@@ -62,6 +65,12 @@ struct TrainingSet: Sendable {
         nearTies.append(ties)
       }
     }
+    let merged = columns.indices.filter { (try? columns[$0].get())?.merged == true }
+    if !merged.isEmpty {
+      LearnWarning.emit(.dataConversion, "feature\(merged.count > 1 ? "s" : "") \(merged.map(String.init).joined(separator: ", ")) "
+        + "\(merged.count > 1 ? "have" : "has") distinct values that a tree's 32-bit thresholds cannot tell apart, so no split "
+        + "separates them; centre or scale the feature\(merged.count > 1 ? "s" : "")")
+    }
     self.ranks = ranks
     self.values = values
     self.valueOffsets = offsets
@@ -69,9 +78,16 @@ struct TrainingSet: Sendable {
     self.hasNearTies = nearTies
   }
 
+  /// A feature's ranks and distinct `Float` values, and whether distinct `Double` values merged.
+  struct RankedColumn {
+    var ranks: [UInt32]
+    var values: [Float]
+    var merged: Bool
+  }
+
   /// Ranks column `j`: sorts the order-preserving bits of the `Float` values with their rows by
   /// a radix sort (11 bits a pass; passes whose digit is the same for every key are skipped).
-  private static func rankColumn(_ x: Matrix, _ j: Int) -> Result<(ranks: [UInt32], values: [Float]), LearnError> {
+  private static func rankColumn(_ x: Matrix, _ j: Int) -> Result<RankedColumn, LearnError> {
     let n = x.rowCount, d = x.columnCount
     var keys = [UInt32](repeating: 0, count: n), rows = [UInt32](repeating: 0, count: n)
     var spareKeys = keys, spareRows = rows
@@ -84,7 +100,7 @@ struct TrainingSet: Sendable {
               counts.withUnsafeMutableBufferPointer { count in
                 for i in 0..<n {
                   let v = Float(source[i &* d &+ j])
-                  if !v.isFinite { return .nonFiniteValue(row: i, column: j) }
+                  if !v.isFinite { return Tree.narrowingFailure(source[i &* d &+ j], row: i, column: j) }
                   let bits = v.bitPattern
                   k[i] = bits & 0x8000_0000 != 0 ? ~bits : bits | 0x8000_0000
                   r[i] = UInt32(truncatingIfNeeded: i)
@@ -125,19 +141,24 @@ struct TrainingSet: Sendable {
     if let failure { return .failure(failure) }
     var ranks = [UInt32](repeating: 0, count: n)
     var values: [Float] = []
-    var last = Float.nan, rank: UInt32 = 0
+    var last = Float.nan, rank: UInt32 = 0, lastRow = 0, merged = false
     ranks.withUnsafeMutableBufferPointer { ranks in
-      for i in 0..<n {
-        let ordered = keys[i]
-        let v = Float(bitPattern: ordered & 0x8000_0000 != 0 ? ordered & 0x7FFF_FFFF : ~ordered)
-        if v != last {  // -0 and +0 are one value
-          if !values.isEmpty { rank &+= 1 }
-          values.append(v)
-          last = v
+      x.withUnsafeBufferPointer { source in
+        for i in 0..<n {
+          let ordered = keys[i], row = Int(truncatingIfNeeded: rows[i])
+          let v = Float(bitPattern: ordered & 0x8000_0000 != 0 ? ordered & 0x7FFF_FFFF : ~ordered)
+          if v != last {  // -0 and +0 are one value
+            if !values.isEmpty { rank &+= 1 }
+            values.append(v)
+            last = v
+          } else if !merged, source[row &* d &+ j] != source[lastRow &* d &+ j] {
+            merged = true
+          }
+          lastRow = row
+          ranks[row] = rank
         }
-        ranks[Int(truncatingIfNeeded: rows[i])] = rank
       }
     }
-    return .success((ranks, values))
+    return .success(RankedColumn(ranks: ranks, values: values, merged: merged))
   }
 }

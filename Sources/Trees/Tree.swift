@@ -167,6 +167,16 @@ struct NodeView {
 
 /// The rows of a matrix rounded to `Float`, as trees compare them (scikit-learn converts `X` to
 /// float32). Validation: the feature count must match and every value must be finite as a `Float`.
+extension Tree {
+  /// The error for a value with no finite `Float`: a NaN or infinity, or a finite `Double` beyond
+  /// the 32-bit range, which gets its own message.
+  static func narrowingFailure(_ value: Double, row: Int, column: Int) -> LearnError {
+    guard value.isFinite else { return .nonFiniteValue(row: row, column: column) }
+    return .valueTooLarge(row: row, column: column, value: value, limit: Double(Float.greatestFiniteMagnitude),
+                          model: "a tree's 32-bit thresholds")
+  }
+}
+
 struct SinglePrecisionRows {
   let rowCount: Int
   let values: [Float]
@@ -185,7 +195,7 @@ struct SinglePrecisionRows {
         }
       }
     }
-    if let bad { throw .nonFiniteValue(row: bad / featureCount, column: bad % featureCount) }
+    if let bad { throw Tree.narrowingFailure(x.withUnsafeBufferPointer { $0[bad] }, row: bad / featureCount, column: bad % featureCount) }
     values = converted
   }
 }

@@ -14,7 +14,9 @@ struct ToolRun {
 /// depends on it) with `arguments`.
 func runLearn(_ arguments: [String]) throws -> ToolRun {
   let root = Fixtures.directory.deletingLastPathComponent()
-  let candidates = [".build/debug/learn", ".build/release/learn"].map { root.appendingPathComponent($0).path }
+  // Beside the test bundle first, so a build in another folder (`.ci/sanitize`) runs its own.
+  let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("learn").path
+  let candidates = [beside] + [".build/debug/learn", ".build/release/learn"].map { root.appendingPathComponent($0).path }
   let path = try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0) }, "the learn executable is built")
   let process = Process()
   process.executableURL = URL(fileURLWithPath: path)
@@ -222,6 +224,27 @@ func runLearn(_ arguments: [String]) throws -> ToolRun {
     #expect(lines[0].split(separator: ",").count == 4, "four folds: \(lines[0])")
     let bad = try runLearn(["cv", "--data", data, "--target", "kind", "--estimator", "logistic", "--set", "model.gamma=1"])
     #expect(bad.status == 1 && bad.errors.contains("gamma"), "\(bad.errors)")
+  }
+
+  @Test func warningsArePrintedOrFailTheCommand() throws {
+    let data = Fixtures.url("cli/fruit.csv").path
+    let arguments = ["cv", "--data", data, "--target", "kind", "--estimator", "logistic", "--set", "model.maxIterations=1",
+                     "--cv", "3"]
+    let warned = try runLearn(arguments)
+    #expect(warned.status == 0, "\(warned.errors)")
+    #expect(warned.errors.contains("warning: convergence: the solver stopped after 1 iterations"), "\(warned.errors)")
+    let strict = try runLearn(arguments + ["--warnings", "error"])
+    #expect(strict.status == 1 && strict.errors.contains("warning treated as an error: convergence"), "\(strict.errors)")
+    let folder = try Self.workspace()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let tune = try runLearn(["tune", "--data", data, "--target", "kind", "--estimator", "logistic", "--param", "model.maxIterations=1|200",
+                             "--search", "grid", "--cv", "2", "--verbose", "0", "--out", folder.path])
+    #expect(tune.status == 0, "\(tune.errors)")
+    #expect(tune.errors.contains("warning (") && tune.errors.contains("trials): convergence"), "\(tune.errors)")
+    let table = try String(contentsOf: folder.appendingPathComponent("results.csv"), encoding: .utf8)
+    #expect(table.split(separator: "\n")[0].contains("warnings"))
+    let bad = try runLearn(arguments + ["--warnings", "loud"])
+    #expect(bad.status != 0 && bad.errors.contains("--warnings expects record or error"), "\(bad.errors)")
   }
 
   @Test func ctrlCStopsTuneCleanlyAfterRecordingWhatFinished() throws {

@@ -5,7 +5,7 @@ import Testing
 
 /// The HTML reports: every plot that applies is present and carries the trials' data, the file is
 /// well formed and self-contained, text is escaped, and a journal still being written can be read.
-@Suite(.timeLimit(.minutes(3))) struct SearchReportTests {
+@Suite(.timeLimit(.minutes(3 * testTimeScale))) struct SearchReportTests {
   /// A small quadratic over a real, a log-scaled and a categorical parameter; some trials fail.
   static func quadraticStudy(journal: String? = nil) throws -> Study {
     try minimize({ p in

@@ -8,7 +8,7 @@ import Testing
 /// `BayesSearch` through the engine: it improves on random search, resumes from its record,
 /// spreads parallel proposals, survives failures, and refuses bad settings. (Regret figures
 /// against the peers are in the Benchmarks target, not here.)
-@Suite(.timeLimit(.minutes(3))) struct BayesSearchTests {
+@Suite(.timeLimit(.minutes(3 * testTimeScale))) struct BayesSearchTests {
   static let surrogates: [(String, Surrogate)] = [("gp", .gaussianProcess), ("tpe", .tpe)]
 
   @Test(arguments: [0, 1]) func bothSurrogatesBeatRandomSearchOnBranin(_ which: Int) throws {

@@ -7,7 +7,7 @@ import Testing
 
 /// CMA-ES: convergence on standard functions, the state rebuilt from the record (resume, thread
 /// counts), choices beside numbers, and bad settings.
-@Suite(.timeLimit(.minutes(3))) struct CMAESTests {
+@Suite(.timeLimit(.minutes(3 * testTimeScale))) struct CMAESTests {
   /// A sphere centred away from the middle of [-5, 5]^d, so the first mean is not the optimum.
   static func sphere(_ p: ParameterSet) -> Double {
     p.keys.reduce(0) { sum, key in let v = p[key]!.doubleValue! - 1.5; return sum + v * v }

@@ -46,7 +46,7 @@ struct CountingMLP: IncrementallyTrainable {
   }
 }
 
-@Suite(.timeLimit(.minutes(3))) struct CheckpointTests {
+@Suite(.timeLimit(.minutes(3 * testTimeScale))) struct CheckpointTests {
   static func search(
     journal: String?, checkpoints: ModelCheckpoints = .besideJournal, counter: EpochCounter = EpochCounter()
   ) throws -> HyperbandSearchCV<CountingMLP> {

@@ -7,7 +7,7 @@ import Testing
 
 /// The genetic algorithm: no configuration twice, improvement over generations, the populations
 /// rebuilt from the record (thread counts, resume), both survival rules, and bad settings.
-@Suite(.timeLimit(.minutes(3))) struct EvolutionaryTests {
+@Suite(.timeLimit(.minutes(3 * testTimeScale))) struct EvolutionaryTests {
   static func quadratic(_ p: ParameterSet) -> Double {
     let x = p["x"]!.doubleValue!, n = Double(p["n"]!.intValue!)
     return (x - 0.7) * (x - 0.7) + (n - 12) * (n - 12) / 400 + (p["kind"] == "b" ? 0 : 0.3)

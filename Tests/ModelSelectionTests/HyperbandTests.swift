@@ -7,7 +7,7 @@ import Testing
 
 /// Hyperband's brackets, and `HyperbandSearch` through the engine: rungs, promotions,
 /// continuation, resume, and the refit at the largest budget.
-@Suite(.timeLimit(.minutes(3))) struct HyperbandTests {
+@Suite(.timeLimit(.minutes(3 * testTimeScale))) struct HyperbandTests {
   @Test func theBracketsForR81AreThePapers() throws {
     let schedule = try HyperbandSchedule(maxBudget: 81, eta: 3)
     let table = schedule.brackets.map { bracket in bracket.rungs.map { [$0.candidates, $0.budget] } }
@@ -155,7 +155,7 @@ import Testing
 
 /// `HalvingSearchCV` against scikit-learn 1.9.1's `HalvingGridSearchCV` with a units resource
 /// (`max_iter` of a deterministic SGDRegressor), and the halving rules.
-@Suite(.timeLimit(.minutes(3))) struct HalvingTests {
+@Suite(.timeLimit(.minutes(3 * testTimeScale))) struct HalvingTests {
   struct Case: Decodable {
     let name: String
     let grid: [String: [Double]]
@@ -234,7 +234,7 @@ import Testing
 }
 
 /// `ASHASearch` against a scripted ASHA written here, and through the engine.
-@Suite(.timeLimit(.minutes(3))) struct ASHATests {
+@Suite(.timeLimit(.minutes(3 * testTimeScale))) struct ASHATests {
   /// A deterministic objective whose ranking changes with the budget.
   static func objective(_ parameters: ParameterSet, budget: Int) -> Double {
     let x = parameters["x"]!.doubleValue!
@@ -309,7 +309,7 @@ import Testing
 }
 
 /// Pruners on plain objectives that report as they train.
-@Suite(.timeLimit(.minutes(3))) struct PrunerTests {
+@Suite(.timeLimit(.minutes(3 * testTimeScale))) struct PrunerTests {
   static func record(_ index: Int, _ values: [Int: Double], status: TrialStatus = .complete) -> TrialRecord {
     TrialRecord(index: index, parameters: ["i": .int(index)], status: status,
                 testScores: ["value": [values.max { $0.key < $1.key }?.value ?? .nan]], intermediateValues: values,

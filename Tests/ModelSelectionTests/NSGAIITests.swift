@@ -9,7 +9,7 @@ import Testing
 /// force, the front's quality against random search, no configuration twice, the evolution
 /// rebuilt from the record (threads, resume), a cross-validated search trading accuracy against
 /// depth, and bad settings.
-@Suite(.timeLimit(.minutes(3))) struct NSGAIITests {
+@Suite(.timeLimit(.minutes(3 * testTimeScale))) struct NSGAIITests {
   static let names = (0..<6).map { "x\($0)" }
   static let space = Dictionary(uniqueKeysWithValues: names.map { ($0, Distribution.uniform(0, 1)) })
 

@@ -7,7 +7,7 @@ import Testing
 
 /// Population-based training with cross-validation: generations, exploit and explore, lineage
 /// and schedules from the record, replay, reproducibility and resume.
-@Suite(.timeLimit(.minutes(3))) struct PBTTests {
+@Suite(.timeLimit(.minutes(3 * testTimeScale))) struct PBTTests {
   static let space: [String: Distribution] = [
     "alpha": .logUniform(1e-5, 1e-1), "learningRateInit": .logUniform(1e-3, 1e-1), "batchSize": .choice([16, 32, 64, 128]),
   ]

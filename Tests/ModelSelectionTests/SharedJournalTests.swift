@@ -74,7 +74,7 @@ func sharedASHA() throws -> ASHASearch { try ASHASearch(["x": .uniform(0, 1)], c
   return (x - 0.3) * (x - 0.3) + 1 / Double(units)
 }
 
-@Suite(.timeLimit(.minutes(3))) struct SharedJournalTests {
+@Suite(.timeLimit(.minutes(3 * testTimeScale))) struct SharedJournalTests {
   @Test func twoProcessesShareOneASHA() async throws {
     let journal = temporaryJournal("asha2")
     defer {

@@ -43,7 +43,7 @@ func temporaryJournal(_ label: String) -> String {
 /// in the middle of a trial).
 let objectiveCalls = Atomic<Int>(0)
 
-@Suite(.timeLimit(.minutes(3))) struct StudyTests {
+@Suite(.timeLimit(.minutes(3 * testTimeScale))) struct StudyTests {
   @Test func minimizeFindsBraninsValleyWithRandomSearch() throws {
     let study = try minimize(branin, space: braninSpace, trials: 60, seed: 3)
     #expect(study.count == 60 && study.trials.allSatisfy { $0.status == .complete })

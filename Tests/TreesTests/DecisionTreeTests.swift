@@ -47,9 +47,12 @@ func error(of body: () throws -> Void) -> LearnError? {
     #expect(throws: LearnError.nonFiniteValue(row: 3, column: 2)) { try RandomForestClassifier(nEstimators: 2).fit(withNaN, iris.y) }
     var huge = iris.x
     huge[5, 1] = 1e39
-    #expect(throws: LearnError.nonFiniteValue(row: 5, column: 1)) { try DecisionTreeClassifier().fit(huge, iris.y) }
+    // Finite but beyond a 32-bit threshold: its own message, not "non-finite value".
+    let tooLarge = LearnError.valueTooLarge(row: 5, column: 1, value: 1e39, limit: Double(Float.greatestFiniteMagnitude),
+                                            model: "a tree's 32-bit thresholds")
+    #expect(throws: tooLarge) { try DecisionTreeClassifier().fit(huge, iris.y) }
     let model = try DecisionTreeClassifier(maxDepth: 2).fit(iris.x, iris.y)
-    #expect(throws: LearnError.nonFiniteValue(row: 5, column: 1)) { try model.predict(huge) }
+    #expect(throws: tooLarge) { try model.predict(huge) }
     // A class weight for a class not in y.
     #expect(throws: LearnError.self) { try DecisionTreeClassifier(classWeight: .custom([7: 2])).fit(iris.x, iris.y) }
     if case .invalidArgument(let name, let reason)? = error(of: {

@@ -27,6 +27,9 @@ public struct CSVModel<Model: Predictor>: Predictor {
   /// The model's predictions for rows already encoded as the training data was.
   public func predict(_ x: Matrix) throws -> [Model.Prediction] { try model.predict(x) }
 
+  /// The model's warnings.
+  public var warnings: [LearnWarning] { model.warnings }
+
   /// The model's predictions for the rows of CSV `text`, read against ``encoding``
   /// (``CSVEncoding/features(csv:separator:missingValues:)``).
   public func predict(

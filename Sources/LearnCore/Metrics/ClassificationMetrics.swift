@@ -139,6 +139,34 @@ struct ClassCounts {
   }
 }
 
+/// Which of precision, recall and F-beta a metric reports, for its undefined-metric warning.
+enum SetWiseMeasure: String {
+  case precision, recall
+  case fScore = "F-score"
+}
+
+extension ClassCounts {
+  /// Emits an ``LinearAlgebra/LearnWarning/Category/undefinedMetric`` warning naming the labels
+  /// (of `labels`, in order; `nil` for micro-averaged counts) whose `measure` divides by zero
+  /// and so takes `zeroDivision` (scikit-learn's `UndefinedMetricWarning`).
+  func warnUndefined(_ measure: SetWiseMeasure, beta: Double, labels: [Int]?, zeroDivision: Double) {
+    let undefined = truePositives.indices.filter { i in
+      switch measure {
+      case .precision: return predicted[i] == 0
+      case .recall: return actual[i] == 0
+      case .fScore: return beta.isInfinite ? actual[i] == 0 : beta == 0 ? predicted[i] == 0
+        : Double(actual[i]) * beta * beta + Double(predicted[i]) == 0
+      }
+    }
+    guard !undefined.isEmpty else { return }
+    let which = labels.map { labels in "label" + (undefined.count > 1 ? "s " : " ") + undefined.map { "\(labels[$0])" }.joined(separator: ", ") }
+      ?? "the pooled labels"
+    let reason = measure == .precision ? "no sample was predicted as it" : measure == .recall ? "no true sample has it"
+      : "no sample has it or was predicted as it"
+    LearnWarning.emit(.undefinedMetric, "\(measure.rawValue) is not defined for \(which) (\(reason)) and is set to \(zeroDivision)")
+  }
+}
+
 /// The labels a set-wise metric scores (scikit-learn's `_check_set_wise_labels`): for `.binary`,
 /// just the positive label, after checking the target has at most two labels and, when it has
 /// two, that the positive label is one of them.
@@ -162,7 +190,8 @@ private func setWiseLabels(_ yTrue: [Int], _ yPred: [Int], average: Average, pos
 
 /// Precision, recall and F-beta reduced by `average`: the shared body of the public functions.
 private func averagedScores(
-  _ yTrue: [Int], _ yPred: [Int], beta: Double, average: Average, positiveLabel: Int, zeroDivision: Double
+  _ yTrue: [Int], _ yPred: [Int], beta: Double, average: Average, positiveLabel: Int, zeroDivision: Double,
+  measure: SetWiseMeasure
 ) throws(LearnError) -> (precision: Double, recall: Double, fScore: Double) {
   try MetricSupport.checkPair(yTrue.count, yPred.count)
   try MetricSupport.checkZeroDivision(zeroDivision)
@@ -172,6 +201,7 @@ private func averagedScores(
   let labels = try setWiseLabels(yTrue, yPred, average: average, positiveLabel: positiveLabel)
   var counts = ClassCounts(yTrue, yPred, labels: labels)
   if average == .micro { counts = counts.pooled }
+  counts.warnUndefined(measure, beta: beta, labels: average == .micro ? nil : labels, zeroDivision: zeroDivision)
   let scores = counts.scores(beta: beta, zeroDivision: zeroDivision)
   let weights = average == .weighted ? counts.actual.map(Double.init) : nil
   return (MetricSupport.nanAverage(scores.precision, weights: weights),
@@ -194,7 +224,7 @@ public func precision(
   _ yTrue: [Int], _ yPred: [Int], average: Average = .binary, positiveLabel: Int = 1, zeroDivision: Double = 0
 ) throws(LearnError) -> Double {
   try averagedScores(yTrue, yPred, beta: 1, average: average, positiveLabel: positiveLabel,
-                     zeroDivision: zeroDivision).precision
+                     zeroDivision: zeroDivision, measure: .precision).precision
 }
 
 /// Recall, `tp / (tp + fn)`: the fraction of true positives found (scikit-learn's
@@ -204,7 +234,7 @@ public func recall(
   _ yTrue: [Int], _ yPred: [Int], average: Average = .binary, positiveLabel: Int = 1, zeroDivision: Double = 0
 ) throws(LearnError) -> Double {
   try averagedScores(yTrue, yPred, beta: 1, average: average, positiveLabel: positiveLabel,
-                     zeroDivision: zeroDivision).recall
+                     zeroDivision: zeroDivision, measure: .recall).recall
 }
 
 /// F1, the harmonic mean of precision and recall (scikit-learn's `f1_score`). Arguments as for
@@ -214,7 +244,7 @@ public func f1Score(
   _ yTrue: [Int], _ yPred: [Int], average: Average = .binary, positiveLabel: Int = 1, zeroDivision: Double = 0
 ) throws(LearnError) -> Double {
   try averagedScores(yTrue, yPred, beta: 1, average: average, positiveLabel: positiveLabel,
-                     zeroDivision: zeroDivision).fScore
+                     zeroDivision: zeroDivision, measure: .fScore).fScore
 }
 
 /// F-beta, `(1 + β²)·P·R / (β²·P + R)`, which weighs recall `beta` times as much as precision
@@ -225,7 +255,7 @@ public func fBetaScore(
   zeroDivision: Double = 0
 ) throws(LearnError) -> Double {
   try averagedScores(yTrue, yPred, beta: beta, average: average, positiveLabel: positiveLabel,
-                     zeroDivision: zeroDivision).fScore
+                     zeroDivision: zeroDivision, measure: .fScore).fScore
 }
 
 /// Precision, recall, F-beta and support for each label (scikit-learn's

@@ -1,3 +1,5 @@
+import LinearAlgebra
+
 // Every function here throws `shapeMismatch` when the arrays differ in length, `emptyInput` when
 // they are empty, and `nonFiniteValue(row: i, column: 0)` for a NaN or infinity at `yTrue[i]`
 // (`column: 1` for `yPred[i]`).
@@ -17,7 +19,10 @@ private func checkRegression(_ yTrue: [Double], _ yPred: [Double]) throws(LearnE
 /// or −∞). With a single sample R² is not defined and the result is NaN, as in scikit-learn.
 public func r2Score(_ yTrue: [Double], _ yPred: [Double]) throws(LearnError) -> Double {
   try checkRegression(yTrue, yPred)
-  guard yTrue.count >= 2 else { return .nan }
+  guard yTrue.count >= 2 else {
+    LearnWarning.emit(.undefinedMetric, "R² is not defined for a single sample and is NaN")
+    return .nan
+  }
   let residual = MetricSupport.sum(zip(yTrue, yPred).map { ($0 - $1) * ($0 - $1) })
   let mean = MetricSupport.mean(yTrue)
   let total = MetricSupport.sum(yTrue.map { ($0 - mean) * ($0 - mean) })

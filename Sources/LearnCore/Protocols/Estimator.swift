@@ -7,6 +7,10 @@ public protocol Predictor: Sendable {
   associatedtype Prediction: Sendable
   /// One prediction per row of `x`. Throws when `x` has the wrong feature count or non-finite values.
   func predict(_ x: Matrix) throws -> [Prediction]
+  /// What the fit that made this model warned about (a solver that did not converge, data too
+  /// large for the model's arithmetic); empty by default. Wrappers (pipelines, choices, searches)
+  /// pass on their inner models' warnings.
+  var warnings: [LearnWarning] { get }
 }
 
 /// An unfitted configuration: hyperparameters only. Fitting returns a separate, immutable model,

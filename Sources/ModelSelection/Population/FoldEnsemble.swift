@@ -15,6 +15,11 @@ public struct FoldEnsemble<Model: Predictor>: Predictor {
     self.models = models
   }
 
+  /// The distinct warnings of the models, in fold order.
+  public var warnings: [LearnWarning] {
+    models.flatMap(\.warnings).reduce(into: []) { kept, warning in if !kept.contains(warning) { kept.append(warning) } }
+  }
+
   /// The ensemble's prediction for each row of `x`.
   public func predict(_ x: Matrix) throws -> [Model.Prediction] {
     if Model.Prediction.self == Double.self {

@@ -79,6 +79,10 @@ public struct SearchCV<Base: Estimator, Strategy: SearchStrategy>: Estimator {
   public var seed: UInt64
   /// Keep every trial's fitted fold models in the fitted search (``SearchModel/foldModels``).
   public var retainFoldModels = false
+  /// Which warnings fail a trial's fold (by default none: every trial records its warnings in
+  /// ``TrialRecord/warnings`` and the journal). With ``WarningPolicy/error``, a candidate whose
+  /// solver did not converge is a failed trial, scored by ``errorScore``.
+  public var warningPolicy = WarningPolicy.record
 
   /// A search; see the properties for the meaning and defaults of each argument.
   public init(
@@ -132,7 +136,7 @@ public struct SearchCV<Base: Estimator, Strategy: SearchStrategy>: Estimator {
       estimator, x: x, y: y, cv: cv, scoring: scoring, errorScore: errorScore, returnTrainScore: returnTrainScore,
       retainFoldModels: retainFoldModels, parallelism: parallelism, stop: stop, budgetParameter: budgetParameter,
       journal: journal, journalOptions: journalOptions, checkpoints: checkpoints, strategyName: strategy.fingerprint,
-      objectives: strategy.objectives, progress: progress, seed: seed)
+      objectives: strategy.objectives, progress: progress, seed: seed, warningPolicy: warningPolicy)
     let execution = try session.run(strategy)
     let results = session.results
     try checkSomeTrialCompleted(results, errors: session.errors)
@@ -238,6 +242,9 @@ public struct SearchModel<Base: Estimator>: Predictor {
   public func predict(_ x: Matrix) throws -> [Base.Target] {
     try refitted().predict(x)
   }
+
+  /// The refitted model's warnings (each trial's are in ``results``).
+  public var warnings: [LearnWarning] { best?.warnings ?? [] }
 
   /// The refitted model, or an error saying refit was off.
   public func refitted() throws -> Base.Fitted {

@@ -81,7 +81,7 @@ public final class SearchSession<E: Estimator> {
     parallelism: Parallelism = .automatic, stop: StopConditions = StopConditions(), budgetParameter: String? = nil,
     journal: String? = nil, journalOptions: JournalOptions = JournalOptions(),
     checkpoints: ModelCheckpoints = .besideJournal, strategyName: String = "ask-tell", objectives: [Objective] = [],
-    progress: SearchProgress = SearchProgress(), seed: UInt64 = 0
+    progress: SearchProgress = SearchProgress(), seed: UInt64 = 0, warningPolicy: WarningPolicy = .record
   ) throws {
     try Validation.checkShapes(x, y)
     let scorers = scoring.isEmpty ? [defaultScorer(for: E.Target.self)] : scoring
@@ -89,7 +89,8 @@ public final class SearchSession<E: Estimator> {
       throw LearnError.invalidArgument(name: "scoring", reason: "scorer names must be unique, got \(scorers.map(\.name))")
     }
     try Objective.check(objectives, metrics: scorers.map(\.name), searched: nil)
-    let folds = try makeFolds(cv, count: x.rowCount, y: y, groups: nil)
+    let split = try collectingWarnings { try makeFolds(cv, count: x.rowCount, y: y, groups: nil) }
+    let folds = split.value
     guard !folds.isEmpty else { throw LearnError.invalidArgument(name: "cv", reason: "the splitter made no folds") }
     // The fingerprint hashes every value of x: only built when a journal or checkpoints need it.
     let folder = checkpoints.folder(journal: journal)
@@ -101,11 +102,14 @@ public final class SearchSession<E: Estimator> {
       "train scores": String(returnTrainScore), "error score": "\(errorScore)",
     ]
     if !objectives.isEmpty, !fields.isEmpty { fields["objectives"] = Objective.headerText(objectives) }
+    if !warningPolicy.errors.isEmpty, !fields.isEmpty {
+      fields["warnings as errors"] = "\(warningPolicy.errors.map(\.rawValue).sorted())"
+    }
     let store = folder.flatMap { CheckpointStore<E.Fitted>(folder: $0, study: fingerprintKey(fields)) }
     objective = CrossValidationObjective(
       estimator: estimator, x: x, y: y, folds: folds, scorers: scorers, errorScore: errorScore,
       returnTrainScore: returnTrainScore, budgetParameter: budgetParameter, retainFoldModels: retainFoldModels,
-      fitTimeout: stop.fitTimeout, seed: seed, checkpoints: store)
+      fitTimeout: stop.fitTimeout, seed: seed, checkpoints: store, warningPolicy: warningPolicy, splitWarnings: split.warnings)
     let file = try journal.map { path throws(LearnError) in
       try StudyJournal(path: path, fingerprint: StudyFingerprint(fields: fields), options: journalOptions)
     }

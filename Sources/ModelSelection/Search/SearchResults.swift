@@ -134,7 +134,8 @@ public struct SearchResults: Sendable, Hashable, Codable {
   /// The column names, in scikit-learn's order where it has them: `mean_fit_time`,
   /// `std_fit_time`, `mean_score_time`, `std_score_time`, `param_<name>`…, `params`, then per
   /// metric `split<k>_test_<m>`…, `mean_test_<m>`, `std_test_<m>`, `rank_test_<m>` (and the train
-  /// columns when present), then `status`, `budget` and the strategy's tag columns.
+  /// columns when present), then `status`, `budget`, `parent` and `warnings` (when some trial
+  /// has one) and the strategy's tag columns.
   public var columns: [String] {
     var names = ["mean_fit_time", "std_fit_time", "mean_score_time", "std_score_time"]
     names += parameterNames.map { "param_" + $0 }
@@ -149,6 +150,7 @@ public struct SearchResults: Sendable, Hashable, Codable {
     }
     names += ["status", "budget"]
     if trials.contains(where: { $0.parent != nil }) { names.append("parent") }
+    if trials.contains(where: { !$0.warnings.isEmpty }) { names.append("warnings") }
     return names + tagNames
   }
 
@@ -171,6 +173,7 @@ public struct SearchResults: Sendable, Hashable, Codable {
     case "status": return .string(trial.status.description)
     case "budget": return trial.budget.map(ParameterValue.int) ?? .none
     case "parent": return trial.parent.map(ParameterValue.int) ?? .none
+    case "warnings": return trial.warnings.isEmpty ? .none : .string(trial.warnings.joined(separator: "; "))
     default: break
     }
     if column.hasPrefix("param_") { return trial.parameters[String(column.dropFirst(6))] ?? .none }

@@ -117,7 +117,8 @@ public struct RepeatedStratifiedKFold: Splitter, Hashable {
 
 extension SplitCheck {
   /// scikit-learn's stratified k-fold rule: at least one class must have `splits` members or more
-  /// (a smaller least-populated class only draws a warning there, and is allowed here).
+  /// (a smaller least-populated class draws a ``LinearAlgebra/LearnWarning/Category/smallClass``
+  /// warning, as it does there).
   static func someClassFillsFolds(_ classCounts: [Int], splits: Int) throws(LearnError) {
     let largest = classCounts.max() ?? 0
     guard largest >= splits else {
@@ -125,6 +126,11 @@ extension SplitCheck {
         name: "splits",
         reason: "splits=\(splits) cannot be greater than the number of members in each class "
           + "(the largest class has \(largest)); use 2 ... \(max(largest, 2))")
+    }
+    let smallest = classCounts.min() ?? 0
+    if smallest < splits {
+      LearnWarning.emit(.smallClass, "the least populated class has only \(smallest) member\(smallest == 1 ? "" : "s"), "
+        + "fewer than splits=\(splits), so some test folds miss it")
     }
   }
 }

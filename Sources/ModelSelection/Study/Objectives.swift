@@ -41,14 +41,20 @@ final class CrossValidationObjective<E: Estimator>: TrialObjective {
   let data: DataProfile?
   /// Where kept fold models are also written, so a resumed search or another process continues them.
   let checkpoints: CheckpointStore<E.Fitted>?
+  /// Which warnings fail a fold.
+  let warningPolicy: WarningPolicy
+  /// The warnings of making the folds (a class too small for them), which every trial shares.
+  let splitWarnings: [LearnWarning]
   let kept = Mutex(Kept())
 
   init(
     estimator: E, x: Matrix, y: [E.Target], folds: [Fold], scorers: [Scorer], errorScore: ErrorScore, returnTrainScore: Bool,
     budgetParameter: String?, retainFoldModels: Bool, fitTimeout: Double?, seed: UInt64,
-    checkpoints: CheckpointStore<E.Fitted>? = nil
+    checkpoints: CheckpointStore<E.Fitted>? = nil, warningPolicy: WarningPolicy = .record, splitWarnings: [LearnWarning] = []
   ) {
     self.checkpoints = checkpoints
+    self.warningPolicy = warningPolicy
+    self.splitWarnings = splitWarnings
     self.estimator = estimator
     self.x = x
     self.y = y
@@ -129,10 +135,10 @@ final class CrossValidationObjective<E: Estimator>: TrialObjective {
       train = Array(train.prefix(Swift.max(1, Swift.min(n, train.count)))).sorted()
     }
     let rows = train, test = folds[k].test, parent = prepared.parentModels?[k], units = prepared.units
-    let (x, y, scorers, scoreTrain, keep) = (self.x, self.y, self.scorers, returnTrainScore, prepared.keepModels)
+    let (x, y, scorers, scoreTrain, keep, policy) = (self.x, self.y, self.scorers, returnTrainScore, prepared.keepModels, warningPolicy)
     let outcome = try withTimeout(fitTimeout) {
       try fitAndScore(estimator, x, y, train: rows, test: test, scorers: scorers, scoreTrain: scoreTrain, keepModel: keep,
-                      parent: parent, units: units)
+                      parent: parent, units: units, policy: policy)
     }
     // Written here, by the worker and outside the executor's lock, before the trial completes.
     if keep, let checkpoints, let model = outcome.model {
@@ -160,6 +166,9 @@ final class CrossValidationObjective<E: Estimator>: TrialObjective {
       }
     }
     var record = trial
+    for warning in splitWarnings + table.warnings where !record.warnings.contains(warning.description) {
+      record.warnings.append(warning.description)
+    }
     if let failure = kept.withLock({ $0.checkpointFailures.removeValue(forKey: trial.index) }) {
       record.warnings.append("the fold models could not be checkpointed (\(failure)); a resumed search will train them again")
     }
