@@ -163,7 +163,8 @@ public struct PolynomialFeatures: Transformer {
       return rows
     }
 
-    /// The bias column (when included), then each selected product of features.
+    /// The bias column (when included), then each selected product of features. Throws when a
+    /// product overflows (features near 1e300), naming it and the row.
     public func transform(_ x: Matrix) throws(LearnError) -> Matrix {
       try PreprocessingSupport.checkTransformInput(x, expected: featureCount)
       var result = Matrix(rowCount: x.rowCount, columnCount: outputFeatureCount)
@@ -176,7 +177,14 @@ public struct PolynomialFeatures: Transformer {
           terms[t] = parent < 0 ? factor : terms[parent] * factor
         }
         if includeBias { result[i, 0] = 1 }
-        for (k, t) in selected.enumerated() { result[i, offset + k] = terms[t] }
+        for (k, t) in selected.enumerated() {
+          guard terms[t].isFinite else {
+            let name = (try? featureNamesOut())?[offset + k] ?? "term \(k)"
+            throw .invalidArgument(name: "x", reason: "the feature '\(name)' overflows at row \(i): the values are too large "
+              + "for degree \(powers[offset + k].reduce(0, +)); divide them by a power of ten first")
+          }
+          result[i, offset + k] = terms[t]
+        }
       }
       return result
     }

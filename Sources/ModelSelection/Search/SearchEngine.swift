@@ -106,6 +106,7 @@ public final class SearchSession<E: Estimator> {
       fields["warnings as errors"] = "\(warningPolicy.errors.map(\.rawValue).sorted())"
     }
     let store = folder.flatMap { CheckpointStore<E.Fitted>(folder: $0, study: fingerprintKey(fields)) }
+    store?.removeAbandonedTemporaries()
     objective = CrossValidationObjective(
       estimator: estimator, x: x, y: y, folds: folds, scorers: scorers, errorScore: errorScore,
       returnTrainScore: returnTrainScore, budgetParameter: budgetParameter, retainFoldModels: retainFoldModels,
