@@ -80,31 +80,35 @@ private func badCases() -> [BadCase] {
   ]
 }
 
-/// Fits `estimator` on the case (or cross-validates it) and checks its predictions.
-private func classify(_ estimator: AnyEstimator<Int>, _ c: BadCase) throws {
+/// Fits `estimator` on the case's `x` and `y` and returns its predictions, after checking there is
+/// one per row and emitting the model's own warnings; for the one-member case, cross-validates it
+/// with `cv` instead and returns `nil`.
+private func fitAndPredict<T>(
+  _ estimator: AnyEstimator<T>, _ c: BadCase, _ y: [T], cv: any Splitter
+) throws -> [T]? {
   if c.stratified {
-    _ = try crossValidate(estimator, c.x, c.labels, cv: StratifiedKFold(splits: 3))
-    return
+    _ = try crossValidate(estimator, c.x, y, cv: cv)
+    return nil
   }
-  let model = try estimator.fit(c.x, c.labels)
+  let model = try estimator.fit(c.x, y)
   for warning in model.warnings { LearnWarning.emit(warning) }
   let predicted = try model.predict(c.x)
   guard predicted.count == c.x.rowCount else { throw WrongResult(description: "\(predicted.count) predictions for \(c.x.rowCount) rows") }
+  return predicted
+}
+
+/// A classifier's case: stratified folds for the one-member case; labels among the training labels.
+private func classify(_ estimator: AnyEstimator<Int>, _ c: BadCase) throws {
+  guard let predicted = try fitAndPredict(estimator, c, c.labels, cv: StratifiedKFold(splits: 3)) else { return }
   let known = Set(c.labels)
   if let stranger = predicted.first(where: { !known.contains($0) }) {
     throw WrongResult(description: "predicted label \(stranger), not among the training labels \(known.sorted())")
   }
 }
 
+/// A regressor's case: plain folds for the one-member case; finite predictions.
 private func regress(_ estimator: AnyEstimator<Double>, _ c: BadCase) throws {
-  if c.stratified {
-    _ = try crossValidate(estimator, c.x, c.targets, cv: KFold(splits: 3))
-    return
-  }
-  let model = try estimator.fit(c.x, c.targets)
-  for warning in model.warnings { LearnWarning.emit(warning) }
-  let predicted = try model.predict(c.x)
-  guard predicted.count == c.x.rowCount else { throw WrongResult(description: "\(predicted.count) predictions for \(c.x.rowCount) rows") }
+  guard let predicted = try fitAndPredict(estimator, c, c.targets, cv: KFold(splits: 3)) else { return }
   if let bad = predicted.firstIndex(where: { !$0.isFinite }) {
     throw WrongResult(description: "prediction \(bad) is \(predicted[bad])")
   }

@@ -41,10 +41,7 @@ import Glibc
       // A thread of the child kills it after a random delay, wherever its appends have got to.
       let delay = 0.002 + 0.08 * generator.nextUniform()
       await #expect(processExitsWith: .signal(SIGKILL)) { [journal = journal as String, delay = delay as Double] in
-        Thread.detachNewThread {
-          Thread.sleep(forTimeInterval: delay)
-          kill(getpid(), SIGKILL)
-        }
+        killItself(after: delay)
         _ = try? minimize(branin, space: braninSpace, trials: 300, seed: 9, journal: journal, studyName: "kills")
         kill(getpid(), SIGKILL)
       }
@@ -72,10 +69,7 @@ import Glibc
     for _ in 0..<4 {
       let delay = 0.2 + 1.5 * generator.nextUniform()
       await #expect(processExitsWith: .signal(SIGKILL)) { [journal = journal as String, delay = delay as Double] in
-        Thread.detachNewThread {
-          Thread.sleep(forTimeInterval: delay)
-          kill(getpid(), SIGKILL)
-        }
+        killItself(after: delay)
         let data = try HyperbandTests.digits.get()
         _ = try? CheckpointTests.search(journal: journal).fit(data.x, data.y)
         kill(getpid(), SIGKILL)
@@ -87,6 +81,8 @@ import Glibc
     // A temporary file of a write whose process is gone (pid 2^31 − 1 never exists) is removed
     // once it is a minute old, when the next search opens the folder.
     let models = journal + ".models"
+    // (Under a sanitizer's slowness every kill may come before the first checkpoint.)
+    try FileManager.default.createDirectory(atPath: models, withIntermediateDirectories: true)
     let abandoned = models + "/trial-0-fold-0.json.tmp-2147483647-1"
     _ = FileManager.default.createFile(atPath: abandoned, contents: Data("{".utf8),
                                        attributes: [.modificationDate: Date(timeIntervalSinceNow: -120)])
@@ -149,6 +145,15 @@ import Glibc
     let warned = model.results.trials.filter { $0.warnings.contains { $0.hasPrefix("the fold models could not be checkpointed") } }
     #expect(!warned.isEmpty)
     #expect(warned.allSatisfy { $0.warnings.contains { $0.contains(blocked) } })
+  }
+}
+
+/// Kills the calling process with SIGKILL from another thread after `seconds`, wherever its
+/// other threads have got to.
+private func killItself(after seconds: Double) {
+  Thread.detachNewThread {
+    Thread.sleep(forTimeInterval: seconds)
+    kill(getpid(), SIGKILL)
   }
 }
 
