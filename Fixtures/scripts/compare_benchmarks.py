@@ -3,6 +3,7 @@ the ratios that Docs/Benchmarks.md reports.
 
     python3 Fixtures/scripts/compare_benchmarks.py gemm [--rounds 2] [--repeats 7]
     python3 Fixtures/scripts/compare_benchmarks.py estimators --family linear [--rounds 1]
+    /work/venv/bin/python Fixtures/scripts/compare_benchmarks.py onedal [--rounds 7]
 
 For estimators, time ratios are Learn / scikit-learn (below 1 means Learn is faster); the datasets
 are written first by benchmark_data.py.
@@ -32,7 +33,7 @@ def run_json_lines(command):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("benchmark", choices=["gemm", "estimators"])
+    parser.add_argument("benchmark", choices=["gemm", "estimators", "onedal"])
     parser.add_argument("--family")
     parser.add_argument("--estimator")
     parser.add_argument("--rounds", type=int, default=1)
@@ -42,6 +43,9 @@ def main():
                    cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     if args.benchmark == "estimators":
         compare_estimators(args)
+        return
+    if args.benchmark == "onedal":
+        compare_onedal(args)
         return
     best = collections.defaultdict(float)
     kernels = {}
@@ -88,6 +92,42 @@ def compare_estimators(args):
         predict_ratio = l["predict_ms"] / r["predict_ms"] if r["predict_ms"] > 0 else float("inf")
         print(f"| {name} | {dataset} | {l['fit_ms']:.1f} | {r['fit_ms']:.1f} | {fit_ratio:.2f} | "
               f"{l['predict_ms']:.2f} | {r['predict_ms']:.2f} | {predict_ratio:.2f} | {l['score']:.4f} | {r['score']:.4f} |")
+
+
+def compare_onedal(args):
+    """Learn against scikit-learn-intelex (issue 20): each round runs every row once on each side,
+    Learn first, then sklearnex on 1 and on 2 threads; the table has each side's median over the
+    rounds, the ratios Learn / sklearnex (below 1 means Learn is faster) and the accuracies."""
+    subprocess.run([sys.executable, os.path.join(SCRIPTS, "benchmark_data.py")], cwd=ROOT, check=True,
+                   stdout=subprocess.DEVNULL)
+    samples = collections.defaultdict(list)
+    scores = {}
+    for _ in range(args.rounds):
+        rows = run_json_lines([BENCHMARKS, "estimators", "--family", "onedal", "--runs", "1"])
+        for threads in (1, 2):
+            rows += [dict(r, side="sklearnex") for r in run_json_lines(
+                [sys.executable, os.path.join(SCRIPTS, "bench_sklearnex.py"), "--threads", str(threads), "--runs", "1"])]
+        for r in rows:
+            key = (r.get("side", "learn"), r["estimator"], r["dataset"])
+            samples[key].append((r["fit_ms"], r["predict_ms"]))
+            scores[key] = r["score"]
+
+    def median(values):
+        values = sorted(values)
+        return values[len(values) // 2]
+
+    print(f"Medians of {args.rounds} interleaved rounds.")
+    print("| estimator | dataset | Learn fit ms | sklearnex fit ms | fit ratio | Learn predict ms | sklearnex predict ms "
+          "| predict ratio | Learn accuracy | sklearnex accuracy |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for (side, name, dataset) in sorted(samples, key=lambda k: (k[2], k[1])):
+        if side != "learn" or ("sklearnex", name, dataset) not in samples:
+            continue
+        learn, peer = samples[(side, name, dataset)], samples[("sklearnex", name, dataset)]
+        lf, lp = median([s[0] for s in learn]), median([s[1] for s in learn])
+        pf, pp = median([s[0] for s in peer]), median([s[1] for s in peer])
+        print(f"| {name} | {dataset} | {lf:.1f} | {pf:.1f} | {lf / pf:.2f} | {lp:.2f} | {pp:.2f} | {lp / pp:.2f} | "
+              f"{scores[(side, name, dataset)]:.4f} | {scores[('sklearnex', name, dataset)]:.4f} |")
 
 
 if __name__ == "__main__":

@@ -75,12 +75,14 @@ let dummyBenchmarks: [EstimatorBenchmark] = [
 /// Every registered benchmark; each family adds its list here.
 let allEstimatorBenchmarks: [EstimatorBenchmark] =
   dummyBenchmarks + leastSquaresBenchmarks + logisticBenchmarks + sgdBenchmarks + svcBenchmarks + linearSVCBenchmarks
-  + treeBenchmarks + mlpBenchmarks + searchBenchmarks
+  + treeBenchmarks + mlpBenchmarks + searchBenchmarks + oneDALBenchmarks
 
-/// Runs the benchmarks of `family` (or all), printing a JSON line each.
-func runEstimatorBenchmarks(family: String?, only estimator: String?) throws {
+/// Runs the benchmarks of `family` (or all), printing a JSON line each: the median of `runs` runs
+/// when given, else of 7 (a fit under 0.5 s) or 3.
+func runEstimatorBenchmarks(family: String?, only estimator: String?, runs fixedRuns: Int? = nil) throws {
+  // The onedal family repeats other families' rows on fixed thread counts: only when asked for.
   let selected = allEstimatorBenchmarks.filter {
-    (family == nil || $0.family == family) && (estimator == nil || $0.estimator == estimator)
+    (family == nil ? $0.family != "onedal" : $0.family == family) && (estimator == nil || $0.estimator == estimator)
   }
   guard !selected.isEmpty else {
     let families = Set(allEstimatorBenchmarks.map(\.family)).sorted().joined(separator: ", ")
@@ -89,8 +91,8 @@ func runEstimatorBenchmarks(family: String?, only estimator: String?) throws {
   for benchmark in selected {
     var first = try benchmark.run()
     var runs = [first]
-    let count = first.fit < 0.5 ? 7 : 3
-    for _ in 1..<count { runs.append(try benchmark.run()) }
+    let count = fixedRuns ?? (first.fit < 0.5 ? 7 : 3)
+    for _ in 1..<Swift.max(1, count) { runs.append(try benchmark.run()) }
     first = runs[0]
     func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
     emit([("benchmark", "\"estimator\""), ("family", "\"\(benchmark.family)\""),

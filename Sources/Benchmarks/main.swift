@@ -1,7 +1,7 @@
 // Benchmarks: timings as JSON, for release builds only.
 //
 //   swift run -c release Benchmarks gemm [--repeats N]
-//   swift run -c release Benchmarks estimators [--family F] [--estimator NAME]
+//   swift run -c release Benchmarks estimators [--family F] [--estimator NAME] [--runs N]
 //   swift run -c release Benchmarks engine [--repeats N]
 //   swift run -c release Benchmarks bayes [--timing] (see BayesBenchmarks.swift)
 //   swift run -c release Benchmarks hyperband-mlp (see HyperbandBenchmarks.swift)
@@ -75,7 +75,8 @@ do {
   switch which {
   case "gemm": benchmarkGEMM(repeats: repeats)
   case "estimators": try runEstimatorBenchmarks(
-      family: option("--family", in: arguments), only: option("--estimator", in: arguments))
+      family: option("--family", in: arguments), only: option("--estimator", in: arguments),
+      runs: option("--runs", in: arguments).flatMap(Int.init))
   case "engine": try runEngineBenchmarks(repeats: repeats)
   case "journal-worker": try runJournalWorker(path: arguments[1])
   case "bayes": try runBayesBenchmarks(arguments: arguments)

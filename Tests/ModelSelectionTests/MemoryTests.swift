@@ -20,7 +20,9 @@ let residentAtTrial = Mutex<[Int: Int]>([:])
   /// A 1,000-trial search in a fresh process: its resident memory after trial 1,000 is at most
   /// that after trial 100 plus 8 MB (the table of 900 more trials takes about 2 MB), so nothing
   /// grows per trial but the record itself: fold models are released once scored.
-  @Test func aThousandTrialSearchKeepsFlatMemory() async throws {
+  @Test(.disabled(if: ProcessInfo.processInfo.environment["LEARN_SANITIZER"] != nil,
+                  "a sanitizer holds freed memory in quarantine, so resident memory grows by design"))
+  func aThousandTrialSearchKeepsFlatMemory() async throws {
     let report = FileManager.default.temporaryDirectory.appendingPathComponent("learn-memory-\(UUID().uuidString).txt").path
     defer { try? FileManager.default.removeItem(atPath: report) }
     await #expect(processExitsWith: .success) { [report = report as String] in
