@@ -129,22 +129,35 @@ struct KernelFunction: Sendable, Hashable {
   }
 
   /// `K(a_i, b_j)` for every row `i` of `a` and `j` of `b`: one GEMM for the dot products, then
-  /// the kernel element-wise.
-  func matrix(_ a: Matrix, _ b: Matrix, parallelism: Parallelism = .serial) -> Matrix {
+  /// the kernel element-wise, in a loop per kind. `normsB`, when given, are `b`'s squared row norms
+  /// (a model's support vectors' are computed once, not per block of rows).
+  ///
+  /// For `rbf` the exponentials are taken four at a time (``LinearAlgebra/exponentiate(_:)``,
+  /// within 2 ulp of libm's): prediction, where no fixture depends on the last bit. The solver's
+  /// kernel rows (`fillRow`) keep libm's `exp`, so training follows libsvm's path.
+  func matrix(_ a: Matrix, _ b: Matrix, normsB knownNorms: [Double]? = nil, parallelism: Parallelism = .serial) -> Matrix {
     var k = Matrix(rowCount: a.rowCount, columnCount: b.rowCount)
     guard a.rowCount > 0, b.rowCount > 0 else { return k }
     // Shapes agree by construction (callers check feature counts first).
     try? gemm(transposeB: true, a, b, into: &k, parallelism: parallelism)
-    if kind == .linear { return k }
-    let normsA = kind == .rbf ? squaredRowNorms(a) : [], normsB = kind == .rbf ? squaredRowNorms(b) : []
     let columns = b.rowCount
-    k.withUnsafeMutableBufferPointer { p in
-      for i in 0..<a.rowCount {
-        let base = i &* columns
-        let na = kind == .rbf ? normsA[i] : 0
-        for j in 0..<columns {
-          p[base &+ j] = value(dot: p[base &+ j], squaredNormA: na, squaredNormB: kind == .rbf ? normsB[j] : 0)
+    switch kind {
+    case .linear:
+      break
+    case .rbf:
+      let normsA = squaredRowNorms(a), normsB = knownNorms ?? squaredRowNorms(b), g = gamma
+      k.withUnsafeMutableBufferPointer { p in
+        normsB.withUnsafeBufferPointer { nb in
+          for i in 0..<a.rowCount {
+            let base = i &* columns, na = normsA[i]
+            for j in 0..<columns { p[base &+ j] = -g * ((na + nb[j]) - 2 * p[base &+ j]) }
+          }
         }
+        exponentiate(p)
+      }
+    case .poly, .sigmoid:
+      k.withUnsafeMutableBufferPointer { p in
+        for index in 0..<p.count { p[index] = value(dot: p[index], squaredNormA: 0, squaredNormB: 0) }
       }
     }
     return k

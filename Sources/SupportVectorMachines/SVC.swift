@@ -320,10 +320,11 @@ public struct SVC: Estimator, Sendable {
       let block = 256
       let blocks = (x.rowCount + block - 1) / block
       let pairs = rho.count
+      let norms = kernel == .rbf ? squaredRowNorms(supportVectors) : nil
       // One block needs no threads (and no system query for the core count).
       let parts = (try? Parallel.map(blocks, parallelism: blocks > 1 ? parallelism : .serial) { b -> Matrix in
         let rows = (b * block)..<Swift.min(x.rowCount, (b + 1) * block)
-        let kernelValues = kernelFunction.matrix(x.rows(at: rows), supportVectors)
+        let kernelValues = kernelFunction.matrix(x.rows(at: rows), supportVectors, normsB: norms)
         var values = Matrix(rowCount: rows.count, columnCount: pairs)
         try? gemm(kernelValues, pairCoefficients, into: &values)
         values.withUnsafeMutableBufferPointer { p in

@@ -148,10 +148,11 @@ public struct SVR: Estimator, Sendable {
       try Validation.checkFeatureCount(x, expected: featureCount)
       let block = 256
       let blocks = (x.rowCount + block - 1) / block
+      let norms = kernel == .rbf ? squaredRowNorms(supportVectors) : nil
       // One block needs no threads (and no system query for the core count).
       let parts = (try? Parallel.map(blocks, parallelism: blocks > 1 ? parallelism : .serial) { b -> [Double] in
         let rows = (b * block)..<Swift.min(x.rowCount, (b + 1) * block)
-        let kernelValues = kernelFunction.matrix(x.rows(at: rows), supportVectors)
+        let kernelValues = kernelFunction.matrix(x.rows(at: rows), supportVectors, normsB: norms)
         var values = [Double](repeating: intercept, count: rows.count)
         try? gemv(kernelValues, dualCoefficients, beta: 1, into: &values)
         return values

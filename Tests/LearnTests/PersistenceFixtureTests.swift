@@ -45,6 +45,26 @@ import Testing
     return result
   }
 
+  /// Whether a loaded model's outputs are those saved: labels exactly, values within 1e-12
+  /// relative. Learn may change a prediction kernel's last bits between versions: the RBF
+  /// kernel's exponentials are vectorised since the files were written (within 2 ulp of libm's),
+  /// which moves an SVC's coupled probabilities by up to about 1e-14. A model saved and loaded by
+  /// one build predicts bit for bit (`PersistenceTests`).
+  static func agree(_ outputs: [[UInt64]], _ saved: [[UInt64]], labelsFirst: Bool) -> Bool {
+    guard outputs.count == saved.count else { return false }
+    for (k, (a, b)) in zip(outputs, saved).enumerated() {
+      guard a.count == b.count else { return false }
+      if k == 0 && labelsFirst {
+        if a != b { return false }
+        continue
+      }
+      for (x, y) in zip(a, b) where x != y {
+        guard isClose(Double(bitPattern: x), Double(bitPattern: y), relative: 1e-12) else { return false }
+      }
+    }
+    return true
+  }
+
   @Test func filesOfFormatVersion1LoadAndPredictAsWhenSaved() throws {
     let data = try RoundTripData()
     let models = try Self.models(data.x, data.y, data.rx, data.ry)
@@ -58,7 +78,8 @@ import Testing
       #expect(try ModelFile.header(of: bytes).formatVersion == 1)
       let loaded = try ModelFile.loadAny(from: bytes)
       if let model = loaded as? any Predictor {
-        #expect(try Self.outputs(model, x) == expected.predictions[name], "\(name)")
+        let outputs = try Self.outputs(model, x), saved = expected.predictions[name] ?? []
+        #expect(Self.agree(outputs, saved, labelsFirst: model is any ClassifierModel), "\(name)")
       } else {
         let configuration = try #require(loaded as? SVC, "\(name)")
         #expect(configuration.c == 3 && configuration.kernel == .poly && configuration.classWeight == .balanced)
