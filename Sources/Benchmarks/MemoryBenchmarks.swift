@@ -13,6 +13,14 @@ import Learn
 
 #if canImport(Glibc)
 import Glibc
+/// `RUSAGE_SELF` as `getrusage` takes it, and `ru_maxrss`'s unit (kilobytes on Linux).
+private let selfUsage = __rusage_who_t(RUSAGE_SELF.rawValue)
+private let maxRSSBytes = 1024.0
+#elseif canImport(Darwin)
+import Darwin
+/// `RUSAGE_SELF` as `getrusage` takes it, and `ru_maxrss`'s unit (bytes on macOS).
+private let selfUsage = RUSAGE_SELF
+private let maxRSSBytes = 1.0
 #endif
 
 /// Runs every fit of `--fits` in its own child process and prints the children's lines.
@@ -47,8 +55,8 @@ func runMemoryChild(fit: String, rows: Int) throws {
   }
   let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
   var usage = rusage()
-  getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
-  let megabytes = Double(usage.ru_maxrss) / 1024
+  getrusage(selfUsage, &usage)
+  let megabytes = Double(usage.ru_maxrss) * maxRSSBytes / 1_048_576
   emit([("benchmark", "\"memory\""), ("library", "\"learn\""), ("fit", "\"\(fit)\""), ("rows", "\(rows)"),
         ("peak_mb", String(format: "%.1f", megabytes)), ("seconds", String(format: "%.2f", seconds))])
   if !detail.isEmpty { FileHandle.standardError.write("\(fit)\(detail)\n".data(using: .utf8)!) }

@@ -91,19 +91,15 @@ public enum Validation {
   /// squares, variances, kernels and gradients overflow, so a solver or a scaler fits nonsense.
   public static let squareRange = Double.greatestFiniteMagnitude.squareRoot()
 
-  /// Emits a ``LinearAlgebra/LearnWarning/Category/numericalRange`` warning naming the first value
-  /// of `x` beyond ``squareRange``, if any (only when someone gathers warnings).
+  /// Emits a ``LinearAlgebra/LearnWarning/Category/numericalRange`` warning when a value of `x` is
+  /// beyond ``squareRange`` (only when someone gathers warnings). The message names no row or
+  /// value, so the folds of one data set raise one warning, not one each.
   static func warnBeyondSquareRange(_ x: Matrix) {
     guard JobContext.current?.warnings != nil else { return }
-    let index: Int? = x.withUnsafeBufferPointer { a in
-      for k in 0..<a.count where a[k].magnitude > squareRange { return k }
-      return nil
-    }
-    guard let index else { return }
-    let value = x.withUnsafeBufferPointer { $0[index] }
-    LearnWarning.emit(.numericalRange, "x holds \(value) at row \(index / x.columnCount), column \(index % x.columnCount); "
-      + "beyond ±1.3e154 squares overflow, so solvers, kernels and scalers cannot fit such values: divide the feature by a "
-      + "power of ten first")
+    let beyond = x.withUnsafeBufferPointer { a in a.contains { $0.magnitude > squareRange } }
+    guard beyond else { return }
+    LearnWarning.emit(.numericalRange, "x holds values beyond ±1.3e154, where squares overflow, so solvers, kernels and "
+      + "scalers cannot fit them: divide the features by a power of ten first")
   }
 
   /// Throws unless `x` is valid and `y` has one entry per row of `x`.

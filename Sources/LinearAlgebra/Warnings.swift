@@ -7,8 +7,9 @@ import Synchronization
 ///
 /// Code that warns calls ``emit(_:_:)``. The warning reaches every ``WarningSink`` bound to the
 /// calling thread's ``JobContext`` (``LearnCore``'s `collectingWarnings` binds one); with none
-/// bound it is dropped, and costs a thread-local read. Fitted models also carry the warnings of
-/// their fit (`Predictor.warnings`), and searches record them per trial.
+/// bound it is dropped, and costs a thread-local read. Fitted models also carry what they show
+/// by themselves (`Predictor.warnings`: a solver that did not converge), and searches record
+/// every warning per trial.
 public struct LearnWarning: Sendable, Hashable, Codable, CustomStringConvertible {
   /// The kind of warning; each can be turned into an error on its own (`WarningPolicy`).
   public enum Category: String, Sendable, Hashable, Codable, CaseIterable, CustomStringConvertible {

@@ -78,24 +78,34 @@ func timed<T>(_ body: () throws -> T) rethrows -> (T, Double) {
   return (value, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
 }
 
-/// Runs `body` on the sub-matrix of `rows` and reports a non-finite value at the original row.
+/// Runs `body` on the sub-matrix of `rows` and reports a non-finite or too large value at the
+/// original row.
 func inOriginalRows<T>(_ rows: [Int], _ body: () throws -> T) throws -> T {
   do {
     return try body()
   } catch LearnError.nonFiniteValue(let row, let column) where row >= 0 && row < rows.count {
     throw LearnError.nonFiniteValue(row: rows[row], column: column)
+  } catch LearnError.valueTooLarge(let row, let column, let value, let limit, let model) where row >= 0 && row < rows.count {
+    throw LearnError.valueTooLarge(row: rows[row], column: column, value: value, limit: limit, model: model)
   }
 }
 
 /// Fits `estimator` on rows `train` (or continues `parent` for `units` more units) and scores it
 /// with every scorer on rows `test`, and on `train` when asked: the one fit-and-score path of
-/// cross-validation, curves and searches. The warnings of the fit and the scoring are gathered;
-/// under `policy`, one of its error categories fails the fold.
+/// cross-validation, curves and searches.
+///
+/// The warnings of the fit, of its model and of the scoring go to `sink` (a fresh one when not
+/// given), which has no parent: callers pass them on in fold order, so their order does not
+/// depend on which fold finished first, and a caller that gives its own sink still has them when
+/// the fold throws. Under `policy`, a warning of one of its error categories fails the fold.
 func fitAndScore<E: Estimator>(
   _ estimator: E, _ x: Matrix, _ y: [E.Target], train: [Int], test: [Int], scorers: [Scorer],
-  scoreTrain: Bool, keepModel: Bool, parent: E.Fitted? = nil, units: Int = 0, policy: WarningPolicy = .record
+  scoreTrain: Bool, keepModel: Bool, parent: E.Fitted? = nil, units: Int = 0, policy: WarningPolicy = .record,
+  sink: WarningSink = WarningSink()
 ) throws -> FoldOutcome<E.Fitted> {
-  let warned = try collectingWarnings(policy) { () throws -> FoldOutcome<E.Fitted> in
+  var context = JobContext.current ?? JobContext()
+  context.warnings = sink
+  var outcome = try JobContext.with(context) { () throws -> FoldOutcome<E.Fitted> in
     let xTrain = x.rows(at: train), yTrain = train.map { y[$0] }
     let (model, fitTime) = try timed { () throws -> E.Fitted in
       try inOriginalRows(train) {
@@ -109,8 +119,8 @@ func fitAndScore<E: Estimator>(
     let trainScores = scoreTrain ? try scorers.map { try $0.score(model, xTrain, yTrain) } : []
     return FoldOutcome(test: testScores, train: trainScores, fitTime: fitTime, scoreTime: scoreTime, model: keepModel ? model : nil)
   }
-  var outcome = warned.value
-  outcome.warnings = warned.warnings
+  outcome.warnings = sink.warnings
+  try policy.check(outcome.warnings)
   return outcome
 }
 
@@ -148,16 +158,23 @@ struct FoldTable<Model: Predictor> {
 
 /// Gathers fold outcomes by metric. A fold that threw, or whose scores are not all finite, has
 /// failed: its scores become the `errorScore` value, or with `.raise` its error is thrown (the
-/// lowest failed fold's). A non-finite score is never kept: it would rank as a number.
+/// lowest failed fold's). A non-finite score is never kept: it would rank as a number. The
+/// folds' warnings are kept in fold order, a failed fold's from `failureWarnings`.
 func gatherFolds<Model>(
-  _ outcomes: [Result<FoldOutcome<Model>, any Error>], metrics: [String], returnTrainScore: Bool, errorScore: ErrorScore
+  _ outcomes: [Result<FoldOutcome<Model>, any Error>], metrics: [String], returnTrainScore: Bool, errorScore: ErrorScore,
+  failureWarnings: [Int: [LearnWarning]] = [:]
 ) throws -> FoldTable<Model> {
   var table = FoldTable<Model>()
   for (k, outcome) in outcomes.enumerated() {
     var error: (any Error)?
+    let warnings: [LearnWarning]
+    switch outcome {
+    case .success(let fold): warnings = fold.warnings
+    case .failure: warnings = failureWarnings[k] ?? []
+    }
+    for warning in warnings where !table.warnings.contains(warning) { table.warnings.append(warning) }
     switch outcome {
     case .success(let fold):
-      for warning in fold.warnings where !table.warnings.contains(warning) { table.warnings.append(warning) }
       if let bad = metrics.indices.first(where: { !fold.test[$0].isFinite }) {
         error = LearnError.invalidArgument(name: "scoring", reason: "the \(metrics[bad]) score of fold \(k) is not finite (\(fold.test[bad]))")
         break
@@ -212,11 +229,15 @@ public func crossValidate<E: Estimator>(
   }
   let split = try collectingWarnings { try makeFolds(cv, count: x.rowCount, y: y, groups: groups) }
   let folds = split.value
+  let sinks = folds.map { _ in WarningSink() }
   let outcomes = Parallel.mapResults(folds.count, parallelism: parallelism) { k in
     try fitAndScore(estimator, x, y, train: folds[k].train, test: folds[k].test, scorers: scorers,
-                    scoreTrain: returnTrainScore, keepModel: returnModels)
+                    scoreTrain: returnTrainScore, keepModel: returnModels, sink: sinks[k])
   }
-  let table = try gatherFolds(outcomes, metrics: names, returnTrainScore: returnTrainScore, errorScore: errorScore)
+  let failed = Dictionary(uniqueKeysWithValues: sinks.indices.map { ($0, sinks[$0].warnings) })
+  let table = try gatherFolds(outcomes, metrics: names, returnTrainScore: returnTrainScore, errorScore: errorScore,
+                              failureWarnings: failed)
+  for warning in table.warnings { LearnWarning.emit(warning) }
   if table.failures.count == folds.count {
     throw LearnError.invalidArgument(
       name: "estimator", reason: "every fold failed; the first: \(table.failure ?? "unknown")")

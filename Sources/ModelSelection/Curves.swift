@@ -66,6 +66,7 @@ public func learningCurve<E: Estimator>(
     return try fitAndScore(estimator, x, y, train: train, test: splits[k].test, scorers: [scorer],
                            scoreTrain: true, keepModel: false)
   }
+  for warning in outcomes.flatMap(\.warnings) { LearnWarning.emit(warning) }
   let rows = (0..<sizes.count).map { s in outcomes[(s * folds.count)..<((s + 1) * folds.count)] }
   return LearningCurve(trainSizes: sizes, trainScores: rows.map { $0.map { $0.train[0] } },
                        testScores: rows.map { $0.map { $0.test[0] } })
@@ -101,6 +102,7 @@ public func validationCurve<E: Estimator>(
     return try fitAndScore(candidates[v], x, y, train: folds[k].train, test: folds[k].test, scorers: [scorer],
                            scoreTrain: true, keepModel: false)
   }
+  for warning in outcomes.flatMap(\.warnings) { LearnWarning.emit(warning) }
   let rows = (0..<values.count).map { v in outcomes[(v * folds.count)..<((v + 1) * folds.count)] }
   return ValidationCurve(parameter: parameter, values: values, trainScores: rows.map { $0.map { $0.train[0] } },
                          testScores: rows.map { $0.map { $0.test[0] } })

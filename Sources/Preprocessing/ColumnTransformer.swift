@@ -136,13 +136,15 @@ public struct ColumnTransformer: Transformer {
   }
 }
 
-/// Runs `body` on a part's columns and reports a non-finite value at the input's column, not at
-/// the part's own column index.
+/// Runs `body` on a part's columns and reports a non-finite or too large value at the input's
+/// column, not at the part's own column index.
 private func inputColumns<T>(_ selected: [Int], _ body: () throws -> T) throws -> T {
   do {
     return try body()
   } catch LearnError.nonFiniteValue(let row, let column) where column < selected.count {
     throw LearnError.nonFiniteValue(row: row, column: selected[column])
+  } catch LearnError.valueTooLarge(let row, let column, let value, let limit, let model) where column < selected.count {
+    throw LearnError.valueTooLarge(row: row, column: selected[column], value: value, limit: limit, model: model)
   }
 }
 

@@ -41,7 +41,9 @@ struct TrainingSet: Sendable {
     sampleCount = n
     featureCount = d
     let columns: [Result<RankedColumn, LearnError>]
-    columns = (try? Parallel.map(d, parallelism: parallelism) { j in Self.rankColumn(x, j) }) ?? []
+    // Merged values are looked for only when someone gathers the warning.
+    let checkMerges = JobContext.current?.warnings != nil
+    columns = (try? Parallel.map(d, parallelism: parallelism) { j in Self.rankColumn(x, j, checkMerges: checkMerges) }) ?? []
     var ranks = [UInt32](repeating: 0, count: n * d)
     var values: [Float] = []
     var offsets = [0]
@@ -87,7 +89,8 @@ struct TrainingSet: Sendable {
 
   /// Ranks column `j`: sorts the order-preserving bits of the `Float` values with their rows by
   /// a radix sort (11 bits a pass; passes whose digit is the same for every key are skipped).
-  private static func rankColumn(_ x: Matrix, _ j: Int) -> Result<RankedColumn, LearnError> {
+  /// With `checkMerges`, also finds whether distinct `Double` values became one `Float`.
+  private static func rankColumn(_ x: Matrix, _ j: Int, checkMerges: Bool) -> Result<RankedColumn, LearnError> {
     let n = x.rowCount, d = x.columnCount
     var keys = [UInt32](repeating: 0, count: n), rows = [UInt32](repeating: 0, count: n)
     var spareKeys = keys, spareRows = rows
@@ -151,7 +154,7 @@ struct TrainingSet: Sendable {
             if !values.isEmpty { rank &+= 1 }
             values.append(v)
             last = v
-          } else if !merged, source[row &* d &+ j] != source[lastRow &* d &+ j] {
+          } else if checkMerges, !merged, source[row &* d &+ j] != source[lastRow &* d &+ j] {
             merged = true
           }
           lastRow = row

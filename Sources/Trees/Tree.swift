@@ -165,8 +165,6 @@ struct NodeView {
   }
 }
 
-/// The rows of a matrix rounded to `Float`, as trees compare them (scikit-learn converts `X` to
-/// float32). Validation: the feature count must match and every value must be finite as a `Float`.
 extension Tree {
   /// The error for a value with no finite `Float`: a NaN or infinity, or a finite `Double` beyond
   /// the 32-bit range, which gets its own message.
@@ -177,6 +175,8 @@ extension Tree {
   }
 }
 
+/// The rows of a matrix rounded to `Float`, as trees compare them (scikit-learn converts `X` to
+/// float32). Validation: the feature count must match and every value must be finite as a `Float`.
 struct SinglePrecisionRows {
   let rowCount: Int
   let values: [Float]

@@ -34,9 +34,14 @@ private func separable(_ n: Int = 60, scale: Double = 1) -> (x: Matrix, y: [Int]
     }
     let kept = try collectingWarnings(WarningPolicy(errors: [.convergence])) { LearnWarning.emit(.smallClass, "x") }
     #expect(kept.warnings.count == 1)
-    #expect(throws: LearnError.self) {
+    let error = #expect(throws: LearnError.self) {
       try collectingWarnings(WarningPolicy(errors: [.convergence])) { try LogisticRegression(maxIterations: 1).fit(separable().x, separable().y) }
     }
+    guard case .warning(let warning)? = error else {
+      Issue.record("expected a warning turned into an error, got \(String(describing: error))")
+      return
+    }
+    #expect(warning.category == .convergence)
   }
 
   @Test func modelsCarryTheirConvergence() throws {
@@ -59,7 +64,7 @@ private func separable(_ n: Int = 60, scale: Double = 1) -> (x: Matrix, y: [Int]
     let data = separable(scale: 1e300)
     let logistic = try collectingWarnings { try LogisticRegression().fit(data.x, data.y) }
     #expect(logistic.warnings.first?.category == .numericalRange)
-    #expect(logistic.warnings.first?.message.contains("row 0, column 1") == true)
+    #expect(logistic.warnings.first?.message.hasPrefix("x holds values beyond ±1.3e154") == true)
     let mlp = try collectingWarnings { try MLPClassifier(hiddenLayerSizes: [4], maxIterations: 5, seed: 0).fit(data.x, data.y) }
     #expect(mlp.warnings.contains { $0.category == .numericalRange })
     let moderate = separable(scale: 1e100)
@@ -91,6 +96,10 @@ private func separable(_ n: Int = 60, scale: Double = 1) -> (x: Matrix, y: [Int]
     #expect(none.warnings == [LearnWarning(.undefinedMetric,
       "precision is not defined for label 1 (no sample was predicted as it) and is set to 0.0")])
     #expect(try collectingWarnings { try recall([0, 1, 1], [0, 0, 0]) }.warnings.isEmpty)
+    // An explicit zeroDivision is a choice, not a surprise: no warning (scikit-learn warns only for "warn").
+    #expect(try collectingWarnings { try precision([0, 1, 1], [0, 0, 0], zeroDivision: 0) }.warnings.isEmpty)
+    let table = try collectingWarnings { try precisionRecallFScoreSupport([0, 1], [0, 0], labels: [0, 1, 2]) }
+    #expect(table.warnings.map { String($0.message.prefix(9)) } == ["precision", "recall is", "F-score i"])
     let macro = try collectingWarnings { try recall([0, 0], [0, 2], average: .macro) }
     #expect(macro.warnings.first?.message.hasPrefix("recall is not defined for label 2") == true)
     let single = try collectingWarnings { try r2Score([1], [2]) }
@@ -107,6 +116,21 @@ private func separable(_ n: Int = 60, scale: Double = 1) -> (x: Matrix, y: [Int]
     #expect(result.warnings[0].message.contains("only 1 member,"))
     let clean = try crossValidate(LogisticRegression(), data.x, data.y, cv: StratifiedKFold(splits: 3))
     #expect(clean.warnings.isEmpty)
+  }
+
+  @Test func aFailedFoldKeepsTheWarningThatExplainsIt() throws {
+    let data = separable(scale: 1e300)
+    let choice = EstimatorChoice(AnyEstimator(SVC()), AnyEstimator(LogisticRegression()))
+    let search = try GridSearchCV(choice, grid: ["estimator": ["svc", "logisticregression"]], cv: StratifiedKFold(splits: 3))
+    let model = try search.fit(data.x, data.y)
+    let svc = model.results.trials[0], logistic = model.results.trials[1]
+    guard case .failed = svc.status else {
+      Issue.record("an SVC on values near 1e300 should fail")
+      return
+    }
+    // One warning for all three folds: the message names no row.
+    #expect(svc.warnings.filter { $0.hasPrefix("numericalRange:") }.count == 1)
+    #expect(logistic.status == .complete && logistic.warnings.contains { $0.hasPrefix("numericalRange:") })
   }
 
   @Test func searchesRecordWarningsPerTrialAndCanFailThem() throws {
@@ -137,5 +161,14 @@ private func separable(_ n: Int = 60, scale: Double = 1) -> (x: Matrix, y: [Int]
     #expect(reason.contains("warning treated as an error: convergence"))
     #expect(strict.results.trials[1].status == .complete)
     #expect(strict.bestParameters["maxIterations"] == .int(100))
+    // A warning of the split concerns every trial: under the policy the search does not start.
+    var small = data.y
+    small[0] = 7
+    let refused = #expect(throws: LearnError.self) { try search.fit(data.x, small) }
+    guard case .warning(let warning)? = refused else {
+      Issue.record("expected the split's warning as an error, got \(String(describing: refused))")
+      return
+    }
+    #expect(warning.category == .smallClass)
   }
 }

@@ -95,6 +95,7 @@ import Glibc
       + "\(stray) temporary files left by interrupted writes (never read), 0 trials lost")
   }
 
+  #if os(Linux)
   @Test func aFullDiskStopsTheSearchWithAClearErrorAndTheJournalKeepsWhatItHas() async throws {
     let journal = temporaryJournal("full-disk")
     defer { try? FileManager.default.removeItem(atPath: journal) }
@@ -128,6 +129,7 @@ import Glibc
     #expect(resumed.trials.map(\.untimed) == (try minimize(branin, space: braninSpace, trials: 40, seed: 12)).trials.map(\.untimed))
     for (index, record) in before { #expect(try Self.finishedByIndex(journal)[index] == record) }
   }
+  #endif
 
   @Test func anUnwritableCheckpointFolderWarnsAndTheSearchGoesOn() throws {
     let data = try HyperbandTests.digits.get()
@@ -157,5 +159,7 @@ private func killItself(after seconds: Double) {
   }
 }
 
+#if os(Linux)
 /// `RLIMIT_FSIZE` as the `Int32` resource number `setrlimit` takes on Glibc.
 private let RLIMIT_FSIZE_VALUE = __rlimit_resource_t(RLIMIT_FSIZE.rawValue)
+#endif

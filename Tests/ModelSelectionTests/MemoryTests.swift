@@ -21,7 +21,8 @@ let residentAtTrial = Mutex<[Int: Int]>([:])
   /// that after trial 100 plus 8 MB (the table of 900 more trials takes about 2 MB), so nothing
   /// grows per trial but the record itself: fold models are released once scored.
   @Test(.disabled(if: ProcessInfo.processInfo.environment["LEARN_SANITIZER"] != nil,
-                  "a sanitizer holds freed memory in quarantine, so resident memory grows by design"))
+                  "a sanitizer holds freed memory in quarantine, so resident memory grows by design"),
+        .enabled(if: FileManager.default.fileExists(atPath: "/proc/self/statm"), "resident memory is read from /proc"))
   func aThousandTrialSearchKeepsFlatMemory() async throws {
     let report = FileManager.default.temporaryDirectory.appendingPathComponent("learn-memory-\(UUID().uuidString).txt").path
     defer { try? FileManager.default.removeItem(atPath: report) }

@@ -190,10 +190,11 @@ private func setWiseLabels(_ yTrue: [Int], _ yPred: [Int], average: Average, pos
 
 /// Precision, recall and F-beta reduced by `average`: the shared body of the public functions.
 private func averagedScores(
-  _ yTrue: [Int], _ yPred: [Int], beta: Double, average: Average, positiveLabel: Int, zeroDivision: Double,
+  _ yTrue: [Int], _ yPred: [Int], beta: Double, average: Average, positiveLabel: Int, zeroDivision given: Double?,
   measure: SetWiseMeasure
 ) throws(LearnError) -> (precision: Double, recall: Double, fScore: Double) {
   try MetricSupport.checkPair(yTrue.count, yPred.count)
+  let zeroDivision = given ?? 0
   try MetricSupport.checkZeroDivision(zeroDivision)
   guard beta >= 0 else {
     throw .invalidArgument(name: "beta", reason: "must be a non-negative number; got \(beta)")
@@ -201,7 +202,7 @@ private func averagedScores(
   let labels = try setWiseLabels(yTrue, yPred, average: average, positiveLabel: positiveLabel)
   var counts = ClassCounts(yTrue, yPred, labels: labels)
   if average == .micro { counts = counts.pooled }
-  counts.warnUndefined(measure, beta: beta, labels: average == .micro ? nil : labels, zeroDivision: zeroDivision)
+  if given == nil { counts.warnUndefined(measure, beta: beta, labels: average == .micro ? nil : labels, zeroDivision: zeroDivision) }
   let scores = counts.scores(beta: beta, zeroDivision: zeroDivision)
   let weights = average == .weighted ? counts.actual.map(Double.init) : nil
   return (MetricSupport.nanAverage(scores.precision, weights: weights),
@@ -219,9 +220,10 @@ private func averagedScores(
 ///   - positiveLabel: the class scored by `.binary`; ignored otherwise. When both arrays hold two
 ///     labels and neither is `positiveLabel`, the call throws `invalidArgument`.
 ///   - zeroDivision: the value for a class that was never predicted (0, 1 or NaN; NaN entries are
-///     left out of averages). scikit-learn's default `"warn"` gives 0.
+///     left out of averages). `nil`, the default, is scikit-learn's `"warn"`: 0, with an
+///     ``LinearAlgebra/LearnWarning/Category/undefinedMetric`` warning naming the labels.
 public func precision(
-  _ yTrue: [Int], _ yPred: [Int], average: Average = .binary, positiveLabel: Int = 1, zeroDivision: Double = 0
+  _ yTrue: [Int], _ yPred: [Int], average: Average = .binary, positiveLabel: Int = 1, zeroDivision: Double? = nil
 ) throws(LearnError) -> Double {
   try averagedScores(yTrue, yPred, beta: 1, average: average, positiveLabel: positiveLabel,
                      zeroDivision: zeroDivision, measure: .precision).precision
@@ -231,7 +233,7 @@ public func precision(
 /// `recall_score`). Arguments as for ``precision(_:_:average:positiveLabel:zeroDivision:)``;
 /// `zeroDivision` applies to a class absent from `yTrue`.
 public func recall(
-  _ yTrue: [Int], _ yPred: [Int], average: Average = .binary, positiveLabel: Int = 1, zeroDivision: Double = 0
+  _ yTrue: [Int], _ yPred: [Int], average: Average = .binary, positiveLabel: Int = 1, zeroDivision: Double? = nil
 ) throws(LearnError) -> Double {
   try averagedScores(yTrue, yPred, beta: 1, average: average, positiveLabel: positiveLabel,
                      zeroDivision: zeroDivision, measure: .recall).recall
@@ -241,7 +243,7 @@ public func recall(
 /// ``precision(_:_:average:positiveLabel:zeroDivision:)``; `zeroDivision` applies to a class that
 /// is neither in `yTrue` nor predicted.
 public func f1Score(
-  _ yTrue: [Int], _ yPred: [Int], average: Average = .binary, positiveLabel: Int = 1, zeroDivision: Double = 0
+  _ yTrue: [Int], _ yPred: [Int], average: Average = .binary, positiveLabel: Int = 1, zeroDivision: Double? = nil
 ) throws(LearnError) -> Double {
   try averagedScores(yTrue, yPred, beta: 1, average: average, positiveLabel: positiveLabel,
                      zeroDivision: zeroDivision, measure: .fScore).fScore
@@ -252,7 +254,7 @@ public func f1Score(
 /// recall. Other arguments as for ``precision(_:_:average:positiveLabel:zeroDivision:)``.
 public func fBetaScore(
   _ yTrue: [Int], _ yPred: [Int], beta: Double, average: Average = .binary, positiveLabel: Int = 1,
-  zeroDivision: Double = 0
+  zeroDivision: Double? = nil
 ) throws(LearnError) -> Double {
   try averagedScores(yTrue, yPred, beta: beta, average: average, positiveLabel: positiveLabel,
                      zeroDivision: zeroDivision, measure: .fScore).fScore
@@ -263,12 +265,15 @@ public func fBetaScore(
 ///
 /// `labels` defaults to the sorted union of both arrays; when given it sets the order, may select
 /// a subset and may name labels absent from both arrays (their scores are `zeroDivision` and
-/// support 0). Throws `invalidArgument` for an empty or repeated `labels`, a negative `beta`, or a
+/// support 0). `zeroDivision` `nil`, the default, is scikit-learn's `"warn"`: 0, with an
+/// ``LinearAlgebra/LearnWarning/Category/undefinedMetric`` warning for each measure that divides
+/// by zero. Throws `invalidArgument` for an empty or repeated `labels`, a negative `beta`, or a
 /// `zeroDivision` other than 0, 1 or NaN.
 public func precisionRecallFScoreSupport(
-  _ yTrue: [Int], _ yPred: [Int], beta: Double = 1, labels: [Int]? = nil, zeroDivision: Double = 0
+  _ yTrue: [Int], _ yPred: [Int], beta: Double = 1, labels: [Int]? = nil, zeroDivision given: Double? = nil
 ) throws(LearnError) -> (labels: [Int], precision: [Double], recall: [Double], fScore: [Double], support: [Int]) {
   try MetricSupport.checkPair(yTrue.count, yPred.count)
+  let zeroDivision = given ?? 0
   try MetricSupport.checkZeroDivision(zeroDivision)
   guard beta >= 0 else {
     throw .invalidArgument(name: "beta", reason: "must be a non-negative number; got \(beta)")
@@ -276,6 +281,11 @@ public func precisionRecallFScoreSupport(
   if let labels { try MetricSupport.checkLabels(labels) }
   let chosen = labels ?? MetricSupport.sortedLabels(yTrue, yPred)
   let counts = ClassCounts(yTrue, yPred, labels: chosen)
+  if given == nil {
+    for measure in [SetWiseMeasure.precision, .recall, .fScore] {
+      counts.warnUndefined(measure, beta: beta, labels: chosen, zeroDivision: zeroDivision)
+    }
+  }
   let scores = counts.scores(beta: beta, zeroDivision: zeroDivision)
   return (chosen, scores.precision, scores.recall, scores.fScore, counts.actual)
 }

@@ -7,9 +7,10 @@ public protocol Predictor: Sendable {
   associatedtype Prediction: Sendable
   /// One prediction per row of `x`. Throws when `x` has the wrong feature count or non-finite values.
   func predict(_ x: Matrix) throws -> [Prediction]
-  /// What the fit that made this model warned about (a solver that did not converge, data too
-  /// large for the model's arithmetic); empty by default. Wrappers (pipelines, choices, searches)
-  /// pass on their inner models' warnings.
+  /// What this model shows by itself to be wrong with its fit: a solver that stopped at its
+  /// iteration limit (`IterativeModel`); empty by default. Wrappers (pipelines, choices,
+  /// searches) pass on their inner models' warnings. Warnings about the data a fit saw are
+  /// collected (`collectingWarnings`), not stored in the model.
   var warnings: [LearnWarning] { get }
 }
 

@@ -89,7 +89,9 @@ public final class SearchSession<E: Estimator> {
       throw LearnError.invalidArgument(name: "scoring", reason: "scorer names must be unique, got \(scorers.map(\.name))")
     }
     try Objective.check(objectives, metrics: scorers.map(\.name), searched: nil)
-    let split = try collectingWarnings { try makeFolds(cv, count: x.rowCount, y: y, groups: nil) }
+    // The split's warnings concern every trial: under a policy that makes them errors, the search
+    // does not start.
+    let split = try collectingWarnings(warningPolicy) { try makeFolds(cv, count: x.rowCount, y: y, groups: nil) }
     let folds = split.value
     guard !folds.isEmpty else { throw LearnError.invalidArgument(name: "cv", reason: "the splitter made no folds") }
     // The fingerprint hashes every value of x: only built when a journal or checkpoints need it.

@@ -173,7 +173,7 @@ public struct SearchResults: Sendable, Hashable, Codable {
     case "status": return .string(trial.status.description)
     case "budget": return trial.budget.map(ParameterValue.int) ?? .none
     case "parent": return trial.parent.map(ParameterValue.int) ?? .none
-    case "warnings": return trial.warnings.isEmpty ? .none : .string(trial.warnings.joined(separator: "; "))
+    case "warnings": return trial.warnings.isEmpty ? .none : .string(trial.warnings.joined(separator: " | "))
     default: break
     }
     if column.hasPrefix("param_") { return trial.parameters[String(column.dropFirst(6))] ?? .none }

@@ -89,14 +89,14 @@ struct CheckpointStore<Model>: Sendable {
 
   private func path(_ trial: Int, _ fold: Int) -> String { folder + "/trial-\(trial)-fold-\(fold).json" }
 
-  /// Removes the temporary files of writes that a killed process left unfinished
-  /// (`<file>.tmp-<pid>-<random>`): those whose process no longer exists on this host and that
-  /// are over a minute old (a writer on another host sharing the folder is never that slow).
-  /// They are never read; this only reclaims their space.
+  /// Removes the temporary files of checkpoint writes that a killed process left unfinished
+  /// (`trial-<n>-fold-<k>.json.tmp-<pid>-<random>`, no other file): those whose process no
+  /// longer exists on this host and that are over a minute old (a writer on another host sharing
+  /// the folder is never that slow). They are never read; this only reclaims their space.
   func removeAbandonedTemporaries() {
     guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
-    for name in names {
-      guard let marker = name.range(of: ".tmp-"),
+    for name in names where name.hasPrefix("trial-") {
+      guard let marker = name.range(of: ".json.tmp-"),
         let pid = Int32(name[marker.upperBound...].prefix { $0.isNumber }), kill(pid, 0) != 0, errno == ESRCH
       else { continue }
       let path = folder + "/" + name

@@ -22,6 +22,8 @@ final class CrossValidationObjective<E: Estimator>: TrialObjective {
     var errors: [Int: any Error] = [:]
     /// Why a trial's fold models could not be written to the checkpoint folder.
     var checkpointFailures: [Int: String] = [:]
+    /// The warnings of a trial's folds that failed, by trial and fold, until the trial completes.
+    var failedFoldWarnings: [Int: [Int: [LearnWarning]]] = [:]
     /// Whether the strategy may continue trials (so models of continuable configurations are kept).
     var continuesTrials = true
   }
@@ -136,9 +138,18 @@ final class CrossValidationObjective<E: Estimator>: TrialObjective {
     }
     let rows = train, test = folds[k].test, parent = prepared.parentModels?[k], units = prepared.units
     let (x, y, scorers, scoreTrain, keep, policy) = (self.x, self.y, self.scorers, returnTrainScore, prepared.keepModels, warningPolicy)
-    let outcome = try withTimeout(fitTimeout) {
-      try fitAndScore(estimator, x, y, train: rows, test: test, scorers: scorers, scoreTrain: scoreTrain, keepModel: keep,
-                      parent: parent, units: units, policy: policy)
+    let sink = WarningSink()
+    let outcome: FoldOutcome<E.Fitted>
+    do {
+      outcome = try withTimeout(fitTimeout) {
+        try fitAndScore(estimator, x, y, train: rows, test: test, scorers: scorers, scoreTrain: scoreTrain, keepModel: keep,
+                        parent: parent, units: units, policy: policy, sink: sink)
+      }
+    } catch {
+      // A warning often explains the failure (values beyond the arithmetic's range): keep it.
+      let warnings = sink.warnings
+      if !warnings.isEmpty { kept.withLock { $0.failedFoldWarnings[trial.index, default: [:]][k] = warnings } }
+      throw error
     }
     // Written here, by the worker and outside the executor's lock, before the trial completes.
     if keep, let checkpoints, let model = outcome.model {
@@ -156,7 +167,9 @@ final class CrossValidationObjective<E: Estimator>: TrialObjective {
   /// the checkpoint folder, before the completion reaches the journal). A trial that was to
   /// continue its parent but was trained afresh is tagged `refitted`.
   func complete(_ trial: TrialRecord, _ prepared: Prepared, _ outputs: [Result<FoldOutcome<E.Fitted>, any Error>]) throws -> TrialRecord {
-    let table = try gatherFolds(outputs, metrics: scorers.map(\.name), returnTrainScore: returnTrainScore, errorScore: errorScore)
+    let failedWarnings = kept.withLock { $0.failedFoldWarnings.removeValue(forKey: trial.index) } ?? [:]
+    let table = try gatherFolds(outputs, metrics: scorers.map(\.name), returnTrainScore: returnTrainScore, errorScore: errorScore,
+                                failureWarnings: failedWarnings)
     let keep = prepared.keepModels && table.failures.isEmpty && table.models.count == folds.count
     kept.withLock { kept in
       if let error = table.firstError { kept.errors[trial.index] = error }
