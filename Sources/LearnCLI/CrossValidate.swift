@@ -64,11 +64,14 @@ func warningPolicyOption(_ options: Options, command: String) throws -> WarningP
 func printWarnings(trials: [[String]], refit: [LearnWarning]) {
   var counts: [String: Int] = [:], order: [String] = []
   for warnings in trials {
-    for warning in Set(warnings) {
+    // In the trial's order (a Set's would change from run to run), each once per trial.
+    var counted = Set<String>()
+    for warning in warnings where counted.insert(warning).inserted {
       if counts[warning] == nil { order.append(warning) }
       counts[warning, default: 0] += 1
     }
   }
+  // Most frequent first; ties keep the order first seen.
   order = order.enumerated().sorted { (counts[$0.element]!, -$0.offset) > (counts[$1.element]!, -$1.offset) }.map(\.element)
   var lines = order.prefix(10).map { "warning (\(counts[$0]!) of \(trials.count) trials): \($0)" }
   if order.count > 10 { lines.append("… and \(order.count - 10) more distinct warnings in results.csv") }

@@ -234,9 +234,9 @@ public func crossValidate<E: Estimator>(
     try fitAndScore(estimator, x, y, train: folds[k].train, test: folds[k].test, scorers: scorers,
                     scoreTrain: returnTrainScore, keepModel: returnModels, sink: sinks[k])
   }
-  let failed = Dictionary(uniqueKeysWithValues: sinks.indices.map { ($0, sinks[$0].warnings) })
+  let foldWarnings = Dictionary(uniqueKeysWithValues: sinks.indices.map { ($0, sinks[$0].warnings) })
   let table = try gatherFolds(outcomes, metrics: names, returnTrainScore: returnTrainScore, errorScore: errorScore,
-                              failureWarnings: failed)
+                              failureWarnings: foldWarnings)
   for warning in table.warnings { LearnWarning.emit(warning) }
   if table.failures.count == folds.count {
     throw LearnError.invalidArgument(
