@@ -65,9 +65,55 @@ def hartmann6(x):
     return float(-(HARTMANN_ALPHA * np.exp(-inner)).sum())
 
 
+# Held out from every choice of Learn's defaults: they check that a change helps in general.
+HARTMANN3_A = np.array([[3.0, 10.0, 30.0], [0.1, 10.0, 35.0], [3.0, 10.0, 30.0], [0.1, 10.0, 35.0]])
+HARTMANN3_P = 1e-4 * np.array([[3689.0, 1170.0, 2673.0], [4699.0, 4387.0, 7470.0],
+                               [1091.0, 8732.0, 5547.0], [381.0, 5743.0, 8828.0]])
+
+
+def hartmann3(x):
+    x = np.asarray(x, dtype=np.float64)
+    inner = (HARTMANN3_A * (x - HARTMANN3_P) ** 2).sum(axis=1)
+    return float(-(HARTMANN_ALPHA * np.exp(-inner)).sum())
+
+
+def camel(x):
+    x1, x2 = x
+    return (4 - 2.1 * x1 * x1 + x1 ** 4 / 3) * x1 * x1 + x1 * x2 + (-4 + 4 * x2 * x2) * x2 * x2
+
+
+def styblinski_tang(x):
+    return float(sum(0.5 * (v ** 4 - 16 * v * v + 5 * v) for v in x))
+
+
+def levy(x):
+    w = [1 + (v - 1) / 4 for v in x]
+    total = math.sin(math.pi * w[0]) ** 2
+    for wi in w[:-1]:
+        total += (wi - 1) ** 2 * (1 + 10 * math.sin(math.pi * wi + 1) ** 2)
+    return total + (w[-1] - 1) ** 2 * (1 + math.sin(2 * math.pi * w[-1]) ** 2)
+
+
+def rosenbrock(x):
+    return float(sum(100 * (x[i + 1] - x[i] ** 2) ** 2 + (1 - x[i]) ** 2 for i in range(len(x) - 1)))
+
+
+def ackley(x):
+    n = len(x)
+    squares = sum(v * v for v in x) / n
+    cosines = sum(math.cos(2 * math.pi * v) for v in x) / n
+    return -20 * math.exp(-0.2 * math.sqrt(squares)) - math.exp(cosines) + 20 + math.e
+
+
 PROBLEMS = {
     "branin": {"f": branin, "bounds": [(-5.0, 10.0), (0.0, 15.0)], "f_min": 0.39788735772973816},
     "hartmann6": {"f": hartmann6, "bounds": [(0.0, 1.0)] * 6, "f_min": -3.32236801141551},
+    "hartmann3": {"f": hartmann3, "bounds": [(0.0, 1.0)] * 3, "f_min": -3.86278214782076},
+    "camel": {"f": camel, "bounds": [(-3.0, 3.0), (-2.0, 2.0)], "f_min": -1.0316284534898774},
+    "styblinski4": {"f": styblinski_tang, "bounds": [(-5.0, 5.0)] * 4, "f_min": -39.16616570377142 * 4},
+    "levy4": {"f": levy, "bounds": [(-10.0, 10.0)] * 4, "f_min": 0.0},
+    "rosenbrock4": {"f": rosenbrock, "bounds": [(-5.0, 10.0)] * 4, "f_min": 0.0},
+    "ackley5": {"f": ackley, "bounds": [(-32.768, 32.768)] * 5, "f_min": 0.0},
 }
 
 
@@ -273,8 +319,6 @@ def main():
             for problem in problems:
                 for optimizer in optimizers:
                     emit(quality(optimizer, problem, args.evals, seed))
-    if out:
-        out.close()
 
 
 if __name__ == "__main__":

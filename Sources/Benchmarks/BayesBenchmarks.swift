@@ -5,7 +5,9 @@
 // Fixtures/scripts/compare_bayes.py prints the tables of Docs/Benchmarks.md.
 //
 //   Benchmarks bayes [--problems branin,hartmann6] [--optimizers learn_gp,learn_tpe,learn_random]
-//                    [--seeds 0-9] [--evals 50]
+//                    [--seeds 0-9] [--evals 50] [--tpe candidates=48,split=linear:0.1:25,…]
+//   (problems also: hartmann3, camel, styblinski4, levy4, rosenbrock4, ackley5, held out from
+//   every choice of defaults)
 //   Benchmarks bayes --timing [--observations 50,200]
 
 import Foundation
@@ -53,6 +55,75 @@ struct TestProblem: Sendable {
   }()
 }
 
+extension TestProblem {
+  /// Functions held out from every setting's choice: they check that a change helps in general.
+  static let heldOut: [TestProblem] = [hartmann3, camel, styblinskiTang4, levy4, rosenbrock4, ackley5]
+
+  static func box(_ names: [String], _ low: Double, _ high: Double) -> [String: Distribution] {
+    Dictionary(uniqueKeysWithValues: names.map { ($0, Distribution.uniform(low, high)) })
+  }
+
+  static func coordinates(_ count: Int) -> [String] { (1...count).map { "x\($0)" } }
+
+  static func values(_ parameters: ParameterSet, _ count: Int) -> [Double] {
+    coordinates(count).map { parameters[$0]!.doubleValue! }
+  }
+
+  static let hartmann3: TestProblem = {
+    let alpha = [1.0, 1.2, 3.0, 3.2]
+    let a: [[Double]] = [[3, 10, 30], [0.1, 10, 35], [3, 10, 30], [0.1, 10, 35]]
+    let p: [[Double]] = [[0.3689, 0.1170, 0.2673], [0.4699, 0.4387, 0.7470], [0.1091, 0.8732, 0.5547], [0.0381, 0.5743, 0.8828]]
+    return TestProblem(name: "hartmann3", space: box(coordinates(3), 0, 1), minimum: -3.86278214782076) { parameters in
+      let x = values(parameters, 3)
+      var total = 0.0
+      for i in 0..<4 {
+        var inner = 0.0
+        for j in 0..<3 { inner += a[i][j] * (x[j] - p[i][j]) * (x[j] - p[i][j]) }
+        total -= alpha[i] * exp(-inner)
+      }
+      return total
+    }
+  }()
+
+  static let camel = TestProblem(
+    name: "camel", space: ["x1": .uniform(-3, 3), "x2": .uniform(-2, 2)], minimum: -1.0316284534898774
+  ) { p in
+    let x = values(p, 2)
+    return (4 - 2.1 * x[0] * x[0] + pow(x[0], 4) / 3) * x[0] * x[0] + x[0] * x[1] + (-4 + 4 * x[1] * x[1]) * x[1] * x[1]
+  }
+
+  static let styblinskiTang4 = TestProblem(
+    name: "styblinski4", space: box(coordinates(4), -5, 5), minimum: -39.16616570377142 * 4
+  ) { p in
+    var total = 0.0
+    for v in values(p, 4) { total += 0.5 * (v * v * v * v - 16 * v * v + 5 * v) }
+    return total
+  }
+
+  static let levy4 = TestProblem(name: "levy4", space: box(coordinates(4), -10, 10), minimum: 0) { p in
+    let w = values(p, 4).map { 1 + ($0 - 1) / 4 }
+    var total = pow(sin(Double.pi * w[0]), 2)
+    for i in 0..<3 { total += (w[i] - 1) * (w[i] - 1) * (1 + 10 * pow(sin(Double.pi * w[i] + 1), 2)) }
+    return total + (w[3] - 1) * (w[3] - 1) * (1 + pow(sin(2 * Double.pi * w[3]), 2))
+  }
+
+  static let rosenbrock4 = TestProblem(name: "rosenbrock4", space: box(coordinates(4), -5, 10), minimum: 0) { p in
+    let x = values(p, 4)
+    var total = 0.0
+    for i in 0..<3 {
+      let a = x[i + 1] - x[i] * x[i], b = 1 - x[i]
+      total += 100 * a * a + b * b
+    }
+    return total
+  }
+
+  static let ackley5 = TestProblem(name: "ackley5", space: box(coordinates(5), -32.768, 32.768), minimum: 0) { p in
+    let x = values(p, 5)
+    let squares = x.reduce(0) { $0 + $1 * $1 } / 5, cosines = x.reduce(0) { $0 + cos(2 * Double.pi * $1) } / 5
+    return -20 * exp(-0.2 * squares.squareRoot()) - exp(cosines) + 20 + M_E
+  }
+}
+
 /// What one run recorded: best value so far after each evaluation, and the gaps between
 /// evaluations.
 final class RunLog: Sendable {
@@ -75,12 +146,46 @@ final class RunLog: Sendable {
   var gaps: [Double] { state.withLock { $0.gaps } }
 }
 
+/// TPE settings from `--tpe key=value,…` (keys: candidates, multivariate, split as
+/// `linear:0.1:25` or `sqrt:0.25:25`, prior, clip, forgetting as a count or `off`, liar).
+func tpeSettings(_ text: String?) throws -> TPESettings {
+  var settings = TPESettings()
+  for pair in (text ?? "").split(separator: ",") {
+    let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+    guard parts.count == 2 else { throw LearnError.invalidArgument(name: "--tpe", reason: "expected key=value, got \(pair)") }
+    let value = parts[1]
+    switch parts[0] {
+    case "candidates": settings.candidates = Int(value) ?? settings.candidates
+    case "multivariate": settings.multivariate = value == "true"
+    case "prior": settings.priorWeight = Double(value) ?? settings.priorWeight
+    case "clip": settings.magicClip = value == "true"
+    case "forgetting": settings.linearForgetting = Int(value)
+    case "liar": settings.constantLiar = value == "true"
+    case "exponent": settings.clipExponent = Double(value) ?? settings.clipExponent
+    case "floor": settings.clipFloor = Double(value) ?? settings.clipFloor
+    case "weights": settings.goodWeights = value == "ei" ? .expectedImprovement : .uniform
+    case "endpoints": settings.considerEndpoints = value == "true"
+    case "split":
+      let fields = value.split(separator: ":").map(String.init)
+      guard fields.count == 3, let f = Double(fields[1]), let cap = Int(fields[2]) else {
+        throw LearnError.invalidArgument(name: "--tpe", reason: "split needs kind:fraction:cap, got \(value)")
+      }
+      settings.split = fields[0] == "sqrt" ? .squareRoot(fraction: f, cap: cap) : .linear(fraction: f, cap: cap)
+    default: throw LearnError.invalidArgument(name: "--tpe", reason: "unknown key \(parts[0])")
+    }
+  }
+  return settings
+}
+
+/// The settings `--tpe` gave, for every TPE run of this process.
+nonisolated(unsafe) var benchmarkTPESettings = TPESettings()
+
 func bayesStrategy(_ optimizer: String, evaluations: Int, seed: UInt64) throws -> any SearchStrategy {
   switch optimizer {
   case "learn_gp": return try BayesSearch(iterations: evaluations, surrogate: .gaussianProcess, seed: seed)
   case "learn_gp_hedge":
     return try BayesSearch(iterations: evaluations, surrogate: .gaussianProcess(GaussianProcessSettings(acquisition: .hedge())), seed: seed)
-  case "learn_tpe": return try BayesSearch(iterations: evaluations, surrogate: .tpe, seed: seed)
+  case "learn_tpe": return try BayesSearch(iterations: evaluations, surrogate: .tpe(benchmarkTPESettings), seed: seed)
   case "learn_random": return try RandomSearch(iterations: evaluations, seed: seed)
   default: throw LearnError.invalidArgument(name: "--optimizers", reason: "unknown optimizer \(optimizer)")
   }
@@ -105,7 +210,9 @@ func parseSeeds(_ text: String) -> [UInt64] {
 func runBayesBenchmarks(arguments: [String]) throws {
   let problems = (option("--problems", in: arguments) ?? "branin,hartmann6").split(separator: ",").map(String.init)
   let optimizers = (option("--optimizers", in: arguments) ?? "learn_gp,learn_tpe,learn_random").split(separator: ",").map(String.init)
-  let all = ["branin": TestProblem.branin, "hartmann6": TestProblem.hartmann6]
+  var all = ["branin": TestProblem.branin, "hartmann6": TestProblem.hartmann6]
+  for problem in TestProblem.heldOut { all[problem.name] = problem }
+  benchmarkTPESettings = try tpeSettings(option("--tpe", in: arguments))
   if arguments.contains("--timing") {
     let observations = (option("--observations", in: arguments) ?? "50,200").split(separator: ",").compactMap { Int($0) }
     for name in problems {
@@ -201,6 +308,7 @@ func jsonArray(_ values: [Double]) -> String { "[" + values.map(jsonNumber).join
 /// reference task of Fixtures/scripts/bayes_mlp_reference.py (MLPClassifier, 50 epochs, raw
 /// digits, unshuffled stratified 3-fold, four hyperparameters, 40 evaluations).
 func runBayesCVBenchmarks(arguments: [String]) throws {
+  benchmarkTPESettings = try tpeSettings(option("--tpe", in: arguments))
   let digits = try Datasets.digits()
   switch arguments.dropFirst().first ?? "svc" {
   case "svc": try runSVCDigits(digits, arguments: arguments)
@@ -250,7 +358,7 @@ func runMLPDigits(_ digits: Dataset<Int>, arguments: [String]) throws {
       let start = DispatchTime.now().uptimeNanoseconds
       let model: SearchModel<MLPClassifier>
       switch optimizer {
-      case "learn_tpe": model = try search(BayesSearch(space, iterations: n, surrogate: .tpe, seed: seed))
+      case "learn_tpe": model = try search(BayesSearch(space, iterations: n, surrogate: .tpe(benchmarkTPESettings), seed: seed))
       case "learn_gp": model = try search(BayesSearch(space, iterations: n, surrogate: .gaussianProcess, seed: seed))
       case "learn_ga": model = try search(EvolutionarySearch(space, iterations: n))
       case "learn_cmaes": model = try search(CMAESSearch(space, iterations: n))

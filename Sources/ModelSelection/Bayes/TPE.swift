@@ -35,6 +35,18 @@ public struct TPESettings: Sendable, Hashable, CustomStringConvertible {
     }
   }
 
+  /// How the good group's kernels are weighed.
+  public enum GoodWeights: Sendable, Hashable, CustomStringConvertible {
+    /// Every good trial the same (Optuna's default, with `linearForgetting`).
+    case uniform
+    /// Each good trial by how far it beats the best bad one, `max(10⁻¹², y_bad − y)` (Watanabe
+    /// 2023's "expected improvement" weighting); the prior takes their mean times `priorWeight`.
+    case expectedImprovement
+
+    /// `uniform` or `ei`.
+    public var description: String { self == .uniform ? "uniform" : "ei" }
+  }
+
   /// Candidates drawn from the good mixture per proposal (Optuna's `n_ei_candidates`, 24).
   public var candidates: Int
   /// One joint kernel per trial over all dimensions (Optuna 5's default), instead of one
@@ -44,8 +56,19 @@ public struct TPESettings: Sendable, Hashable, CustomStringConvertible {
   public var split: Split
   /// Weight of the prior kernel (centred, as wide as the range), 1 by default.
   public var priorWeight: Double
-  /// Keep every bandwidth at least `range / min(100, 1 + kernels)` (Optuna's `consider_magic_clip`).
+  /// Keep every bandwidth at least `range · max(clipFloor, (1 + kernels)^−clipExponent)`
+  /// (Optuna's `consider_magic_clip`: exponent 1, floor 0.01, that is `range / min(100, 1 + kernels)`).
   public var magicClip: Bool
+  /// The exponent of the magic clip (1, Optuna's).
+  public var clipExponent: Double
+  /// The smallest bandwidth the magic clip allows, as a fraction of the range (0.01, Optuna's).
+  public var clipFloor: Double
+  /// How the good group's kernels are weighed (`.uniform`, Optuna's).
+  public var goodWeights: GoodWeights
+  /// The lowest and highest observation take the larger gap counting the bounds as neighbours, as
+  /// every other one does (hyperopt's rule); `false` (Optuna's `consider_endpoints`) gives them
+  /// the gap to their inner neighbour.
+  public var considerEndpoints: Bool
   /// With `n` trials past this many, the oldest get weights ramping up from `1/n` (hyperopt's
   /// linear forgetting, 25); `nil` weighs every trial the same.
   public var linearForgetting: Int?
@@ -56,8 +79,13 @@ public struct TPESettings: Sendable, Hashable, CustomStringConvertible {
   /// Settings; Optuna 5's defaults.
   public init(
     candidates: Int = 24, multivariate: Bool = true, split: Split = .linear(fraction: 0.1, cap: 25), priorWeight: Double = 1,
-    magicClip: Bool = true, linearForgetting: Int? = 25, constantLiar: Bool = true
+    magicClip: Bool = true, linearForgetting: Int? = 25, constantLiar: Bool = true,
+    clipExponent: Double = 2, clipFloor: Double = 0.03, goodWeights: GoodWeights = .expectedImprovement, considerEndpoints: Bool = false
   ) {
+    self.clipExponent = clipExponent
+    self.clipFloor = clipFloor
+    self.goodWeights = goodWeights
+    self.considerEndpoints = considerEndpoints
     self.candidates = candidates
     self.multivariate = multivariate
     self.split = split
@@ -76,6 +104,10 @@ public struct TPESettings: Sendable, Hashable, CustomStringConvertible {
     case .linear(let f, let c), .squareRoot(let f, let c):
       guard f.isFinite, f > 0, c >= 1 else { throw .invalidArgument(name: "split", reason: "needs a fraction > 0 and a cap ≥ 1, got \(split)") }
     }
+    guard clipExponent.isFinite, clipExponent > 0, clipFloor.isFinite, clipFloor >= 0, clipFloor < 1 else {
+      throw .invalidArgument(
+        name: "clipExponent", reason: "the clip needs an exponent > 0 and a floor in [0, 1), got \(clipExponent) and \(clipFloor)")
+    }
     if let linearForgetting, linearForgetting < 1 {
       throw .invalidArgument(name: "linearForgetting", reason: "must be at least 1, got \(linearForgetting)")
     }
@@ -85,6 +117,7 @@ public struct TPESettings: Sendable, Hashable, CustomStringConvertible {
   public var description: String {
     "candidates \(candidates), multivariate \(multivariate), split \(split), prior \(priorWeight), clip \(magicClip), "
       + "forgetting \(linearForgetting.map(String.init) ?? "off"), liar \(constantLiar)"
+      + ", clip \(clipExponent) \(clipFloor), weights \(goodWeights)" + (considerEndpoints ? ", endpoints" : "")
   }
 }
 
@@ -116,24 +149,36 @@ struct TPEProposer {
       space = Swift.min(spaces.count - 1, Int(chosen[0] * Double(spaces.count)))
     }
     let dimensions = spaces[space].dimensions.map(\.distribution)
-    let goodPoints = good.filter { $0.space == space }.map(\.point)
+    let goodInSpace = good.filter { $0.space == space }
+    let goodPoints = goodInSpace.map(\.point)
+    let goodWeights = expectedImprovementWeights(goodInSpace.map(\.value), threshold: bad.first?.value)
     let badInSpace = badPoints.filter { $0.space == space }.map(\.point)
     let proposal: [Double]
     if settings.multivariate {
       proposal = best(
-        lower: ParzenEstimator(dimensions: dimensions, points: goodPoints, settings: settings),
+        lower: ParzenEstimator(dimensions: dimensions, points: goodPoints, settings: settings, weights: goodWeights),
         upper: ParzenEstimator(dimensions: dimensions, points: badInSpace, settings: settings),
         generator: &generator)
     } else {
       proposal = dimensions.indices.map { d in
         best(
-          lower: ParzenEstimator(dimensions: [dimensions[d]], points: goodPoints.map { [$0[d]] }, settings: settings),
+          lower: ParzenEstimator(
+            dimensions: [dimensions[d]], points: goodPoints.map { [$0[d]] }, settings: settings, weights: goodWeights),
           upper: ParzenEstimator(dimensions: [dimensions[d]], points: badInSpace.map { [$0[d]] }, settings: settings),
           generator: &generator)[0]
       }
     }
     let parameters = try spaces[space].decode(proposal)
     return history.seen.contains(parameters) ? nil : parameters
+  }
+
+  /// With `.expectedImprovement`, the good kernels' weights `max(10⁻¹², threshold − y)` and the
+  /// prior's, their mean times `priorWeight`; `nil` (the settings' own weights) otherwise or when
+  /// no trial is bad.
+  func expectedImprovementWeights(_ values: [Double], threshold: Double?) -> [Double]? {
+    guard settings.goodWeights == .expectedImprovement, let threshold, !values.isEmpty else { return nil }
+    let weights = values.map { Swift.max(1e-12, threshold - $0) }
+    return weights + [settings.priorWeight * weights.reduce(0, +) / Double(weights.count)]
   }
 
   /// Of `candidates` draws from `lower`, the one maximising log l − log g.
@@ -167,7 +212,9 @@ struct ParzenEstimator {
   let bandwidths: [[Double]]
   let categories: [[[Double]]]
 
-  init(dimensions: [Distribution], points: [[Double]], settings: TPESettings) {
+  /// `weights`, when given, holds one weight per point and the prior's last, in place of the
+  /// settings' (uniform or linear forgetting, and `priorWeight`).
+  init(dimensions: [Distribution], points: [[Double]], settings: TPESettings, weights explicit: [Double]? = nil) {
     kinds = dimensions.map { distribution in
       switch distribution {
       case .choice(let values): return .categorical(count: values.count)
@@ -186,13 +233,15 @@ struct ParzenEstimator {
       for i in 0..<ramp { weights[i] = 1 / Double(n) + (1 - 1 / Double(n)) * Double(i) / Double(Swift.max(ramp - 1, 1)) }
     }
     weights.append(settings.priorWeight)
+    if let explicit, explicit.count == n + 1 { weights = explicit }
     let total = weights.reduce(0, +)
     logWeights = weights.map { log($0 / total) }
     let d = dimensions.count
     var centres = [[Double]](repeating: [Double](repeating: 0.5, count: d), count: kernels)
     var bandwidths = [[Double]](repeating: [Double](repeating: 1, count: d), count: kernels)
     var categories = [[[Double]]](repeating: [[Double]](repeating: [], count: d), count: kernels)
-    let minimum = settings.magicClip ? 1 / Swift.min(100, 1 + Double(kernels)) : 1e-12
+    let minimum =
+      settings.magicClip ? Swift.max(settings.clipFloor, pow(1 + Double(kernels), -settings.clipExponent), 1e-12) : 1e-12
     for j in 0..<d {
       switch kinds[j] {
       case .categorical(let count):
@@ -206,7 +255,7 @@ struct ParzenEstimator {
         // Each kernel's bandwidth is its larger gap to the neighbouring observations in this
         // dimension (Optuna 5 does the same in multivariate mode: the kernels are products of
         // these one-dimensional ones).
-        let sigmas = Self.neighbourGaps(points.map { $0[j] })
+        let sigmas = Self.neighbourGaps(points.map { $0[j] }, endpoints: settings.considerEndpoints)
         for k in 0..<n {
           centres[k][j] = points[k][j]
           bandwidths[k][j] = Swift.min(1, Swift.max(minimum, sigmas[k]))
@@ -223,15 +272,17 @@ struct ParzenEstimator {
   /// Bandwidths: each point's larger gap to its sorted neighbours, the bounds acting as
   /// neighbours, except that the lowest and highest points take the gap to their inner neighbour
   /// (Optuna's `consider_endpoints=False`).
-  static func neighbourGaps(_ values: [Double]) -> [Double] {
-    let order = values.indices.sorted { values[$0] < values[$1] }
+  static func neighbourGaps(_ values: [Double], endpoints: Bool = false) -> [Double] {
+    // Ties by observation order: which of equal values takes the edge gap is then fixed (numpy's
+    // argsort, which Optuna uses, leaves it to the sort).
+    let order = values.indices.sorted { values[$0] < values[$1] || (values[$0] == values[$1] && $0 < $1) }
     var result = [Double](repeating: 1, count: values.count)
     for (rank, index) in order.enumerated() {
       let left = rank == 0 ? 0 : values[order[rank - 1]]
       let right = rank == order.count - 1 ? 1 : values[order[rank + 1]]
       result[index] = Swift.max(values[index] - left, right - values[index])
     }
-    if order.count >= 2 {
+    if order.count >= 2 && !endpoints {
       result[order[0]] = values[order[1]] - values[order[0]]
       result[order[order.count - 1]] = values[order[order.count - 1]] - values[order[order.count - 2]]
     }
