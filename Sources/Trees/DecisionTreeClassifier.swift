@@ -36,6 +36,12 @@ public struct DecisionTreeClassifier: Estimator, Sendable {
   public var maxLeafNodes: Int?
   /// Split only when the weighted impurity decrease is at least this (scikit-learn `min_impurity_decrease`).
   public var minImpurityDecrease: Double
+  /// Bins per feature for the histogram splitter (2 … 65,536), or `nil` (the default) for exact
+  /// thresholds, as scikit-learn's. A feature with more distinct values than this is binned once
+  /// per fit at its percentiles (the edges of scikit-learn's `HistGradientBoosting`), and its splits
+  /// fall on bin edges; features with fewer keep exact thresholds. Not in scikit-learn's trees;
+  /// oneDAL's forests bin to 256.
+  public var maxBins: Int?
   /// Complexity parameter of minimal cost-complexity pruning, 0 for none (scikit-learn `ccp_alpha`).
   public var ccpAlpha: Double
   /// Per-class weights (scikit-learn `class_weight`).
@@ -48,7 +54,7 @@ public struct DecisionTreeClassifier: Estimator, Sendable {
     criterion: ClassificationCriterion = .gini, splitter: SplitStrategy = .best, maxDepth: Int? = nil,
     minSamplesSplit: SampleCount = .count(2), minSamplesLeaf: SampleCount = .count(1),
     minWeightFractionLeaf: Double = 0, maxFeatures: MaxFeatures = .all, maxLeafNodes: Int? = nil,
-    minImpurityDecrease: Double = 0, ccpAlpha: Double = 0, classWeight: ClassWeight = .uniform, seed: UInt64 = 0
+    minImpurityDecrease: Double = 0, maxBins: Int? = nil, ccpAlpha: Double = 0, classWeight: ClassWeight = .uniform, seed: UInt64 = 0
   ) {
     self.criterion = criterion
     self.splitter = splitter
@@ -59,6 +65,7 @@ public struct DecisionTreeClassifier: Estimator, Sendable {
     self.maxFeatures = maxFeatures
     self.maxLeafNodes = maxLeafNodes
     self.minImpurityDecrease = minImpurityDecrease
+    self.maxBins = maxBins
     self.ccpAlpha = ccpAlpha
     self.classWeight = classWeight
     self.seed = seed
@@ -87,7 +94,7 @@ public struct DecisionTreeClassifier: Estimator, Sendable {
   public func fit(_ x: Matrix, _ y: [Int], sampleWeights: [Double]?) throws(LearnError) -> Model {
     try validateHyperparameters()
     let prepared = try PreparedClassification(x, y, classWeight: classWeight, sampleWeights: sampleWeights,
-                                              parallelism: .serial)
+                                              parallelism: .serial, maxBins: maxBins)
     let tree = try growTree(prepared.data, .classes(prepared.labels, classCount: prepared.encoding.classes.count),
                         weights: prepared.weights, settings: try settings(rows: x.rowCount, features: x.columnCount),
                         seed: seed)

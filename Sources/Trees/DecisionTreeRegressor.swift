@@ -25,6 +25,12 @@ public struct DecisionTreeRegressor: Estimator, Sendable {
   public var maxLeafNodes: Int?
   /// Split only when the weighted impurity decrease is at least this.
   public var minImpurityDecrease: Double
+  /// Bins per feature for the histogram splitter (2 … 65,536), or `nil` (the default) for exact
+  /// thresholds, as scikit-learn's. A feature with more distinct values than this is binned once
+  /// per fit at its percentiles (the edges of scikit-learn's `HistGradientBoosting`), and its splits
+  /// fall on bin edges; features with fewer keep exact thresholds. Not in scikit-learn's trees;
+  /// oneDAL's forests bin to 256.
+  public var maxBins: Int?
   /// Complexity parameter of minimal cost-complexity pruning, 0 for none.
   public var ccpAlpha: Double
   /// Seed of the feature sampling and random thresholds (scikit-learn `random_state`).
@@ -35,7 +41,7 @@ public struct DecisionTreeRegressor: Estimator, Sendable {
     criterion: RegressionCriterion = .squaredError, splitter: SplitStrategy = .best, maxDepth: Int? = nil,
     minSamplesSplit: SampleCount = .count(2), minSamplesLeaf: SampleCount = .count(1),
     minWeightFractionLeaf: Double = 0, maxFeatures: MaxFeatures = .all, maxLeafNodes: Int? = nil,
-    minImpurityDecrease: Double = 0, ccpAlpha: Double = 0, seed: UInt64 = 0
+    minImpurityDecrease: Double = 0, maxBins: Int? = nil, ccpAlpha: Double = 0, seed: UInt64 = 0
   ) {
     self.criterion = criterion
     self.splitter = splitter
@@ -46,6 +52,7 @@ public struct DecisionTreeRegressor: Estimator, Sendable {
     self.maxFeatures = maxFeatures
     self.maxLeafNodes = maxLeafNodes
     self.minImpurityDecrease = minImpurityDecrease
+    self.maxBins = maxBins
     self.ccpAlpha = ccpAlpha
     self.seed = seed
   }
@@ -67,7 +74,7 @@ public struct DecisionTreeRegressor: Estimator, Sendable {
   /// and `maxFeatures` above the feature count.
   public func fit(_ x: Matrix, _ y: [Double], sampleWeights: [Double]?) throws(LearnError) -> Model {
     try validateHyperparameters()
-    let prepared = try PreparedRegression(x, y, sampleWeights: sampleWeights, parallelism: .serial)
+    let prepared = try PreparedRegression(x, y, sampleWeights: sampleWeights, parallelism: .serial, maxBins: maxBins)
     let tree = try growTree(prepared.data, .values(prepared.targets), weights: prepared.weights,
                         settings: try settings(rows: x.rowCount, features: x.columnCount), seed: seed)
     return Model(tree: tree)

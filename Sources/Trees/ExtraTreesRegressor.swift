@@ -27,6 +27,12 @@ public struct ExtraTreesRegressor: IncrementallyTrainable, Sendable {
   public var maxLeafNodes: Int?
   /// Split only when the weighted impurity decrease is at least this.
   public var minImpurityDecrease: Double
+  /// Bins per feature for the histogram splitter (2 … 65,536), or `nil` (the default) for exact
+  /// thresholds, as scikit-learn's. A feature with more distinct values than this is binned once
+  /// per fit at its percentiles (the edges of scikit-learn's `HistGradientBoosting`), and its splits
+  /// fall on bin edges; features with fewer keep exact thresholds. Not in scikit-learn's trees;
+  /// oneDAL's forests bin to 256.
+  public var maxBins: Int?
   /// Whether each tree is grown on a bootstrap sample (scikit-learn `bootstrap`, default false).
   public var bootstrap: Bool
   /// Whether to compute the out-of-bag score (scikit-learn `oob_score`; needs bootstrap).
@@ -48,7 +54,7 @@ public struct ExtraTreesRegressor: IncrementallyTrainable, Sendable {
     nEstimators: Int = 100, criterion: RegressionCriterion = .squaredError, maxDepth: Int? = nil,
     minSamplesSplit: SampleCount = .count(2), minSamplesLeaf: SampleCount = .count(1),
     minWeightFractionLeaf: Double = 0, maxFeatures: MaxFeatures = .fraction(1.0), maxLeafNodes: Int? = nil,
-    minImpurityDecrease: Double = 0, bootstrap: Bool = false, oobScore: Bool = false, maxSamples: SampleCount? = nil,
+    minImpurityDecrease: Double = 0, maxBins: Int? = nil, bootstrap: Bool = false, oobScore: Bool = false, maxSamples: SampleCount? = nil,
     ccpAlpha: Double = 0, seed: UInt64 = 0, parallelism: Parallelism = .automatic
   ) {
     self.nEstimators = nEstimators
@@ -60,6 +66,7 @@ public struct ExtraTreesRegressor: IncrementallyTrainable, Sendable {
     self.maxFeatures = maxFeatures
     self.maxLeafNodes = maxLeafNodes
     self.minImpurityDecrease = minImpurityDecrease
+    self.maxBins = maxBins
     self.bootstrap = bootstrap
     self.oobScore = oobScore
     self.maxSamples = maxSamples

@@ -8,6 +8,10 @@ import LinearAlgebra
 /// dense rank among the feature's distinct `Float` values. Comparing ranks is comparing values, a
 /// rank is one 32-bit load, and small rank ranges make radix sorting and per-value histograms cheap.
 /// The distinct values themselves are kept per feature, ascending, to form thresholds.
+///
+/// With `maxBins`, a feature with more distinct values than that is binned first (the histogram
+/// splitter): its ranks are bins, and a split after bin `b` has the bin's upper edge as its
+/// threshold (``binEdges``).
 struct TrainingSet: Sendable {
   /// Number of rows.
   let sampleCount: Int
@@ -25,6 +29,12 @@ struct TrainingSet: Sendable {
   let tieLimits: [UInt32]
   /// Whether feature `j` has distinct values within ``tieTolerance`` of each other.
   let hasNearTies: [Bool]
+  /// Whether feature `j` is binned: its ranks are bin numbers, its ``values`` the numbers
+  /// `0, 1, …` (as `Float`), and a split after rank `a` has threshold `binEdges[valueOffsets[j] + a]`.
+  let isBinned: [Bool]
+  /// Aligned with ``values``: for a binned feature, each bin's upper edge (infinity for the last);
+  /// unused (0) for the others.
+  let binEdges: [Double]
 
   /// The number of distinct values of feature `j`.
   func distinctCount(_ j: Int) -> Int { valueOffsets[j + 1] - valueOffsets[j] }
@@ -36,19 +46,25 @@ struct TrainingSet: Sendable {
   /// for a value too large for `Float`, and warns (``LinearAlgebra/LearnWarning/Category/dataConversion``)
   /// when distinct values of a feature become one `Float`. Features are ranked on up to
   /// `parallelism` threads.
-  init(_ x: Matrix, parallelism: Parallelism = .serial) throws(LearnError) {
+  init(_ x: Matrix, parallelism: Parallelism = .serial, maxBins: Int? = nil) throws(LearnError) {
     let n = x.rowCount, d = x.columnCount
     sampleCount = n
     featureCount = d
     let columns: [Result<RankedColumn, LearnError>]
     // Merged values are looked for only when someone gathers the warning.
     let checkMerges = JobContext.current?.warnings != nil
-    columns = (try? Parallel.map(d, parallelism: parallelism) { j in Self.rankColumn(x, j, checkMerges: checkMerges) }) ?? []
+    columns = (try? Parallel.map(d, parallelism: parallelism) { j in
+      Self.rankColumn(x, j, checkMerges: checkMerges).map { column in
+        guard let maxBins, column.values.count > maxBins else { return column }
+        return column.binned(maxBins: maxBins)
+      }
+    }) ?? []
     var ranks = [UInt32](repeating: 0, count: n * d)
     var values: [Float] = []
     var offsets = [0]
     var limits: [UInt32] = []
     var nearTies: [Bool] = []
+    var binned: [Bool] = [], edges: [Double] = []
     for (j, column) in columns.enumerated() {
       switch column {
       case .failure(let error): throw error
@@ -57,6 +73,8 @@ struct TrainingSet: Sendable {
         ranks.replaceSubrange(j * n ..< (j + 1) * n, with: columnRanks)
         values.append(contentsOf: columnValues)
         offsets.append(values.count)
+        binned.append(column.edges != nil)
+        edges.append(contentsOf: column.edges ?? [Double](repeating: 0, count: columnValues.count))
         var limit = 0, ties = false
         for a in columnValues.indices {
           limit = Swift.max(limit, a)
@@ -78,13 +96,85 @@ struct TrainingSet: Sendable {
     self.valueOffsets = offsets
     self.tieLimits = limits
     self.hasNearTies = nearTies
+    self.isBinned = binned
+    self.binEdges = edges
   }
 
   /// A feature's ranks and distinct `Float` values, and whether distinct `Double` values merged.
+  /// A binned column's ranks are bins, its values `0, 1, …`, and `edges` the bins' upper edges.
   struct RankedColumn {
     var ranks: [UInt32]
     var values: [Float]
     var merged: Bool
+    var edges: [Double]? = nil
+
+    /// The column in at most `maxBins` bins, with scikit-learn 1.9's `HistGradientBoosting` edges:
+    /// the `maxBins − 1` percentiles of the column at `100·k / maxBins` by numpy's "averaged
+    /// inverted CDF" rule, each kept once. A value goes to the first bin whose upper edge is at
+    /// least the value; bins no row falls in are dropped, so the ranks stay dense.
+    func binned(maxBins: Int) -> RankedColumn {
+      let n = ranks.count
+      var counts = [Int](repeating: 0, count: values.count)
+      for r in ranks { counts[Int(r)] += 1 }
+      // Order statistics of the sorted column, read from the cumulative counts.
+      var cumulative = [Int](repeating: 0, count: values.count)
+      var total = 0
+      for (v, c) in counts.enumerated() {
+        total += c
+        cumulative[v] = total
+      }
+      func sorted(_ index: Int) -> Double {
+        // The first distinct value whose cumulative count passes `index`.
+        var low = 0, high = values.count - 1
+        while low < high {
+          let middle = (low + high) / 2
+          if cumulative[middle] <= index { low = middle + 1 } else { high = middle }
+        }
+        return Double(values[low])
+      }
+      // numpy's percentile by the "averaged inverted CDF" at 100·k / maxBins, as numpy computes
+      // it: virtual index n·q − 1; between two order statistics (an integral index) their
+      // average, otherwise the next one.
+      let step = 100.0 / Double(maxBins)
+      var percentileEdges: [Double] = []
+      for k in 1..<maxBins {
+        let q = Double(k) * step / 100
+        let virtual = Double(n) * q - 1
+        if virtual < 0 {
+          percentileEdges.append(sorted(0))
+        } else if virtual >= Double(n - 1) {
+          percentileEdges.append(sorted(n - 1))
+        } else {
+          let below = virtual.rounded(.down)
+          let b = sorted(Int(below) + 1)
+          if virtual == below {
+            let a = sorted(Int(below))
+            percentileEdges.append(b - (b - a) * 0.5)
+          } else {
+            percentileEdges.append(b)
+          }
+        }
+      }
+      // Repeated edges are kept once (scikit-learn's `np.unique`).
+      percentileEdges = percentileEdges.enumerated().compactMap { k, edge in k > 0 && edge == percentileEdges[k - 1] ? nil : edge }
+      // Each distinct value's bin: the number of edges below it.
+      var binOfValue = [Int](repeating: 0, count: values.count)
+      var e = 0
+      for (v, value) in values.enumerated() {
+        while e < percentileEdges.count && percentileEdges[e] < Double(value) { e += 1 }
+        binOfValue[v] = e
+      }
+      // Dense ranks over the bins some value falls in.
+      var denseOfBin = [Int](repeating: -1, count: maxBins)
+      var binEdges: [Double] = []
+      for bin in binOfValue where denseOfBin[bin] < 0 {
+        denseOfBin[bin] = binEdges.count
+        binEdges.append(bin < percentileEdges.count ? percentileEdges[bin] : .infinity)
+      }
+      let binnedRanks = ranks.map { UInt32(denseOfBin[binOfValue[Int($0)]]) }
+      return RankedColumn(
+        ranks: binnedRanks, values: (0..<binEdges.count).map(Float.init), merged: merged, edges: binEdges)
+    }
   }
 
   /// Ranks column `j`: sorts the order-preserving bits of the `Float` values with their rows by

@@ -100,6 +100,9 @@ final class TreeGrower {
   let offsets: UnsafePointer<Int>
   let tieLimits: UnsafePointer<UInt32>
   let hasNearTies: [Bool]
+  /// The histogram splitter's bins (``TrainingSet/isBinned``, ``TrainingSet/binEdges``).
+  let isBinned: [Bool]
+  let binEdges: [Double]
   let criterion: CriterionKind
   let classCount: Int
   let settings: GrowthSettings
@@ -159,6 +162,8 @@ final class TreeGrower {
     self.offsets = offsets
     self.tieLimits = tieLimits
     hasNearTies = data.hasNearTies
+    isBinned = data.isBinned
+    binEdges = data.binEdges
     self.settings = settings
     criterion = settings.criterion
     examinesAll = settings.maxFeatures >= data.featureCount
@@ -508,7 +513,11 @@ final class TreeGrower {
       for k in known..<totalConstants { constantFeatures[k] = features[k] }
       constants = totalConstants
     }
-    if best.pos < end { finishSplit(start, end, impurity: impurity) }
+    if best.pos < end {
+      // A binned feature splits at the upper edge of the last bin going left.
+      if isBinned[best.feature] { best.threshold = binEdges[offsets[best.feature] + Int(best.thresholdRank)] }
+      finishSplit(start, end, impurity: impurity)
+    }
     return best
   }
 
@@ -519,7 +528,7 @@ final class TreeGrower {
     if criterion.isClassification {
       let distinct = offsets[f + 1] - offsets[f]
       if distinct * classCount <= histogramCapacity && distinct * (2 * classCount + 1) <= 4 * m {
-        return scanClassesByValue(f, start, end)
+        return criterion == .gini && classCount == 2 ? scanBinaryGiniByValue(f, start, end) : scanClassesByValue(f, start, end)
       }
     }
     guard let low = sortSamples(by: f, start, end) else { return true }
@@ -630,6 +639,63 @@ final class TreeGrower {
       if wL < minWeightLeaf || wR < minWeightLeaf { continue }
       offer(classProxy(wL, wR), feature: f, pos: start + countLeft, lowValue: values[base + previous],
             highValue: values[base + r], rank: UInt32(previous))
+    }
+    return false
+  }
+
+  /// ``scanClassesByValue(_:_:_:)`` for the Gini impurity of two classes, with the class sums in
+  /// registers; the arithmetic is the general scan's (its sums and ``classProxy(_:_:)``), so the
+  /// splits are the same.
+  private func scanBinaryGiniByValue(_ f: Int, _ start: Int, _ end: Int) -> Bool {
+    let base = offsets[f]
+    let distinct = offsets[f + 1] - base
+    let column = ranks + f &* rowCount
+    histogram.update(repeating: 0, count: distinct * 2)
+    histogramCount.update(repeating: 0, count: distinct)
+    var low = Int.max, high = 0
+    for p in start..<end {
+      let s = Int(truncatingIfNeeded: samples[p])
+      let r = Int(truncatingIfNeeded: column[s])
+      histogram[r &* 2 &+ Int(truncatingIfNeeded: labels[s])] += weight[s]
+      histogramCount[r] &+= 1
+      if r < low { low = r }
+      if r > high { high = r }
+    }
+    if values[base + high] <= values[base + low] + tieTolerance { return true }
+    let m = end - start, minLeaf = settings.minSamplesLeaf, minWeight = minWeightLeaf
+    let total0 = sumTotal[0], total1 = sumTotal[1], node = weightedNode
+    var left0 = 0.0, left1 = 0.0, wL = 0.0, countLeft = 0
+    var best = bestProxy, bestCount = -1, bestPrevious = 0, bestNext = 0
+    var previous = low, r = low
+    while true {
+      let w0 = histogram[r &* 2], w1 = histogram[r &* 2 &+ 1]
+      left0 += w0
+      wL += w0
+      left1 += w1
+      wL += w1
+      countLeft &+= Int(histogramCount[r])
+      previous = r
+      r += 1
+      while r <= high && histogramCount[r] == 0 { r += 1 }
+      if r > high { break }
+      if values[base + r] <= values[base + previous] + tieTolerance { continue }
+      if countLeft < minLeaf || m - countLeft < minLeaf { continue }
+      let wR = node - wL
+      if wL < minWeight || wR < minWeight { continue }
+      let right0 = total0 - left0, right1 = total1 - left1
+      let giniLeft = 1.0 - (left0 * left0 + left1 * left1) / (wL * wL)
+      let giniRight = 1.0 - (right0 * right0 + right1 * right1) / (wR * wR)
+      let proxy = -wR * giniRight - wL * giniLeft
+      if proxy > best {
+        best = proxy
+        bestCount = countLeft
+        bestPrevious = previous
+        bestNext = r
+      }
+    }
+    if bestCount >= 0 {
+      offer(best, feature: f, pos: start + bestCount, lowValue: values[base + bestPrevious],
+            highValue: values[base + bestNext], rank: UInt32(bestPrevious))
     }
     return false
   }

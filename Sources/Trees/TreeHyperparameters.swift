@@ -44,6 +44,8 @@ protocol TreeHyperparameters: Tunable {
   var maxLeafNodes: Int? { get set }
   /// Split only when the weighted impurity decrease is at least this.
   var minImpurityDecrease: Double { get set }
+  /// The histogram splitter's bins per feature, or exact thresholds when `nil`.
+  var maxBins: Int? { get set }
   /// Complexity parameter of minimal cost-complexity pruning, 0 for none.
   var ccpAlpha: Double { get set }
   /// Seed of the estimator's randomness.
@@ -55,7 +57,8 @@ protocol TreeHyperparameters: Tunable {
 extension TreeHyperparameters {
   /// The rows from `maxDepth` to `minImpurityDecrease`, in the order of every tree table:
   /// `maxDepth` (≥ 1 or none), `minSamplesSplit`, `minSamplesLeaf`, `minWeightFractionLeaf`,
-  /// `maxFeatures`, `maxLeafNodes` (≥ 2 or none), `minImpurityDecrease`.
+  /// `maxFeatures`, `maxLeafNodes` (≥ 2 or none), `minImpurityDecrease`, `maxBins` (2 … 65,536 or
+  /// none).
   static var growthRows: [Hyperparameter<Self>] {
     [
       .optionalInt("maxDepth", \Self.maxDepth, 1...Int.max),
@@ -67,8 +70,12 @@ extension TreeHyperparameters {
       .maxFeatures("maxFeatures", \Self.maxFeatures),
       .optionalInt("maxLeafNodes", \Self.maxLeafNodes, 2...Int.max),
       .double("minImpurityDecrease", \Self.minImpurityDecrease, .nonNegative),
+      .optionalInt("maxBins", \Self.maxBins, maxBinsRange),
     ]
   }
+
+  /// The bins the histogram splitter allows per feature.
+  static var maxBinsRange: ClosedRange<Int> { 2...65_536 }
 
   /// The `criterion` row: one of the criterion enumeration's raw values.
   static var criterionRow: Hyperparameter<Self> { .choice("criterion", \Self.criterion) }
@@ -89,6 +96,9 @@ extension TreeHyperparameters {
   /// `BaseDecisionTree._fit`): fractions become counts (`ceil`), `minSamplesSplit` is raised to
   /// `2 · minSamplesLeaf`, and `maxFeatures` is checked against the feature count.
   func settings(rows: Int, features: Int) throws(LearnError) -> GrowthSettings {
+    if let maxBins, !Self.maxBinsRange.contains(maxBins) {
+      throw .invalidArgument(name: "maxBins", reason: "must be in \(Self.maxBinsRange) or nil, got \(maxBins)")
+    }
     let leaf: Int
     switch minSamplesLeaf {
     case .count(let k): leaf = k

@@ -24,8 +24,8 @@ struct PreparedClassification: Sendable {
   let labels: [Int32]
   let weights: [Double]?
 
-  init(_ x: Matrix, _ y: [Int], classWeight: ClassWeight, sampleWeights: [Double]?, parallelism: Parallelism)
-    throws(LearnError)
+  init(_ x: Matrix, _ y: [Int], classWeight: ClassWeight, sampleWeights: [Double]?, parallelism: Parallelism,
+       maxBins: Int?) throws(LearnError)
   {
     try Validation.checkSamples(x, y)
     try checkSampleWeights(sampleWeights, rows: x.rowCount)
@@ -40,7 +40,7 @@ struct PreparedClassification: Sendable {
     if let weights, !weights.contains(where: { $0 > 0 }) {
       throw .invalidArgument(name: "classWeight", reason: "every sample has weight 0")
     }
-    data = try TrainingSet(x, parallelism: parallelism)
+    data = try TrainingSet(x, parallelism: parallelism, maxBins: maxBins)
   }
 }
 
@@ -50,13 +50,13 @@ struct PreparedRegression: Sendable {
   let targets: [Double]
   let weights: [Double]?
 
-  init(_ x: Matrix, _ y: [Double], sampleWeights: [Double]?, parallelism: Parallelism) throws(LearnError) {
+  init(_ x: Matrix, _ y: [Double], sampleWeights: [Double]?, parallelism: Parallelism, maxBins: Int?) throws(LearnError) {
     try Validation.checkSamples(x, y)
     try Validation.checkFiniteTargets(y)
     try checkSampleWeights(sampleWeights, rows: x.rowCount)
     targets = y
     weights = sampleWeights
-    data = try TrainingSet(x, parallelism: parallelism)
+    data = try TrainingSet(x, parallelism: parallelism, maxBins: maxBins)
   }
 }
 
