@@ -33,3 +33,22 @@ let oneDALBenchmarks: [EstimatorBenchmark] = [1, 2].flatMap { threads in
     ].map { onThreads(threads, $0) }
   }
 }
+
+/// `Benchmarks forest-bins [--seeds 0-4] [--datasets synth20k,digits]`: test accuracy of
+/// 100-tree random forests with exact splits and with the histogram splitter (`maxBins: 256`),
+/// seed by seed, and the fit time of each (both cores).
+func runForestBinBenchmarks(arguments: [String]) throws {
+  let datasets = (option("--datasets", in: arguments) ?? "synth20k").split(separator: ",").map(String.init)
+  for dataset in datasets {
+    let (train, test) = try benchmarkData(dataset, as: Int.self)
+    for seed in parseSeeds(option("--seeds", in: arguments) ?? "0-4") {
+      for maxBins in [nil, 256] as [Int?] {
+        let forest = RandomForestClassifier(nEstimators: 100, maxBins: maxBins, seed: seed)
+        let (model, fit) = try seconds { try forest.fit(train.x, train.y) }
+        emit([("benchmark", "\"forest-bins\""), ("dataset", "\"\(dataset)\""), ("seed", "\(seed)"),
+              ("max_bins", maxBins.map(String.init) ?? "null"), ("fit_ms", String(format: "%.1f", fit * 1000)),
+              ("accuracy", "\(try accuracy(test.y, model.predict(test.x)))")])
+      }
+    }
+  }
+}

@@ -10,6 +10,7 @@
 //   swift run -c release Benchmarks nsga2 [--seeds 0-9] [--trials 2000] (see NSGA2Benchmarks.swift)
 //   swift run -c release Benchmarks hypergradient [--seeds 0-2] [--beta 0.02] (see HypergradientBenchmarks.swift)
 //   swift run -c release Benchmarks memory [--rows 1000000] (see MemoryBenchmarks.swift)
+//   swift run -c release Benchmarks forest-bins [--seeds 0-4] (see OneDALBenchmarks.swift)
 //
 // Each benchmark prints one JSON object per line. Fixtures/scripts/bench_numpy_gemm.py times the
 // same operations with numpy on the same machine; Docs/Benchmarks.md reports the ratios.
@@ -89,6 +90,7 @@ do {
   case "nsga2": try runNSGA2Benchmarks(arguments: arguments)
   case "hypergradient": try runHypergradientBenchmarks(arguments: arguments)
   case "memory": try runMemoryBenchmarks(arguments: arguments)
+  case "forest-bins": try runForestBinBenchmarks(arguments: arguments)
   case "memory-child": try runMemoryChild(fit: arguments[1], rows: Int(arguments[2]) ?? 1_000_000)
   case "gp-fit": try runGaussianProcessFitCheck(path: arguments[1])
   case "gp-proposal": try runProposalTiming(observations: Int(arguments[1]) ?? 200, repeats: repeats)
