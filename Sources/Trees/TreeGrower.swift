@@ -596,9 +596,10 @@ final class TreeGrower {
     }
   }
 
-  /// Classification by per-value class histograms (a feature with few distinct values in a large
-  /// node): no sort, one pass over the samples and one over the values.
-  private func scanClassesByValue(_ f: Int, _ start: Int, _ end: Int) -> Bool {
+  /// Fills ``histogram`` (`classCount` weights per value) and ``histogramCount`` (rows per value)
+  /// with the node's samples for feature `f`; returns the lowest and highest rank present, or
+  /// `nil` when the feature is constant on the node.
+  private func fillClassHistogram(_ f: Int, _ start: Int, _ end: Int) -> (low: Int, high: Int)? {
     let k = classCount
     let base = offsets[f]
     let distinct = offsets[f + 1] - base
@@ -614,8 +615,46 @@ final class TreeGrower {
       if r < low { low = r }
       if r > high { high = r }
     }
-    if values[base + high] <= values[base + low] + tieTolerance { return true }
-    let m = end - start, minLeaf = settings.minSamplesLeaf
+    return values[base + high] <= values[base + low] + tieTolerance ? nil : (low, high)
+  }
+
+  /// ``classProxy(_:_:)`` for the Gini impurity of two classes, from the class sums on each side:
+  /// the same arithmetic, so the same value.
+  @inline(__always)
+  static func binaryGiniProxy(_ left0: Double, _ left1: Double, _ wL: Double, right0: Double, right1: Double, _ wR: Double)
+    -> Double
+  {
+    let giniLeft = 1.0 - (left0 * left0 + left1 * left1) / (wL * wL)
+    let giniRight = 1.0 - (right0 * right0 + right1 * right1) / (wR * wR)
+    return -wR * giniRight - wL * giniLeft
+  }
+
+  /// The next rank after `r`, up to `high`, that some sample of the histogram holds.
+  @inline(__always)
+  private func nextPresentValue(after r: Int, high: Int) -> Int? {
+    var next = r + 1
+    while next <= high && histogramCount[next] == 0 { next += 1 }
+    return next > high ? nil : next
+  }
+
+  /// Whether a histogram scan may split between values `lower` and `upper` (indices into
+  /// ``values``) with `countLeft` of the node's `m` samples and weight `wL` on the left: the values
+  /// are not tied, and both children keep their minimum samples and weight.
+  @inline(__always)
+  private func splitsBetweenValues(_ lower: Int, _ upper: Int, countLeft: Int, m: Int, wL: Double) -> Bool {
+    if values[upper] <= values[lower] + tieTolerance { return false }
+    if countLeft < settings.minSamplesLeaf || m - countLeft < settings.minSamplesLeaf { return false }
+    let wR = weightedNode - wL
+    return wL >= minWeightLeaf && wR >= minWeightLeaf
+  }
+
+  /// Classification by per-value class histograms (a feature with few distinct values in a large
+  /// node): no sort, one pass over the samples and one over the values.
+  private func scanClassesByValue(_ f: Int, _ start: Int, _ end: Int) -> Bool {
+    guard let (low, high) = fillClassHistogram(f, start, end) else { return true }
+    let k = classCount
+    let base = offsets[f]
+    let m = end - start
     for c in 0..<k { sumLeft[c] = 0 }
     var wL = 0.0, countLeft = 0
     var previous = low
@@ -629,14 +668,10 @@ final class TreeGrower {
       }
       countLeft &+= Int(histogramCount[r])
       previous = r
-      // The next value present.
-      r += 1
-      while r <= high && histogramCount[r] == 0 { r += 1 }
-      if r > high { break }
-      if values[base + r] <= values[base + previous] + tieTolerance { continue }
-      if countLeft < minLeaf || m - countLeft < minLeaf { continue }
+      guard let next = nextPresentValue(after: r, high: high) else { break }
+      r = next
+      guard splitsBetweenValues(base + previous, base + r, countLeft: countLeft, m: m, wL: wL) else { continue }
       let wR = weightedNode - wL
-      if wL < minWeightLeaf || wR < minWeightLeaf { continue }
       offer(classProxy(wL, wR), feature: f, pos: start + countLeft, lowValue: values[base + previous],
             highValue: values[base + r], rank: UInt32(previous))
     }
@@ -647,22 +682,9 @@ final class TreeGrower {
   /// registers; the arithmetic is the general scan's (its sums and ``classProxy(_:_:)``), so the
   /// splits are the same.
   private func scanBinaryGiniByValue(_ f: Int, _ start: Int, _ end: Int) -> Bool {
+    guard let (low, high) = fillClassHistogram(f, start, end) else { return true }
     let base = offsets[f]
-    let distinct = offsets[f + 1] - base
-    let column = ranks + f &* rowCount
-    histogram.update(repeating: 0, count: distinct * 2)
-    histogramCount.update(repeating: 0, count: distinct)
-    var low = Int.max, high = 0
-    for p in start..<end {
-      let s = Int(truncatingIfNeeded: samples[p])
-      let r = Int(truncatingIfNeeded: column[s])
-      histogram[r &* 2 &+ Int(truncatingIfNeeded: labels[s])] += weight[s]
-      histogramCount[r] &+= 1
-      if r < low { low = r }
-      if r > high { high = r }
-    }
-    if values[base + high] <= values[base + low] + tieTolerance { return true }
-    let m = end - start, minLeaf = settings.minSamplesLeaf, minWeight = minWeightLeaf
+    let m = end - start
     let total0 = sumTotal[0], total1 = sumTotal[1], node = weightedNode
     var left0 = 0.0, left1 = 0.0, wL = 0.0, countLeft = 0
     var best = bestProxy, bestCount = -1, bestPrevious = 0, bestNext = 0
@@ -675,17 +697,11 @@ final class TreeGrower {
       wL += w1
       countLeft &+= Int(histogramCount[r])
       previous = r
-      r += 1
-      while r <= high && histogramCount[r] == 0 { r += 1 }
-      if r > high { break }
-      if values[base + r] <= values[base + previous] + tieTolerance { continue }
-      if countLeft < minLeaf || m - countLeft < minLeaf { continue }
+      guard let next = nextPresentValue(after: r, high: high) else { break }
+      r = next
+      guard splitsBetweenValues(base + previous, base + r, countLeft: countLeft, m: m, wL: wL) else { continue }
       let wR = node - wL
-      if wL < minWeight || wR < minWeight { continue }
-      let right0 = total0 - left0, right1 = total1 - left1
-      let giniLeft = 1.0 - (left0 * left0 + left1 * left1) / (wL * wL)
-      let giniRight = 1.0 - (right0 * right0 + right1 * right1) / (wR * wR)
-      let proxy = -wR * giniRight - wL * giniLeft
+      let proxy = Self.binaryGiniProxy(left0, left1, wL, right0: total0 - left0, right1: total1 - left1, wR)
       if proxy > best {
         best = proxy
         bestCount = countLeft
@@ -833,10 +849,7 @@ final class TreeGrower {
       pos = p
       let wR = node - wL
       if wL < minWeight || wR < minWeight { continue }
-      let right0 = total0 - left0, right1 = total1 - left1
-      let giniLeft = 1.0 - (left0 * left0 + left1 * left1) / (wL * wL)
-      let giniRight = 1.0 - (right0 * right0 + right1 * right1) / (wR * wR)
-      let proxy = -wR * giniRight - wL * giniLeft
+      let proxy = Self.binaryGiniProxy(left0, left1, wL, right0: total0 - left0, right1: total1 - left1, wR)
       if proxy > best {
         best = proxy
         bestAt = p
