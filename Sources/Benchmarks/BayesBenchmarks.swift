@@ -147,24 +147,37 @@ final class RunLog: Sendable {
 }
 
 /// TPE settings from `--tpe key=value,…` (keys: candidates, multivariate, split as
-/// `linear:0.1:25` or `sqrt:0.25:25`, prior, clip, forgetting as a count or `off`, liar).
+/// `linear:0.1:25` or `sqrt:0.25:25`, prior, clip, forgetting as a count or `off`, liar,
+/// exponent and floor of the clip, weights `ei` or `uniform`, endpoints; booleans `true` or
+/// `false`). A value that does not parse is an error.
 func tpeSettings(_ text: String?) throws -> TPESettings {
   var settings = TPESettings()
   for pair in (text ?? "").split(separator: ",") {
     let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
     guard parts.count == 2 else { throw LearnError.invalidArgument(name: "--tpe", reason: "expected key=value, got \(pair)") }
     let value = parts[1]
+    func bad() -> LearnError { .invalidArgument(name: "--tpe", reason: "\(parts[0]) cannot be \(value)") }
+    func flag() throws -> Bool {
+      guard value == "true" || value == "false" else { throw bad() }
+      return value == "true"
+    }
+    func number() throws -> Double {
+      guard let number = Double(value) else { throw bad() }
+      return number
+    }
     switch parts[0] {
-    case "candidates": settings.candidates = Int(value) ?? settings.candidates
-    case "multivariate": settings.multivariate = value == "true"
-    case "prior": settings.priorWeight = Double(value) ?? settings.priorWeight
-    case "clip": settings.magicClip = value == "true"
-    case "forgetting": settings.linearForgetting = Int(value)
-    case "liar": settings.constantLiar = value == "true"
-    case "exponent": settings.clipExponent = Double(value) ?? settings.clipExponent
-    case "floor": settings.clipFloor = Double(value) ?? settings.clipFloor
-    case "weights": settings.goodWeights = value == "ei" ? .expectedImprovement : .uniform
-    case "endpoints": settings.considerEndpoints = value == "true"
+    case "candidates": settings.candidates = try Int(number())
+    case "multivariate": settings.multivariate = try flag()
+    case "prior": settings.priorWeight = try number()
+    case "clip": settings.magicClip = try flag()
+    case "forgetting": settings.linearForgetting = value == "off" ? nil : try Int(number())
+    case "liar": settings.constantLiar = try flag()
+    case "exponent": settings.clipExponent = try number()
+    case "floor": settings.clipFloor = try number()
+    case "weights":
+      guard value == "ei" || value == "uniform" else { throw bad() }
+      settings.goodWeights = value == "ei" ? .expectedImprovement : .uniform
+    case "endpoints": settings.considerEndpoints = try flag()
     case "split":
       let fields = value.split(separator: ":").map(String.init)
       guard fields.count == 3, let f = Double(fields[1]), let cap = Int(fields[2]) else {

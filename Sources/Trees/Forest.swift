@@ -301,7 +301,6 @@ extension ForestHyperparameters {
     let count = try treeCount(budget: continuing?.budget)
     let options = self.options
     try options.validate(estimator: Self.estimatorName)
-    let growth = try settings(rows: x.rowCount, features: x.columnCount)
     let prepared = try PreparedClassification(x, y, classWeight: classWeight, sampleWeights: sampleWeights,
                                               parallelism: options.parallelism, maxBins: maxBins)
     let existing = continuing?.model
@@ -311,6 +310,7 @@ extension ForestHyperparameters {
         throw .invalidArgument(name: "y", reason: "continuing needs the model's classes \(existing.classes); y has \(prepared.encoding.classes)")
       }
     }
+    let growth = try settings(rows: x.rowCount, features: x.columnCount)
     let k = prepared.encoding.classes.count
     let (trees, seeds) = try extendedForest(
       (existing?.trees ?? [], existing?.treeSeeds ?? []), prepared.data, .classes(prepared.labels, classCount: k),
@@ -339,11 +339,11 @@ extension ForestHyperparameters {
     let count = try treeCount(budget: continuing?.budget)
     let options = self.options
     try options.validate(estimator: Self.estimatorName)
-    let growth = try settings(rows: x.rowCount, features: x.columnCount)
     let prepared = try PreparedRegression(
       x, y, sampleWeights: sampleWeights, parallelism: options.parallelism, maxBins: maxBins)
     let existing = continuing?.model
     if let existing { try Validation.checkFeatureCount(x, expected: existing.featureCount) }
+    let growth = try settings(rows: x.rowCount, features: x.columnCount)
     let (trees, seeds) = try extendedForest(
       (existing?.trees ?? [], existing?.treeSeeds ?? []), prepared.data, .values(y),
       weights: prepared.weights, settings: growth, options: options, count: count)

@@ -109,8 +109,8 @@ struct TrainingSet: Sendable {
     var edges: [Double]? = nil
 
     /// The column in at most `maxBins` bins, with scikit-learn 1.9's `HistGradientBoosting` edges:
-    /// the `maxBins − 1` percentiles of the column at `100·k / maxBins` by numpy's "averaged
-    /// inverted CDF" rule, each kept once. A value goes to the first bin whose upper edge is at
+    /// the `maxBins − 1` percentiles of the column (its `Float`-rounded values, which the tree
+    /// splits) at `100·k / maxBins` by numpy's "averaged inverted CDF" rule, each kept once. A value goes to the first bin whose upper edge is at
     /// least the value; bins no row falls in are dropped, so the ranks stay dense.
     func binned(maxBins: Int) -> RankedColumn {
       let n = ranks.count

@@ -70,12 +70,9 @@ extension TreeHyperparameters {
       .maxFeatures("maxFeatures", \Self.maxFeatures),
       .optionalInt("maxLeafNodes", \Self.maxLeafNodes, 2...Int.max),
       .double("minImpurityDecrease", \Self.minImpurityDecrease, .nonNegative),
-      .optionalInt("maxBins", \Self.maxBins, maxBinsRange),
+      .optionalInt("maxBins", \Self.maxBins, 2...65_536),
     ]
   }
-
-  /// The bins the histogram splitter allows per feature.
-  static var maxBinsRange: ClosedRange<Int> { 2...65_536 }
 
   /// The `criterion` row: one of the criterion enumeration's raw values.
   static var criterionRow: Hyperparameter<Self> { .choice("criterion", \Self.criterion) }
@@ -96,9 +93,6 @@ extension TreeHyperparameters {
   /// `BaseDecisionTree._fit`): fractions become counts (`ceil`), `minSamplesSplit` is raised to
   /// `2 · minSamplesLeaf`, and `maxFeatures` is checked against the feature count.
   func settings(rows: Int, features: Int) throws(LearnError) -> GrowthSettings {
-    if let maxBins, !Self.maxBinsRange.contains(maxBins) {
-      throw .invalidArgument(name: "maxBins", reason: "must be in \(Self.maxBinsRange) or nil, got \(maxBins)")
-    }
     let leaf: Int
     switch minSamplesLeaf {
     case .count(let k): leaf = k

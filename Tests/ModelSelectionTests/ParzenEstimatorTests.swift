@@ -98,8 +98,18 @@ import Testing
   }
 
   @Test func settingsAreValidated() {
-    for bad in [TPESettings(clipExponent: 0), TPESettings(clipFloor: 1), TPESettings(clipFloor: -0.1), TPESettings(clipExponent: .nan)] {
-      #expect(throws: LearnError.self) { try bad.validate() }
+    for (bad, name) in [(TPESettings(clipExponent: 0), "clipExponent"), (TPESettings(clipFloor: 1), "clipFloor"),
+                        (TPESettings(clipFloor: -0.1), "clipFloor"), (TPESettings(clipExponent: .nan), "clipExponent")] {
+      let error = #expect(throws: LearnError.self) { try bad.validate() }
+      #expect("\(error.map { "\($0)" } ?? "")".contains(name))
     }
+  }
+
+  @Test func optunasSettingsKeepTheirJournalText() {
+    // Journals written before the clip and weights existed fingerprint Optuna's estimator with
+    // this text; the new defaults are a different search, so their text differs.
+    let optuna = TPESettings(clipExponent: 1, clipFloor: 0.01, goodWeights: .uniform)
+    #expect(optuna.description == "candidates 24, multivariate true, split linear(0.1, 25), prior 1.0, clip true, forgetting 25, liar true")
+    #expect(TPESettings().description.hasSuffix(", clip 2.0 0.03, weights ei"))
   }
 }

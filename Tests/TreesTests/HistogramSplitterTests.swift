@@ -108,10 +108,24 @@ import Testing
     let continued = try half.continued(try half.fit(x, y), on: x, y, budget: 3)
     #expect(continued.trees.map(\.threshold) == whole.trees.map(\.threshold))
     #expect(try continued.predictProbabilities(x) == whole.predictProbabilities(x))
-    let regression = try RandomForestRegressor(nEstimators: 3, maxBins: 4, seed: 2).fit(x, y.map(Double.init))
-    #expect(regression.trees.allSatisfy { $0.nodeCount > 1 })
-    let extra = try ExtraTreesClassifier(nEstimators: 3, maxBins: 4, seed: 2).fit(x, y)
-    #expect(try extra.score(x, y) > 0.5)
+    // Regression and extra trees split binned features on bin edges as well.
+    func checkEdges(_ trees: [Tree], _ name: String, maxBins: Int = 4) throws {
+      let data = try TrainingSet(x, maxBins: maxBins)
+      var binnedSplits = 0
+      for tree in trees {
+        for node in 0..<tree.nodeCount where !tree.isLeaf(node) {
+          let f = tree.feature[node]
+          guard data.isBinned[f] else { continue }
+          let edges = data.binEdges[data.valueOffsets[f]..<data.valueOffsets[f + 1]]
+          #expect(edges.contains(tree.threshold[node]), "\(name): node \(node) splits feature \(f) at \(tree.threshold[node])")
+          binnedSplits += 1
+        }
+      }
+      #expect(binnedSplits > 10, "\(name) split binned features \(binnedSplits) times")
+    }
+    try checkEdges(try RandomForestRegressor(nEstimators: 3, maxBins: 4, seed: 2).fit(x, y.map(Double.init)).trees, "regressor")
+    try checkEdges(try ExtraTreesClassifier(nEstimators: 3, maxBins: 4, seed: 2).fit(x, y).trees, "extra trees")
+    try checkEdges(whole.trees, "forest", maxBins: 8)
   }
 
   @Test func maxBinsIsChecked() throws {

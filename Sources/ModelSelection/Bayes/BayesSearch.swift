@@ -25,8 +25,9 @@ public struct Surrogate: Sendable, Hashable, CustomStringConvertible {
     Surrogate(kind: .gaussianProcess(settings))
   }
 
-  /// A tree-structured Parzen estimator with the default settings (Optuna 5's: multivariate,
-  /// 24 candidates, constant liar).
+  /// A tree-structured Parzen estimator with the default settings (``TPESettings/init(candidates:multivariate:split:priorWeight:magicClip:linearForgetting:constantLiar:clipExponent:clipFloor:goodWeights:considerEndpoints:)``:
+  /// Optuna 5's multivariate estimator, 24 candidates and constant liar, with a tighter magic clip
+  /// and improvement weights).
   public static var tpe: Surrogate { Surrogate(kind: .tpe(TPESettings())) }
 
   /// A tree-structured Parzen estimator with these settings.

@@ -59,24 +59,29 @@ public struct TPESettings: Sendable, Hashable, CustomStringConvertible {
   /// Keep every bandwidth at least `range · max(clipFloor, (1 + kernels)^−clipExponent)`
   /// (Optuna's `consider_magic_clip`: exponent 1, floor 0.01, that is `range / min(100, 1 + kernels)`).
   public var magicClip: Bool
-  /// The exponent of the magic clip (1, Optuna's).
+  /// The exponent of the magic clip: 2 by default (Watanabe 2023's recommendation; Optuna's is 1).
   public var clipExponent: Double
-  /// The smallest bandwidth the magic clip allows, as a fraction of the range (0.01, Optuna's).
+  /// The smallest bandwidth the magic clip allows, as a fraction of the range: 0.03 by default
+  /// (Watanabe 2023's; Optuna's is 0.01).
   public var clipFloor: Double
-  /// How the good group's kernels are weighed (`.uniform`, Optuna's).
+  /// How the good group's kernels are weighed: `.expectedImprovement` by default (Optuna's is
+  /// `.uniform`). The choice of sub-space among conditional spaces weighs good trials uniformly.
   public var goodWeights: GoodWeights
   /// The lowest and highest observation take the larger gap counting the bounds as neighbours, as
   /// every other one does (hyperopt's rule); `false` (Optuna's `consider_endpoints`) gives them
   /// the gap to their inner neighbour.
   public var considerEndpoints: Bool
   /// With `n` trials past this many, the oldest get weights ramping up from `1/n` (hyperopt's
-  /// linear forgetting, 25); `nil` weighs every trial the same.
+  /// linear forgetting, 25); `nil` weighs every trial the same. With `.expectedImprovement`
+  /// good weights it applies to the bad group only.
   public var linearForgetting: Int?
   /// Running trials count among the bad ones, so parallel workers spread out (Optuna 5's
   /// `constant_liar`, on).
   public var constantLiar: Bool
 
-  /// Settings; Optuna 5's defaults.
+  /// Settings. The defaults are Optuna 5's except the magic clip (`clipExponent` 2, `clipFloor`
+  /// 0.03) and the good group's weights (`.expectedImprovement`); `TPESettings(clipExponent: 1,
+  /// clipFloor: 0.01, goodWeights: .uniform)` is Optuna's `TPESampler`.
   public init(
     candidates: Int = 24, multivariate: Bool = true, split: Split = .linear(fraction: 0.1, cap: 25), priorWeight: Double = 1,
     magicClip: Bool = true, linearForgetting: Int? = 25, constantLiar: Bool = true,
@@ -104,20 +109,28 @@ public struct TPESettings: Sendable, Hashable, CustomStringConvertible {
     case .linear(let f, let c), .squareRoot(let f, let c):
       guard f.isFinite, f > 0, c >= 1 else { throw .invalidArgument(name: "split", reason: "needs a fraction > 0 and a cap ≥ 1, got \(split)") }
     }
-    guard clipExponent.isFinite, clipExponent > 0, clipFloor.isFinite, clipFloor >= 0, clipFloor < 1 else {
-      throw .invalidArgument(
-        name: "clipExponent", reason: "the clip needs an exponent > 0 and a floor in [0, 1), got \(clipExponent) and \(clipFloor)")
+    guard clipExponent.isFinite, clipExponent > 0 else {
+      throw .invalidArgument(name: "clipExponent", reason: "must be finite and > 0, got \(clipExponent)")
+    }
+    guard clipFloor.isFinite, clipFloor >= 0, clipFloor < 1 else {
+      throw .invalidArgument(name: "clipFloor", reason: "must be in [0, 1), got \(clipFloor)")
     }
     if let linearForgetting, linearForgetting < 1 {
       throw .invalidArgument(name: "linearForgetting", reason: "must be at least 1, got \(linearForgetting)")
     }
   }
 
+  /// Whether the clip, weights and endpoints are Optuna's (which the settings' text then leaves
+  /// out, as it did before they existed).
+  private var optunasEstimator: Bool {
+    clipExponent == 1 && clipFloor == 0.01 && goodWeights == .uniform && !considerEndpoints
+  }
+
   /// The settings, for the journal fingerprint.
   public var description: String {
     "candidates \(candidates), multivariate \(multivariate), split \(split), prior \(priorWeight), clip \(magicClip), "
       + "forgetting \(linearForgetting.map(String.init) ?? "off"), liar \(constantLiar)"
-      + ", clip \(clipExponent) \(clipFloor), weights \(goodWeights)" + (considerEndpoints ? ", endpoints" : "")
+      + (optunasEstimator ? "" : ", clip \(clipExponent) \(clipFloor), weights \(goodWeights)" + (considerEndpoints ? ", endpoints" : ""))
   }
 }
 
@@ -233,7 +246,10 @@ struct ParzenEstimator {
       for i in 0..<ramp { weights[i] = 1 / Double(n) + (1 - 1 / Double(n)) * Double(i) / Double(Swift.max(ramp - 1, 1)) }
     }
     weights.append(settings.priorWeight)
-    if let explicit, explicit.count == n + 1 { weights = explicit }
+    if let explicit {
+      precondition(explicit.count == n + 1, "one weight per point and the prior's")
+      weights = explicit
+    }
     let total = weights.reduce(0, +)
     logWeights = weights.map { log($0 / total) }
     let d = dimensions.count

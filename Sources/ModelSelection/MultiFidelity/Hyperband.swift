@@ -37,7 +37,7 @@ public enum HyperbandSampler: Sendable, Hashable, CustomStringConvertible {
   /// `randomFraction` (the paper's ρ = 1/3) and whenever no budget has enough trials yet.
   case tpe(TPESettings, randomFraction: Double)
 
-  /// BOHB with Optuna's TPE settings and the paper's ρ = 1/3.
+  /// BOHB with TPE's default settings (``TPESettings``) and the paper's ρ = 1/3.
   public static var bohb: HyperbandSampler { .tpe(TPESettings(), randomFraction: 1.0 / 3) }
 
   /// `random` or `bohb(<settings>, random <ρ>)`.
