@@ -8,8 +8,8 @@ import class Foundation.ProcessInfo
 import struct Foundation.Data
 import class Foundation.FileManager
 
-/// Numeric kernels are built for AVX2 + FMA when the building machine has them (x86-64 Linux,
-/// read from /proc/cpuinfo) and the environment does not say `LEARN_PORTABLE=1`. Without
+/// Numeric kernels are built for AVX2 + FMA (or AVX-512) when the building machine has them
+/// (x86-64 Linux, read from /proc/cpuinfo) and the environment does not say `LEARN_PORTABLE=1`. Without
 /// `-target-cpu`, `SIMD.addProduct` lowers to a libm call, so the fused kernel is only compiled
 /// in (`LEARN_FMA`) together with the flag. See Docs/Architecture.md, "Numeric builds".
 func kernelSettings() -> [SwiftSetting] {
@@ -21,6 +21,11 @@ func kernelSettings() -> [SwiftSetting] {
   else { return [] }
   let flags = Set(flagsLine.split(separator: " ").map(String.init))
   guard flags.contains("avx2"), flags.contains("fma") else { return [] }
+  // AVX-512 (foundation, double-word and vector-length instructions, as Skylake-X): the GEMM
+  // micro-kernel widens to 12 × 16 with the same arithmetic. `LEARN_NO_AVX512=1` keeps AVX2.
+  if environment["LEARN_NO_AVX512"] == nil, flags.contains("avx512f"), flags.contains("avx512dq"), flags.contains("avx512vl") {
+    return [.unsafeFlags(["-target-cpu", "skylake-avx512"]), .define("LEARN_FMA"), .define("LEARN_AVX512")]
+  }
   return [.unsafeFlags(["-target-cpu", "haswell"]), .define("LEARN_FMA")]
 }
 

@@ -41,11 +41,7 @@ func emit(_ fields: [(String, String)]) {
 }
 
 func benchmarkGEMM(repeats: Int) {
-  #if LEARN_FMA
-  let kernel = "\"avx2-fma\""
-  #else
-  let kernel = "\"portable\""
-  #endif
+  let kernel = "\"\(gemmKernel)\""
   for n in [256, 512, 1024] {
     let a = randomMatrix(n, n, seed: 1), b = randomMatrix(n, n, seed: 2)
     var c = Matrix(rowCount: n, columnCount: n)

@@ -1,5 +1,5 @@
 import LearnTestSupport
-import LinearAlgebra
+@testable import LinearAlgebra
 import Testing
 
 /// The naive triple loop every kernel is checked against.
@@ -104,5 +104,45 @@ func naiveProduct(_ a: Matrix, _ b: Matrix) -> Matrix {
     axpy(2, x, &w)
     #expect(w == x.map { 3 * $0 })
     #expect(isClose(norm2([3, 4]), 5))
+  }
+}
+
+/// Every kernel computes each element of C as one chain over the KC-deep panels: within a panel,
+/// products added in order (fused in the AVX2 and AVX-512 builds), then `alpha · sum + beta · C`
+/// for the first panel and `alpha · sum + C` for the others. Checked bit for bit, so the AVX2 and
+/// AVX-512 kernels, each tested in its own build (`.ci/run`), give the same results.
+@Suite struct GEMMKernelTests {
+  @Test(arguments: [(false, false), (true, false), (false, true), (true, true)])
+  func everyElementIsTheSameChain(_ transposes: (Bool, Bool)) throws {
+    let (m, n, k) = (37, 45, 600)
+    let a = randomMatrix(transposes.0 ? k : m, transposes.0 ? m : k, seed: 1)
+    let b = randomMatrix(transposes.1 ? n : k, transposes.1 ? k : n, seed: 2)
+    let start = randomMatrix(m, n, seed: 3)
+    var c = start
+    try gemm(transposeA: transposes.0, transposeB: transposes.1, alpha: 1.5, a, b, beta: -0.5, into: &c)
+    let fused = gemmKernel != "portable"
+    for i in 0..<m {
+      for j in 0..<n {
+        var value = start[i, j]
+        for (panel, p0) in stride(from: 0, to: k, by: gemmKC).enumerated() {
+          var sum = 0.0
+          for p in p0..<Swift.min(p0 + gemmKC, k) {
+            let x = transposes.0 ? a[p, i] : a[i, p], y = transposes.1 ? b[j, p] : b[p, j]
+            sum = fused ? sum.addingProduct(x, y) : sum + x * y
+          }
+          value = panel == 0 ? 1.5 * sum + -0.5 * value : 1.5 * sum + value
+        }
+        #expect(c[i, j] == value, "C[\(i), \(j)] is \(c[i, j]) against \(value) (\(gemmKernel) kernel)")
+        if c[i, j] != value { return }
+      }
+    }
+  }
+
+  func randomMatrix(_ rows: Int, _ columns: Int, seed: UInt64) -> Matrix {
+    var state = seed &* 0x9E37_79B9_7F4A_7C15
+    return Matrix(rowCount: rows, columnCount: columns) { _, _ in
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return Double(state >> 11) / Double(1 << 53) - 0.5
+    }
   }
 }

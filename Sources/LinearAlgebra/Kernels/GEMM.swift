@@ -9,9 +9,28 @@
 //
 // When the build targets a CPU with FMA (`LEARN_FMA`, set by Package.swift), the micro-kernel uses
 // fused multiply-add; otherwise separate multiply and add, which is portable and never calls libm.
+// With AVX-512 (`LEARN_AVX512`) the micro-kernel is 12 × 16 on `SIMD8<Double>` (24 accumulators of
+// AVX-512's 32 registers). Every element of C is the same chain of fused multiply-adds over the
+// same KC-deep panels in both kernels, so their results are identical; only the tile shape differs.
 
+#if LEARN_AVX512
+@usableFromInline let gemmMR = 12
+@usableFromInline let gemmNR = 16
+#else
 @usableFromInline let gemmMR = 6
 @usableFromInline let gemmNR = 8
+#endif
+/// The GEMM micro-kernel this build uses: `"avx512"` (12 × 16, fused), `"avx2-fma"` (6 × 8,
+/// fused) or `"portable"` (6 × 8, separate multiply and add). The fused kernels give identical
+/// results.
+#if LEARN_AVX512
+public let gemmKernel = "avx512"
+#elseif LEARN_FMA
+public let gemmKernel = "avx2-fma"
+#else
+public let gemmKernel = "portable"
+#endif
+
 let gemmKC = 256
 let gemmMC = 72
 let gemmNC = 4080
@@ -201,10 +220,7 @@ private struct GEMMOperands {
           let source = b + ((p0 &+ p) &* ldb &+ j0 &+ strip)
           let target = out + p &* gemmNR
           if width == gemmNR {
-            UnsafeMutableRawPointer(target).storeBytes(
-              of: UnsafeRawPointer(source).loadUnaligned(as: SIMD4<Double>.self), as: SIMD4<Double>.self)
-            UnsafeMutableRawPointer(target + 4).storeBytes(
-              of: UnsafeRawPointer(source + 4).loadUnaligned(as: SIMD4<Double>.self), as: SIMD4<Double>.self)
+            for col in stride(from: 0, to: gemmNR, by: 4) { store4(load4(source + col), target + col) }
           } else {
             for col in 0..<width { target[col] = source[col] }
             for col in width..<gemmNR { target[col] = 0 }
@@ -235,6 +251,90 @@ private func multiplyAdd(_ acc: inout SIMD4<Double>, _ x: SIMD4<Double>, _ y: SI
   #endif
 }
 
+#if LEARN_AVX512
+@inline(__always)
+private func load8(_ p: UnsafePointer<Double>) -> SIMD8<Double> {
+  UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Double>.self)
+}
+
+/// The 12 × 16 register-blocked kernel for AVX-512 (`LEARN_AVX512`): 24 `SIMD8<Double>`
+/// accumulators. Each element is the same chain of fused multiply-adds over the packed steps as
+/// in the AVX2 kernel, so the results are bit for bit the same.
+@inline(__always)
+private func microKernel(
+  kc: Int, a: UnsafePointer<Double>, b: UnsafePointer<Double>,
+  c: UnsafeMutablePointer<Double>, ldc: Int, rows: Int, columns: Int, alpha: Double, beta: Double
+) {
+  var c0_0 = SIMD8<Double>(); var c0_1 = SIMD8<Double>()
+  var c1_0 = SIMD8<Double>(); var c1_1 = SIMD8<Double>()
+  var c2_0 = SIMD8<Double>(); var c2_1 = SIMD8<Double>()
+  var c3_0 = SIMD8<Double>(); var c3_1 = SIMD8<Double>()
+  var c4_0 = SIMD8<Double>(); var c4_1 = SIMD8<Double>()
+  var c5_0 = SIMD8<Double>(); var c5_1 = SIMD8<Double>()
+  var c6_0 = SIMD8<Double>(); var c6_1 = SIMD8<Double>()
+  var c7_0 = SIMD8<Double>(); var c7_1 = SIMD8<Double>()
+  var c8_0 = SIMD8<Double>(); var c8_1 = SIMD8<Double>()
+  var c9_0 = SIMD8<Double>(); var c9_1 = SIMD8<Double>()
+  var c10_0 = SIMD8<Double>(); var c10_1 = SIMD8<Double>()
+  var c11_0 = SIMD8<Double>(); var c11_1 = SIMD8<Double>()
+  var pa = a, pb = b
+  for _ in 0..<kc {
+    let b0 = load8(pb + 0), b1 = load8(pb + 8)
+    do {
+      let x = SIMD8<Double>(repeating: pa[0])
+      c0_0.addProduct(x, b0); c0_1.addProduct(x, b1)
+    }
+    do {
+      let x = SIMD8<Double>(repeating: pa[1])
+      c1_0.addProduct(x, b0); c1_1.addProduct(x, b1)
+    }
+    do {
+      let x = SIMD8<Double>(repeating: pa[2])
+      c2_0.addProduct(x, b0); c2_1.addProduct(x, b1)
+    }
+    do {
+      let x = SIMD8<Double>(repeating: pa[3])
+      c3_0.addProduct(x, b0); c3_1.addProduct(x, b1)
+    }
+    do {
+      let x = SIMD8<Double>(repeating: pa[4])
+      c4_0.addProduct(x, b0); c4_1.addProduct(x, b1)
+    }
+    do {
+      let x = SIMD8<Double>(repeating: pa[5])
+      c5_0.addProduct(x, b0); c5_1.addProduct(x, b1)
+    }
+    do {
+      let x = SIMD8<Double>(repeating: pa[6])
+      c6_0.addProduct(x, b0); c6_1.addProduct(x, b1)
+    }
+    do {
+      let x = SIMD8<Double>(repeating: pa[7])
+      c7_0.addProduct(x, b0); c7_1.addProduct(x, b1)
+    }
+    do {
+      let x = SIMD8<Double>(repeating: pa[8])
+      c8_0.addProduct(x, b0); c8_1.addProduct(x, b1)
+    }
+    do {
+      let x = SIMD8<Double>(repeating: pa[9])
+      c9_0.addProduct(x, b0); c9_1.addProduct(x, b1)
+    }
+    do {
+      let x = SIMD8<Double>(repeating: pa[10])
+      c10_0.addProduct(x, b0); c10_1.addProduct(x, b1)
+    }
+    do {
+      let x = SIMD8<Double>(repeating: pa[11])
+      c11_0.addProduct(x, b0); c11_1.addProduct(x, b1)
+    }
+    pa += gemmMR
+    pb += gemmNR
+  }
+  let accumulators = (c0_0, c0_1, c1_0, c1_1, c2_0, c2_1, c3_0, c3_1, c4_0, c4_1, c5_0, c5_1, c6_0, c6_1, c7_0, c7_1, c8_0, c8_1, c9_0, c9_1, c10_0, c10_1, c11_0, c11_1)
+  storeTile(accumulators, c: c, ldc: ldc, rows: rows, columns: columns, alpha: alpha, beta: beta)
+}
+#else
 /// The 6 × 8 register-blocked kernel: C[tile] ← alpha · Ã·B̃ + beta · C[tile] over `kc` packed steps.
 /// `rows` × `columns` is the valid part of the tile at the matrix edge.
 @inline(__always)
@@ -267,26 +367,36 @@ private func microKernel(
     pb += gemmNR
   }
   let accumulators = (c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51)
+  storeTile(accumulators, c: c, ldc: ldc, rows: rows, columns: columns, alpha: alpha, beta: beta)
+}
+#endif
+
+/// Writes a register tile (`accumulators`: MR rows of NR values, row-major) to C:
+/// `C ← alpha · tile + beta · C` on the valid `rows` × `columns` (C is not read when `beta` is 0).
+@inline(__always)
+private func storeTile<Tile>(
+  _ accumulators: Tile, c: UnsafeMutablePointer<Double>, ldc: Int, rows: Int, columns: Int, alpha: Double, beta: Double
+) {
   withUnsafeBytes(of: accumulators) { raw in
-    let tile = raw.baseAddress!.assumingMemoryBound(to: Double.self)  // 6 rows × 8, row-major
+    let tile = raw.baseAddress!.assumingMemoryBound(to: Double.self)
     let scale = SIMD4<Double>(repeating: alpha)
     if rows == gemmMR && columns == gemmNR {
       for r in 0..<gemmMR {
         let target = c + r &* ldc
-        let lo = scale * load4(tile + r &* 8), hi = scale * load4(tile + (r &* 8 &+ 4))
-        if beta == 0 {
-          store4(lo, target); store4(hi, target + 4)
-        } else {
-          let betaVector = SIMD4<Double>(repeating: beta)
-          store4(lo + betaVector * load4(target), target)
-          store4(hi + betaVector * load4(target + 4), target + 4)
+        for col in stride(from: 0, to: gemmNR, by: 4) {
+          let value = scale * load4(tile + (r &* gemmNR &+ col))
+          if beta == 0 {
+            store4(value, target + col)
+          } else {
+            store4(value + SIMD4<Double>(repeating: beta) * load4(target + col), target + col)
+          }
         }
       }
     } else {
       for r in 0..<rows {
         let target = c + r &* ldc
         for col in 0..<columns {
-          let value = alpha * tile[r &* 8 &+ col]
+          let value = alpha * tile[r &* gemmNR &+ col]
           target[col] = beta == 0 ? value : value + beta * target[col]
         }
       }
