@@ -34,8 +34,11 @@ public struct Tree: Sendable, Hashable {
   public let sampleCount: [Int]
   /// Total sample weight reaching each node (bootstrap duplicates count by multiplicity).
   public let weightedSampleCount: [Double]
-  /// The split arrays interleaved, one 24-byte record per node, for traversal.
+  /// The split arrays interleaved, one 24-byte record per node, for traversal. A leaf points to
+  /// itself on both sides with an infinite threshold, so a descent can run a fixed number of steps.
   let packed: [PackedNode]
+  /// The longest root-to-leaf path in edges: the steps a descent takes.
+  let traversalDepth: Int
 
   /// A tree from its arrays; `value` holds `valueCount` entries per node. A node's children must
   /// come after it (as in every tree Learn and scikit-learn build) and split features must be in
@@ -63,9 +66,18 @@ public struct Tree: Sendable, Hashable {
     self.sampleCount = sampleCount
     self.weightedSampleCount = weightedSampleCount
     packed = (0..<feature.count).map { i in
-      PackedNode(threshold: threshold[i], feature: Int32(truncatingIfNeeded: Swift.max(feature[i], 0)),
-                 left: Int32(truncatingIfNeeded: left[i]), right: Int32(truncatingIfNeeded: right[i]))
+      left[i] == Tree.leaf
+        ? PackedNode(threshold: .infinity, feature: 0, left: Int32(truncatingIfNeeded: i), right: Int32(truncatingIfNeeded: i))
+        : PackedNode(threshold: threshold[i], feature: Int32(truncatingIfNeeded: Swift.max(feature[i], 0)),
+                     left: Int32(truncatingIfNeeded: left[i]), right: Int32(truncatingIfNeeded: right[i]))
     }
+    // Children come after their parent, so one forward pass gives every node's depth.
+    var levels = [Int](repeating: 0, count: feature.count)
+    for i in 0..<feature.count where left[i] != Tree.leaf {
+      levels[left[i]] = levels[i] + 1
+      levels[right[i]] = levels[i] + 1
+    }
+    traversalDepth = levels.max() ?? 0
   }
 
   /// Number of nodes (scikit-learn's `tree_.node_count`).
@@ -131,11 +143,11 @@ public struct Tree: Sendable, Hashable {
 
   /// Calls `body` with a raw view of the packed nodes (for fast traversal).
   func withNodes<R>(_ body: (NodeView) -> R) -> R {
-    packed.withUnsafeBufferPointer { body(NodeView(nodes: $0.baseAddress!)) }
+    packed.withUnsafeBufferPointer { body(NodeView(nodes: $0.baseAddress!, depth: traversalDepth)) }
   }
 }
 
-/// One node's split, packed for traversal: leaves have `left < 0`.
+/// One node's split, packed for traversal: a leaf has itself as both children.
 struct PackedNode: Sendable, Hashable {
   var threshold: Double
   var feature: Int32
@@ -146,22 +158,52 @@ struct PackedNode: Sendable, Hashable {
 /// A raw pointer to a tree's packed nodes, valid inside ``Tree/withNodes(_:)``.
 struct NodeView {
   let nodes: UnsafePointer<PackedNode>
+  /// The tree's ``Tree/traversalDepth``.
+  let depth: Int
+
+  /// The child of `node` that `row` goes to (the node itself for a leaf).
+  @inline(__always)
+  func step(_ node: Int, _ row: UnsafePointer<Float>) -> Int {
+    let n = nodes[node]
+    return Int(truncatingIfNeeded: Double(row[Int(truncatingIfNeeded: n.feature)]) <= n.threshold ? n.left : n.right)
+  }
 
   /// The leaf a row (single-precision features) lands in.
   @inline(__always)
   func leaf(_ row: UnsafePointer<Float>) -> Int {
     var node = 0
     while true {
-      let n = nodes[node]
-      if n.left < 0 { return node }
-      node = Int(truncatingIfNeeded: Double(row[Int(truncatingIfNeeded: n.feature)]) <= n.threshold ? n.left : n.right)
+      let next = step(node, row)
+      if next == node { return node }
+      node = next
     }
   }
 
   /// The leaves of `rows` (row `i` starts at `xs + i · featureCount`), written to
-  /// `output[i − rows.lowerBound]`.
+  /// `output[i − rows.lowerBound]`. Four rows descend together for the tree's depth, without
+  /// branches (a leaf keeps a row where it is), so their node loads overlap.
   func leaves(_ xs: UnsafePointer<Float>, rows: Range<Int>, featureCount: Int, into output: UnsafeMutablePointer<Int>) {
-    for i in rows { output[i &- rows.lowerBound] = leaf(xs + i &* featureCount) }
+    var i = rows.lowerBound
+    while i &+ 4 <= rows.upperBound {
+      let r0 = xs + i &* featureCount, r1 = r0 + featureCount, r2 = r1 + featureCount, r3 = r2 + featureCount
+      var n0 = 0, n1 = 0, n2 = 0, n3 = 0
+      for _ in 0..<depth {
+        n0 = step(n0, r0)
+        n1 = step(n1, r1)
+        n2 = step(n2, r2)
+        n3 = step(n3, r3)
+      }
+      let out = output + (i &- rows.lowerBound)
+      out[0] = n0
+      out[1] = n1
+      out[2] = n2
+      out[3] = n3
+      i &+= 4
+    }
+    while i < rows.upperBound {
+      output[i &- rows.lowerBound] = leaf(xs + i &* featureCount)
+      i &+= 1
+    }
   }
 }
 
