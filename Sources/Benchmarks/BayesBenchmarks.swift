@@ -190,23 +190,22 @@ func tpeSettings(_ text: String?) throws -> TPESettings {
   return settings
 }
 
-/// The settings `--tpe` gave, for every TPE run of this process.
-nonisolated(unsafe) var benchmarkTPESettings = TPESettings()
-
-func bayesStrategy(_ optimizer: String, evaluations: Int, seed: UInt64) throws -> any SearchStrategy {
+func bayesStrategy(_ optimizer: String, evaluations: Int, seed: UInt64, tpe: TPESettings) throws -> any SearchStrategy {
   switch optimizer {
   case "learn_gp": return try BayesSearch(iterations: evaluations, surrogate: .gaussianProcess, seed: seed)
   case "learn_gp_hedge":
     return try BayesSearch(iterations: evaluations, surrogate: .gaussianProcess(GaussianProcessSettings(acquisition: .hedge())), seed: seed)
-  case "learn_tpe": return try BayesSearch(iterations: evaluations, surrogate: .tpe(benchmarkTPESettings), seed: seed)
+  case "learn_tpe": return try BayesSearch(iterations: evaluations, surrogate: .tpe(tpe), seed: seed)
   case "learn_random": return try RandomSearch(iterations: evaluations, seed: seed)
   default: throw LearnError.invalidArgument(name: "--optimizers", reason: "unknown optimizer \(optimizer)")
   }
 }
 
-func runBayesProblem(_ problem: TestProblem, optimizer: String, seed: UInt64, evaluations: Int) throws -> RunLog {
+func runBayesProblem(
+  _ problem: TestProblem, optimizer: String, seed: UInt64, evaluations: Int, tpe: TPESettings = TPESettings()
+) throws -> RunLog {
   let log = RunLog()
-  let strategy = try bayesStrategy(optimizer, evaluations: evaluations, seed: seed)
+  let strategy = try bayesStrategy(optimizer, evaluations: evaluations, seed: seed, tpe: tpe)
   try minimize({ log.evaluate(problem, $0) }, space: problem.space, trials: evaluations, strategy: strategy, seed: seed)
   return log
 }
@@ -225,13 +224,13 @@ func runBayesBenchmarks(arguments: [String]) throws {
   let optimizers = (option("--optimizers", in: arguments) ?? "learn_gp,learn_tpe,learn_random").split(separator: ",").map(String.init)
   var all = ["branin": TestProblem.branin, "hartmann6": TestProblem.hartmann6]
   for problem in TestProblem.heldOut { all[problem.name] = problem }
-  benchmarkTPESettings = try tpeSettings(option("--tpe", in: arguments))
+  let tpe = try tpeSettings(option("--tpe", in: arguments))
   if arguments.contains("--timing") {
     let observations = (option("--observations", in: arguments) ?? "50,200").split(separator: ",").compactMap { Int($0) }
     for name in problems {
       guard let problem = all[name] else { continue }
       for optimizer in optimizers {
-        let log = try runBayesProblem(problem, optimizer: optimizer, seed: 0, evaluations: observations.max()!)
+        let log = try runBayesProblem(problem, optimizer: optimizer, seed: 0, evaluations: observations.max()!, tpe: tpe)
         for n in observations {
           // Gaps k−1 … : the suggestions made while holding n−10 … n−1 observations.
           let gaps = log.gaps[Swift.max(0, n - 11)..<Swift.min(log.gaps.count, n - 1)]
@@ -249,7 +248,7 @@ func runBayesBenchmarks(arguments: [String]) throws {
     for optimizer in optimizers {
       for seed in seeds {
         let start = DispatchTime.now().uptimeNanoseconds
-        let log = try runBayesProblem(problem, optimizer: optimizer, seed: seed, evaluations: evaluations)
+        let log = try runBayesProblem(problem, optimizer: optimizer, seed: seed, evaluations: evaluations, tpe: tpe)
         let wall = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         let regrets = log.best.map { $0 - problem.minimum }
         let gaps = log.gaps[Swift.min(log.gaps.count, 39)..<log.gaps.count]
@@ -321,11 +320,11 @@ func jsonArray(_ values: [Double]) -> String { "[" + values.map(jsonNumber).join
 /// reference task of Fixtures/scripts/bayes_mlp_reference.py (MLPClassifier, 50 epochs, raw
 /// digits, unshuffled stratified 3-fold, four hyperparameters, 40 evaluations).
 func runBayesCVBenchmarks(arguments: [String]) throws {
-  benchmarkTPESettings = try tpeSettings(option("--tpe", in: arguments))
+  let tpe = try tpeSettings(option("--tpe", in: arguments))
   let digits = try Datasets.digits()
   switch arguments.dropFirst().first ?? "svc" {
   case "svc": try runSVCDigits(digits, arguments: arguments)
-  case "mlp": try runMLPDigits(digits, arguments: arguments)
+  case "mlp": try runMLPDigits(digits, arguments: arguments, tpe: tpe)
   case "mlp-check": try runMLPCheck(digits, arguments: arguments)
   default:
     throw LearnError.invalidArgument(name: "bayes-cv", reason: "unknown task; known: svc, mlp, mlp-check")
@@ -355,7 +354,7 @@ func runSVCDigits(_ digits: Dataset<Int>, arguments: [String]) throws {
 }
 
 /// The MLP reference task, per optimiser and seed.
-func runMLPDigits(_ digits: Dataset<Int>, arguments: [String]) throws {
+func runMLPDigits(_ digits: Dataset<Int>, arguments: [String], tpe: TPESettings) throws {
   let space: [String: Distribution] = [
     "hiddenLayerSizes": .choice([[50], [100], [50, 50], [100, 50]]), "activation": .choice(["relu", "tanh"]),
     "alpha": .logUniform(1e-5, 1e-1), "learningRateInit": .logUniform(1e-4, 1e-1),
@@ -371,7 +370,7 @@ func runMLPDigits(_ digits: Dataset<Int>, arguments: [String]) throws {
       let start = DispatchTime.now().uptimeNanoseconds
       let model: SearchModel<MLPClassifier>
       switch optimizer {
-      case "learn_tpe": model = try search(BayesSearch(space, iterations: n, surrogate: .tpe(benchmarkTPESettings), seed: seed))
+      case "learn_tpe": model = try search(BayesSearch(space, iterations: n, surrogate: .tpe(tpe), seed: seed))
       case "learn_gp": model = try search(BayesSearch(space, iterations: n, surrogate: .gaussianProcess, seed: seed))
       case "learn_ga": model = try search(EvolutionarySearch(space, iterations: n))
       case "learn_cmaes": model = try search(CMAESSearch(space, iterations: n))

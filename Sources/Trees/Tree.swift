@@ -87,18 +87,7 @@ public struct Tree: Sendable, Hashable {
   public var leafCount: Int { left.reduce(0) { $0 + ($1 == Tree.leaf ? 1 : 0) } }
 
   /// The longest path from the root to a leaf, in edges (scikit-learn's `get_depth()`).
-  public var depth: Int {
-    var deepest = 0
-    var stack: [(node: Int, depth: Int)] = [(0, 0)]
-    while let (node, d) = stack.popLast() {
-      deepest = Swift.max(deepest, d)
-      if left[node] != Tree.leaf {
-        stack.append((left[node], d + 1))
-        stack.append((right[node], d + 1))
-      }
-    }
-    return deepest
-  }
+  public var depth: Int { traversalDepth }
 
   /// Whether `node` is a leaf.
   public func isLeaf(_ node: Int) -> Bool { left[node] == Tree.leaf }
