@@ -71,6 +71,7 @@ let which = arguments.first ?? "gemm"
 do {
   switch which {
   case "gemm": benchmarkGEMM(repeats: repeats)
+  case "spin-team": runSpinTeamBenchmarks()
   case "estimators": try runEstimatorBenchmarks(
       family: option("--family", in: arguments), only: option("--estimator", in: arguments),
       runs: option("--runs", in: arguments).flatMap(Int.init))

@@ -40,7 +40,7 @@ public enum Parallelism: Sendable, Hashable, Codable, CustomStringConvertible {
 
 /// Learn's one fork-join helper over `DispatchQueue.concurrentPerform`.
 ///
-/// This file is the audited place for `@unchecked Sendable` in the numeric code (the search
+/// This file (with ``SpinTeam``) is the audited place for `@unchecked Sendable` in the numeric code (the search
 /// executor and the journal file are the others, each with its invariant documented there). The invariant every
 /// caller keeps: iteration `i` writes only its own slot (or its own disjoint slice) of shared
 /// storage, and results are combined afterwards on one thread in index order, so the outcome does
@@ -122,4 +122,201 @@ struct UncheckedSendable<Value>: @unchecked Sendable {
 /// The shared iteration counter of one ``Parallel/forEach(_:parallelism:_:)`` call.
 private final class WorkCounter: Sendable {
   let next = Atomic<Int>(0)
+}
+
+/// Threads that wait for work by spinning, for loops too short for ``Parallel`` (a
+/// `concurrentPerform` wakes its workers in tens of microseconds; a spinning thread starts in well
+/// under one).
+///
+/// One owner thread creates the team, hands it work with ``run(_:)`` as often as it likes, and
+/// ``stop()``s it when done. Between calls the team's threads spin for a fifth of a millisecond,
+/// then sleep until the next call wakes them; the owner waits for them the same way. So a team
+/// costs a core only while work comes quickly, and threads that lose their core (more threads
+/// than cores) are waited for without burning it. Create one around a hot loop that has been
+/// granted that many threads, never for a whole program. The invariant every caller keeps is
+/// ``Parallel``'s: part `k` writes only its own slice or slot, and the owner combines the parts in
+/// part order, so the result does not depend on the team's size.
+public final class SpinTeam: @unchecked Sendable {
+  /// The number of parts one ``run(_:)`` splits its work into: the owner and the other threads.
+  public let size: Int
+  private let state: SpinTeamState
+
+  /// A team of `threads` (at least 1; 1 means the owner alone, with no other thread).
+  public init(threads: Int) {
+    size = Swift.max(1, threads)
+    state = SpinTeamState(members: size - 1)
+    for member in 1..<size {
+      let state = state
+      let thread = Thread { state.serve(member: member) }
+      thread.stackSize = 1 << 20
+      thread.start()
+    }
+  }
+
+  deinit { stop() }
+
+  /// Runs `body(part)` for every part in `0 ..< size`, part 0 on the calling thread and the others
+  /// on the team's threads, and returns when all are done. `body` must not call ``run(_:)``.
+  public func run(_ body: (Int) -> Void) {
+    guard size > 1 else { return body(0) }
+    withoutActuallyEscaping(body) { body in
+      state.task = body
+      let ticket = state.posted.add(1, ordering: .sequentiallyConsistent).newValue
+      for member in state.members where member.sleeping.exchange(false, ordering: .sequentiallyConsistent) {
+        member.wake.signal()
+      }
+      body(0)
+      state.waitForMembers(finishedCount: ticket &* (size - 1))
+      state.task = nil
+    }
+  }
+
+  /// Runs `body(piece, slice)` over consecutive slices ("pieces") of `range` on the team's
+  /// threads when `work` is at least `minimumWork`; else `body(0, range)` on the calling thread
+  /// alone. Piece boundaries fall on multiples of 4 from `range.lowerBound`, so a loop that handles
+  /// four elements at a time groups them as over the whole range; trailing pieces may be empty.
+  /// Returns the number of pieces, at most ``piecesPerRun``, for the caller to combine their
+  /// results in piece order (which thread ran a piece does not matter).
+  ///
+  /// Work below ``claimingWork`` is cut into one piece per thread, each thread taking its own; more
+  /// is cut into four pieces per thread, which threads claim one at a time after their own, so
+  /// threads that run at different speeds (one of them faulting in fresh pages, say) still finish
+  /// together. Claiming costs an atomic operation per piece, too much for the shortest loops.
+  @discardableResult
+  public func slices(of range: Range<Int>, work: Int, minimumWork: Int, _ body: (Int, Range<Int>) -> Void) -> Int {
+    guard size > 1, work >= minimumWork, range.count >= 8 else {
+      body(0, range)
+      return 1
+    }
+    let pieces = work >= Self.claimingWork ? piecesPerRun : size
+    let step = (range.count + 4 * pieces - 1) / (4 * pieces) * 4
+    let start = range.lowerBound, end = range.upperBound
+    let size = size
+    claimed.store(size, ordering: .relaxed)
+    run { part in
+      var piece = part
+      while piece < pieces {
+        let lower = Swift.min(end, start + piece * step)
+        body(piece, lower..<Swift.min(end, lower + step))
+        if pieces == size { return }
+        piece = claimed.add(1, ordering: .relaxed).oldValue
+      }
+    }
+    return pieces
+  }
+
+  /// The most pieces one ``slices(of:work:minimumWork:_:)`` call makes: four per thread.
+  public var piecesPerRun: Int { 4 * size }
+
+  /// The work from which ``slices(of:work:minimumWork:_:)`` lets threads claim pieces.
+  public static var claimingWork: Int { 1 << 16 }
+
+  /// The next piece to claim in the current ``slices(of:work:minimumWork:_:)`` call.
+  private let claimed = Atomic<Int>(0)
+
+  /// Ends the team's threads (they finish no further work). Called by `deinit` too.
+  public func stop() {
+    state.stop()
+  }
+}
+
+/// What a ``SpinTeam``'s threads share: the posted task, how many tasks were posted, how many
+/// parts have finished over all tasks, and who is asleep.
+///
+/// Sleeping never loses a wake-up: a sleeper raises its flag, then checks once more for what it
+/// waits for before it blocks; the waker publishes first, then takes the flag down and signals if
+/// it was up. Either the sleeper sees the news or the waker sees the flag (a signal that finds
+/// the sleeper already awake only makes a later wait return early, and every wait is in a loop
+/// that checks again).
+private final class SpinTeamState: @unchecked Sendable {
+  /// One member thread's sleeping flag and the semaphore that wakes it.
+  final class Member: Sendable {
+    let sleeping = Atomic<Bool>(false)
+    let wake = DispatchSemaphore(value: 0)
+  }
+
+  let posted = Atomic<Int>(0)
+  let finished = Atomic<Int>(0)
+  let stopping = Atomic<Bool>(false)
+  let members: [Member]
+  /// The owner's sleeping flag while it waits for the members, and its semaphore.
+  let ownerSleeping = Atomic<Bool>(false)
+  let ownerWake = DispatchSemaphore(value: 0)
+  /// Written by the owner before it publishes a ticket through `posted`, read by the members after
+  /// they see it, cleared by the owner after every member has reported.
+  var task: ((Int) -> Void)?
+  /// How long a waiting thread spins before it sleeps: long enough to span the short serial
+  /// stretches between the owner's calls (waking a sleeper costs tens of microseconds, more in a
+  /// virtual machine), short enough that an idle team gives its cores back quickly.
+  static var spinNanoseconds: UInt64 { 200_000 }
+
+  /// Whether a thread that started spinning at `since` (0: not yet noted, so now) has spun for
+  /// ``spinNanoseconds``.
+  @inline(__always)
+  static func hasSpunLongEnough(since: inout UInt64) -> Bool {
+    let now = DispatchTime.now().uptimeNanoseconds
+    if since == 0 { since = now }
+    return now &- since >= spinNanoseconds
+  }
+
+  init(members: Int) {
+    self.members = (0..<members).map { _ in Member() }
+  }
+
+  /// A member's loop: run part `member` of every posted task, spinning, then sleeping, in between.
+  func serve(member: Int) {
+    let me = members[member - 1]
+    var seen = 0
+    var idle = 0
+    var idleSince: UInt64 = 0
+    while true {
+      let ticket = posted.load(ordering: .acquiring)
+      if ticket != seen {
+        seen = ticket
+        do {
+          let body = task!
+          body(member)
+        }
+        let done = finished.add(1, ordering: .sequentiallyConsistent).newValue
+        if done == ticket &* members.count, ownerSleeping.exchange(false, ordering: .sequentiallyConsistent) {
+          ownerWake.signal()
+        }
+        idleSince = 0
+        continue
+      }
+      if stopping.load(ordering: .acquiring) { return }
+      idle &+= 1
+      if idle & 1023 == 0, Self.hasSpunLongEnough(since: &idleSince) {
+        me.sleeping.store(true, ordering: .sequentiallyConsistent)
+        if posted.load(ordering: .sequentiallyConsistent) == seen && !stopping.load(ordering: .sequentiallyConsistent) {
+          me.wake.wait()
+        }
+        me.sleeping.store(false, ordering: .sequentiallyConsistent)
+        idleSince = 0
+      }
+    }
+  }
+
+  /// The owner's wait until `finishedCount` parts have finished: spinning, then sleeping.
+  func waitForMembers(finishedCount: Int) {
+    var spins = 0
+    var since: UInt64 = 0
+    while finished.load(ordering: .acquiring) != finishedCount {
+      spins &+= 1
+      if spins & 1023 == 0, Self.hasSpunLongEnough(since: &since) {
+        ownerSleeping.store(true, ordering: .sequentiallyConsistent)
+        if finished.load(ordering: .sequentiallyConsistent) != finishedCount { ownerWake.wait() }
+        ownerSleeping.store(false, ordering: .sequentiallyConsistent)
+        since = 0
+      }
+    }
+  }
+
+  /// Tells the members to end and wakes the sleeping ones.
+  func stop() {
+    stopping.store(true, ordering: .sequentiallyConsistent)
+    for member in members where member.sleeping.exchange(false, ordering: .sequentiallyConsistent) {
+      member.wake.signal()
+    }
+  }
 }

@@ -212,75 +212,47 @@ struct KernelFunction: Sendable, Hashable {
 }
 
 extension KernelFunction {
-  /// ``fillRow(_:x:dimension:norms:sign:signs:range:scratch:into:)`` over a matrix: on one thread,
-  /// or, for rows with at least `parallelWork` (2²¹) multiply-adds left and more than one thread
-  /// (below that, waking the other threads costs more than it saves: measured on synth20k, whose
-  /// rows are 15,000 × 40),
-  /// in column blocks computed on up to `threads` threads (each block runs the serial code, so the
-  /// values are the same). Callers resolve `threads` once per fit: `Parallelism.threadCount` asks
-  /// the system for the core count, far too slow to do per row.
+  /// ``fillRow(_:x:dimension:norms:sign:signs:range:scratch:into:)`` over a matrix: on the calling
+  /// thread, or, for rows with at least `minimumWork` multiply-adds left, in column slices split
+  /// between `team`'s threads. Each slice runs the serial code on its own columns of `output`
+  /// and `scratch`, with slice boundaries on groups of four, so the values do not depend on the
+  /// team's size.
   func fillRow(
     _ i: Int, x: Matrix, norms: [Double], sign: Double, signs: [Double]?, range: Range<Int>,
-    scratch: UnsafeMutablePointer<Double>, into output: UnsafeMutablePointer<Float>, threads: Int,
-    parallelWork: Int = 1 << 21
+    scratch: UnsafeMutablePointer<Double>, into output: UnsafeMutablePointer<Float>, team: SpinTeam?,
+    minimumWork: Int = SpinTeam.minimumRowWork
   ) {
     let d = x.columnCount
-    if threads <= 1 || range.count * Swift.max(d, 1) < parallelWork || range.count < 8 * threads {
-      x.withUnsafeBufferPointer { px in
-        norms.withUnsafeBufferPointer { pn in
-          let base = px.baseAddress ?? UnsafePointer(scratch), normBase = pn.baseAddress ?? UnsafePointer(scratch)
-          if let signs {
-            signs.withUnsafeBufferPointer { ps in
-              fillRow(i, x: base, dimension: d, norms: normBase, sign: sign, signs: ps.baseAddress, range: range,
-                      scratch: scratch, into: output)
-            }
+    x.withUnsafeBufferPointer { px in
+      norms.withUnsafeBufferPointer { pn in
+        let base = px.baseAddress ?? UnsafePointer(scratch), normBase = pn.baseAddress ?? UnsafePointer(scratch)
+        func fill(_ signBase: UnsafePointer<Double>?) {
+          let slice = { (_: Int, columns: Range<Int>) in
+            self.fillRow(i, x: base, dimension: d, norms: normBase, sign: sign, signs: signBase, range: columns,
+                         scratch: scratch, into: output)
+          }
+          if let team {
+            team.slices(of: range, work: range.count * Swift.max(d, 1), minimumWork: minimumWork, slice)
           } else {
-            fillRow(i, x: base, dimension: d, norms: normBase, sign: sign, signs: nil, range: range,
-                    scratch: scratch, into: output)
+            slice(0, range)
           }
         }
-      }
-      return
-    }
-    // Blocks of whole groups of four columns, two per thread for balance.
-    let blocks = 2 * threads
-    let size = ((range.count + blocks - 1) / blocks + 3) / 4 * 4
-    let start = range.lowerBound, end = range.upperBound
-    let parts = (try? Parallel.map(blocks, parallelism: .threads(threads)) { b -> [Float] in
-      let lower = Swift.min(end, start + b * size), upper = Swift.min(end, lower + size)
-      guard lower < upper else { return [] }
-      var values = [Float](repeating: 0, count: upper - lower)
-      var work = [Double](repeating: 0, count: upper - lower)
-      x.withUnsafeBufferPointer { px in
-        norms.withUnsafeBufferPointer { pn in
-          work.withUnsafeMutableBufferPointer { pw in
-            values.withUnsafeMutableBufferPointer { pv in
-              // `fillRow` addresses columns lower ..< upper of its output and scratch: shift the
-              // block's buffers so those columns land at their starts.
-              let shifted = pv.baseAddress! - lower, work = pw.baseAddress! - lower
-              if let signs {
-                signs.withUnsafeBufferPointer { ps in
-                  fillRow(i, x: px.baseAddress!, dimension: d, norms: pn.baseAddress!, sign: sign,
-                          signs: ps.baseAddress, range: lower..<upper, scratch: work, into: shifted)
-                }
-              } else {
-                fillRow(i, x: px.baseAddress!, dimension: d, norms: pn.baseAddress!, sign: sign, signs: nil,
-                        range: lower..<upper, scratch: work, into: shifted)
-              }
-            }
-          }
+        if let signs {
+          signs.withUnsafeBufferPointer { ps in fill(ps.baseAddress) }
+        } else {
+          fill(nil)
         }
       }
-      return values
-    }) ?? []
-    var offset = start
-    for part in parts {
-      part.withUnsafeBufferPointer { p in
-        if let b = p.baseAddress { (output + offset).update(from: b, count: p.count) }
-      }
-      offset += part.count
     }
   }
+}
+
+extension SpinTeam {
+  /// Multiply-adds of a kernel row below which one thread computes it alone: splitting costs
+  /// about a microsecond, which a row of 16,384 multiply-adds (a few microseconds) repays.
+  static var minimumRowWork: Int { 1 << 14 }
+  /// Elements of a solver pass (a few operations each) below which one thread runs it alone.
+  static var minimumPassLength: Int { 1 << 11 }
 }
 
 /// `base^exponent` by repeated squaring (libsvm's `powi`), for `exponent ≥ 0`.

@@ -4,8 +4,10 @@
 //   variables so the active ones come first; this matrix swaps its own copy of the samples (rows
 //   of x, norms, labels, diagonal) and the cache's rows and columns to match, so a row's active
 //   columns are always its leading ones and are computed over contiguous memory.
-// Long rows are split between threads (`Parallel.map` over column blocks, each computed exactly
-// as the serial loop would), so results do not depend on the thread count.
+// With more than one thread, each matrix owns a ``SpinTeam`` for the solve: long rows are split
+// between its threads in column slices (each computed exactly as the serial loop would), and the
+// solver splits its passes over the variables with the same team, so results do not depend on
+// the thread count.
 // - `RegressionKernelMatrix` (ε-SVR): 2n variables over n samples (α⁺ then α⁻). The cache holds
 //   full kernel rows by sample; a request builds the signed, permuted row in one of two buffers
 //   (the solver holds two rows at a time), and swaps only permute the index and sign tables.
@@ -24,14 +26,23 @@ protocol KernelMatrix: AnyObject {
   func row(_ i: Int, length: Int) -> UnsafePointer<Float>
   /// Exchanges variables `i` and `j`.
   func swapIndex(_ i: Int, _ j: Int)
+  /// The threads the solver may split its passes between (nil: the calling thread alone).
+  var team: SpinTeam? { get }
+}
+
+/// A team of `parallelism`'s threads when there are several and the problem is large enough for
+/// splitting its rows to pay (`count` rows of `dimension` features), else nil.
+func solverTeam(_ parallelism: Parallelism, count: Int, dimension: Int) -> SpinTeam? {
+  let threads = parallelism.threadCount
+  guard threads > 1, count * Swift.max(1, dimension) >= SpinTeam.minimumRowWork else { return nil }
+  return SpinTeam(threads: threads)
 }
 
 /// Q for the C-SVC dual: `Q_ij = y_i·y_j·K(x_i, x_j)`.
 final class ClassificationKernelMatrix: KernelMatrix {
   let count: Int
   let kernel: KernelFunction
-  /// Threads for one long row (resolved from a `Parallelism` once).
-  let threads: Int
+  let team: SpinTeam?
   /// The samples, their squared norms and labels, in the solver's current order. Value types, so
   /// a row computed on several threads reads a snapshot; swaps happen in place between requests.
   private var x: Matrix
@@ -46,7 +57,7 @@ final class ClassificationKernelMatrix: KernelMatrix {
   init(x: Matrix, y: [Double], kernel: KernelFunction, cacheMegabytes: Double, parallelism: Parallelism = .serial) {
     count = x.rowCount
     self.kernel = kernel
-    threads = parallelism.threadCount
+    team = solverTeam(parallelism, count: x.rowCount, dimension: x.columnCount)
     self.x = x
     let norms = squaredRowNorms(x)
     self.norms = norms
@@ -55,7 +66,7 @@ final class ClassificationKernelMatrix: KernelMatrix {
     for i in 0..<count {
       diagonal[i] = kernel.value(dot: norms[i], squaredNormA: norms[i], squaredNormB: norms[i])
     }
-    cache = KernelCache(count: count, megabytes: cacheMegabytes)
+    cache = KernelCache(count: count, megabytes: cacheMegabytes, team: team)
     scratch = .allocate(capacity: Swift.max(1, count))
   }
 
@@ -68,7 +79,7 @@ final class ClassificationKernelMatrix: KernelMatrix {
     let (storage, valid) = cache.row(i, length: length)
     if valid < length {
       kernel.fillRow(i, x: x, norms: norms, sign: labels[i], signs: labels, range: valid..<length,
-                     scratch: scratch, into: storage, threads: threads)
+                     scratch: scratch, into: storage, team: team)
     }
     return UnsafePointer(storage)
   }
@@ -97,8 +108,7 @@ final class RegressionKernelMatrix: KernelMatrix {
   let count: Int
   let sampleCount: Int
   let kernel: KernelFunction
-  /// Threads for one long row (resolved from a `Parallelism` once).
-  let threads: Int
+  let team: SpinTeam?
   private let x: Matrix
   private let norms: [Double]
   /// For each variable, in the solver's current order: its sign and its sample.
@@ -117,7 +127,7 @@ final class RegressionKernelMatrix: KernelMatrix {
     sampleCount = x.rowCount
     count = 2 * sampleCount
     self.kernel = kernel
-    threads = parallelism.threadCount
+    team = solverTeam(parallelism, count: x.rowCount, dimension: x.columnCount)
     self.x = x
     let n = sampleCount
     let norms = squaredRowNorms(x)
@@ -134,7 +144,7 @@ final class RegressionKernelMatrix: KernelMatrix {
       diagonal[i] = k
       diagonal[i + n] = k
     }
-    cache = KernelCache(count: n, megabytes: cacheMegabytes)
+    cache = KernelCache(count: n, megabytes: cacheMegabytes, team: team)
     buffers = (.allocate(capacity: Swift.max(1, count)), .allocate(capacity: Swift.max(1, count)))
     scratch = .allocate(capacity: Swift.max(1, sampleCount))
   }
@@ -153,12 +163,19 @@ final class RegressionKernelMatrix: KernelMatrix {
     let (data, valid) = cache.row(sample, length: sampleCount)
     if valid < sampleCount {
       kernel.fillRow(sample, x: x, norms: norms, sign: 1, signs: nil, range: valid..<sampleCount,
-                     scratch: scratch, into: data, threads: threads)
+                     scratch: scratch, into: data, team: team)
     }
     let output = nextBuffer == 0 ? buffers.0 : buffers.1
     nextBuffer ^= 1
-    let si = signs[i]
-    for t in 0..<length { output[t] = si * signs[t] * data[sampleIndex[t]] }
+    let si = signs[i], signs = signs, sampleIndex = sampleIndex
+    let permute = { (_: Int, slice: Range<Int>) in
+      for t in slice { output[t] = si * signs[t] * data[sampleIndex[t]] }
+    }
+    if let team {
+      team.slices(of: 0..<length, work: length, minimumWork: SpinTeam.minimumPassLength, permute)
+    } else {
+      permute(0, 0..<length)
+    }
     return UnsafePointer(output)
   }
 

@@ -65,6 +65,10 @@ final class SMOSolver<Q: KernelMatrix> {
   private let tolerance: Double
   private let shrinking: Bool
   private let iterationLimit: Int
+  /// The threads the passes over the variables are split between (Q's team), and one result
+  /// slot per piece of a split pass.
+  private let team: SpinTeam?
+  private let sliceBests: UnsafeMutablePointer<SliceBest>
 
   private static var lowerBound: UInt8 { 0 }
   private static var upperBound: UInt8 { 1 }
@@ -103,6 +107,8 @@ final class SMOSolver<Q: KernelMatrix> {
     self.tolerance = tolerance
     self.shrinking = shrinking
     iterationLimit = maxIterations ?? Self.safetyCap(l)
+    team = q.team
+    sliceBests = .allocate(capacity: team?.piecesPerRun ?? 1)
   }
 
   deinit {
@@ -116,6 +122,7 @@ final class SMOSolver<Q: KernelMatrix> {
     inUp.deallocate()
     inLow.deallocate()
     activeSet.deallocate()
+    sliceBests.deallocate()
   }
 
   /// The iteration limit when the caller sets none: libsvm's own cap, max(10⁷, 100·n).
@@ -259,31 +266,75 @@ final class SMOSolver<Q: KernelMatrix> {
   private func updateGradient(_ rowI: UnsafePointer<Float>, _ deltaI: Double, _ rowJ: UnsafePointer<Float>,
                               _ deltaJ: Double, _ n: Int) {
     let g = gradient
-    for t in 0..<n { g[t] += Double(rowI[t]) * deltaI + Double(rowJ[t]) * deltaJ }
+    split(0..<n) { _, slice in
+      for t in slice { g[t] += Double(rowI[t]) * deltaI + Double(rowJ[t]) * deltaJ }
+    }
   }
 
   /// Ḡ_t ± C·Q_st over all variables (`scaledC` carries the sign). libsvm computes `Ḡ -= C·Q`,
   /// which rounds the same as `Ḡ += (−C)·Q`.
   private func addToGradientBar(_ row: UnsafePointer<Float>, _ scaledC: Double) {
     let g = gradientBar
-    for t in 0..<l { g[t] += scaledC * Double(row[t]) }
+    split(0..<l) { _, slice in
+      for t in slice { g[t] += scaledC * Double(row[t]) }
+    }
   }
 
   /// The maximal violating pair by second-order gain, or nil when the violation is below the
   /// tolerance (or no pair can make progress).
   ///
-  /// Both passes run four variables at a time: each lane keeps its own best value and the last
-  /// index reaching it, and the lanes are merged by value, then by the larger index. That is
-  /// exactly libsvm's sequential rule (`>=` and `<=`: the last index among equal values), and
-  /// every value is computed by the same operations as the sequential loop.
+  /// Each pass is split into slices claimed by the team's threads (one slice without a team);
+  /// each slice returns its best value and the last index reaching it, and the slices are merged by
+  /// value, then by the larger index. That is libsvm's sequential rule (`>=` and `<=`: the last
+  /// index among equal values) whatever the split, and every value is computed by the same
+  /// operations as the sequential loop.
   private func selectWorkingSet() -> (Int, Int)? {
     let n = activeSize
-    let step = SIMD4<Double>(repeating: 4)
     // Pass 1: i = argmax over I_up of −y_t ∇f_t.
+    var pieces = split(0..<n) { piece, slice in self.sliceBests[piece] = self.largestViolation(slice) }
+    var first = SliceBest.none(-.infinity)
+    for piece in 0..<pieces where sliceBests[piece].isBetter(than: first, larger: true) { first = sliceBests[piece] }
+    let i = first.index, gMax = first.value
+    if i == -1 { return nil }
+
+    // Pass 2: j = argmin over I_low with b = gMax + y_t ∇f_t > 0 of −b²/a, and
+    // gMax2 = max over I_low of y_t ∇f_t.
+    let rowI = q.row(i, length: n)
+    pieces = split(0..<n) { piece, slice in
+      self.sliceBests[piece] = self.largestDecrease(slice, i: i, gMax: gMax, rowI: rowI)
+    }
+    var second = SliceBest.none(.infinity)
+    var gMax2 = -Double.infinity
+    for piece in 0..<pieces {
+      gMax2 = Swift.max(gMax2, sliceBests[piece].lowMaximum)
+      if sliceBests[piece].isBetter(than: second, larger: false) { second = sliceBests[piece] }
+    }
+    let j = second.index
+    if gMax + gMax2 < tolerance || j == -1 { return nil }
+    return (i, j)
+  }
+
+  /// `body(piece, slice)` over `range`, split into pieces for the team's threads when it is long
+  /// enough; returns the number of pieces.
+  @inline(__always) @discardableResult
+  private func split(_ range: Range<Int>, _ body: (Int, Range<Int>) -> Void) -> Int {
+    guard let team else {
+      body(0, range)
+      return 1
+    }
+    return team.slices(of: range, work: range.count, minimumWork: SpinTeam.minimumPassLength, body)
+  }
+
+  /// Pass 1 over one slice: the largest −y_t ∇f_t over I_up and the last index reaching it. Four
+  /// variables at a time: each lane keeps its own best value and the last index reaching it, and
+  /// the lanes are merged by value, then by the larger index.
+  private func largestViolation(_ slice: Range<Int>) -> SliceBest {
+    let step = SIMD4<Double>(repeating: 4)
     var laneBest = SIMD4<Double>(repeating: -.infinity)
     var laneIndex = SIMD4<Double>(repeating: -1)
-    var index = SIMD4<Double>(0, 1, 2, 3)
-    var t = 0
+    var t = slice.lowerBound
+    let n = slice.upperBound
+    var index = SIMD4<Double>(Double(t), Double(t + 1), Double(t + 2), Double(t + 3))
     while t &+ 4 <= n {
       let value = -(kernelLoad4(y + t) * kernelLoad4(gradient + t))
       let take = (kernelLoad4(inUp + t) .!= 0) .& (value .>= laneBest)
@@ -292,33 +343,35 @@ final class SMOSolver<Q: KernelMatrix> {
       index += step
       t &+= 4
     }
-    var gMax = -Double.infinity
-    var i = -1
+    var best = SliceBest.none(-.infinity)
     for lane in 0..<4 where laneIndex[lane] >= 0 {
-      let candidate = Int(laneIndex[lane])
-      if laneBest[lane] > gMax || (laneBest[lane] == gMax && candidate > i) { gMax = laneBest[lane]; i = candidate }
+      let candidate = SliceBest(value: laneBest[lane], index: Int(laneIndex[lane]), lowMaximum: -.infinity)
+      if candidate.isBetter(than: best, larger: true) { best = candidate }
     }
     while t < n {
       if inUp[t] != 0 {
         let value = -(y[t] * gradient[t])
-        if value >= gMax { gMax = value; i = t }
+        if value >= best.value { best = SliceBest(value: value, index: t, lowMaximum: -.infinity) }
       }
       t &+= 1
     }
-    if i == -1 { return nil }
+    return best
+  }
 
-    // Pass 2: j = argmin over I_low with b = gMax + y_t ∇f_t > 0 of −b²/a, and
-    // gMax2 = max over I_low of y_t ∇f_t.
-    let rowI = q.row(i, length: n)
+  /// Pass 2 over one slice, given i and gMax: the smallest −b²/a over I_low with b > 0 and the last
+  /// index reaching it, and the largest y_t ∇f_t over I_low (`lowMaximum`).
+  private func largestDecrease(_ slice: Range<Int>, i: Int, gMax: Double, rowI: UnsafePointer<Float>) -> SliceBest {
     let qdi = qd[i]
     let twiceYi = 2 * y[i]
+    let step = SIMD4<Double>(repeating: 4)
     let tau = SIMD4<Double>(repeating: Self.tau)
     let gMaxVector = SIMD4<Double>(repeating: gMax)
     var laneMax2 = SIMD4<Double>(repeating: -.infinity)
     var laneDecrease = SIMD4<Double>(repeating: .infinity)
-    laneIndex = SIMD4<Double>(repeating: -1)
-    index = SIMD4<Double>(0, 1, 2, 3)
-    t = 0
+    var laneIndex = SIMD4<Double>(repeating: -1)
+    var t = slice.lowerBound
+    let n = slice.upperBound
+    var index = SIMD4<Double>(Double(t), Double(t + 1), Double(t + 2), Double(t + 3))
     while t &+ 4 <= n {
       let yt = kernelLoad4(y + t)
       let yg = yt * kernelLoad4(gradient + t)
@@ -336,32 +389,27 @@ final class SMOSolver<Q: KernelMatrix> {
       index += step
       t &+= 4
     }
-    var gMax2 = -Double.infinity
-    for lane in 0..<4 { gMax2 = Swift.max(gMax2, laneMax2[lane]) }
-    var bestDecrease = Double.infinity
-    var j = -1
-    for lane in 0..<4 where laneIndex[lane] >= 0 {
-      let candidate = Int(laneIndex[lane])
-      if laneDecrease[lane] < bestDecrease || (laneDecrease[lane] == bestDecrease && candidate > j) {
-        bestDecrease = laneDecrease[lane]
-        j = candidate
-      }
+    var best = SliceBest.none(.infinity)
+    for lane in 0..<4 {
+      best.lowMaximum = Swift.max(best.lowMaximum, laneMax2[lane])
+      guard laneIndex[lane] >= 0 else { continue }
+      let candidate = SliceBest(value: laneDecrease[lane], index: Int(laneIndex[lane]), lowMaximum: -.infinity)
+      if candidate.isBetter(than: best, larger: false) { (best.value, best.index) = (candidate.value, candidate.index) }
     }
     while t < n {
       if inLow[t] != 0 {
         let yg = y[t] * gradient[t]
-        if yg >= gMax2 { gMax2 = yg }
+        if yg >= best.lowMaximum { best.lowMaximum = yg }
         let difference = gMax + yg
         if difference > 0 {
           let quadratic = (qdi + qd[t]) - y[t] * (twiceYi * Double(rowI[t]))
           let decrease = -(difference * difference) / (quadratic > 0 ? quadratic : Self.tau)
-          if decrease <= bestDecrease { bestDecrease = decrease; j = t }
+          if decrease <= best.value { (best.value, best.index) = (decrease, t) }
         }
       }
       t &+= 1
     }
-    if gMax + gMax2 < tolerance || j == -1 { return nil }
-    return (i, j)
+    return best
   }
 
   /// Whether bounded variable `t` cannot be part of a violating pair given the current extremes.
@@ -437,10 +485,13 @@ final class SMOSolver<Q: KernelMatrix> {
         gradient[t] = g
       }
     } else {
+      let g = gradient
       for s in 0..<n where isFree(s) {
         let row = q.row(s, length: l)
         let a = alpha[s]
-        for t in n..<l { gradient[t] += a * Double(row[t]) }
+        split(n..<l) { _, slice in
+          for t in slice { g[t] += a * Double(row[t]) }
+        }
       }
     }
   }
@@ -460,5 +511,25 @@ final class SMOSolver<Q: KernelMatrix> {
       }
     }
     return freeCount > 0 ? freeSum / Double(freeCount) : (upper + lower) / 2
+  }
+}
+
+/// One slice's result in a working-set pass: the best value and the last index reaching it (−1:
+/// none), and, in pass 2, the slice's largest y_t ∇f_t over I_low.
+private struct SliceBest {
+  var value: Double
+  var index: Int
+  var lowMaximum: Double
+
+  /// No candidate yet, with the worst value `value`.
+  static func none(_ value: Double) -> SliceBest { SliceBest(value: value, index: -1, lowMaximum: -.infinity) }
+
+  /// Whether this candidate wins over `other`: a larger value (a smaller one when `larger` is
+  /// false), or an equal value at a larger index.
+  @inline(__always)
+  func isBetter(than other: SliceBest, larger: Bool) -> Bool {
+    guard index >= 0 else { return false }
+    if value == other.value { return index > other.index }
+    return larger ? value > other.value : value < other.value
   }
 }

@@ -121,7 +121,8 @@ public struct SVC: Estimator, Sendable {
     let shrinking: Bool
     let cacheSizeMB: Double
     let maxIterations: Int?
-    /// Threads for computing one kernel row (serial when the pairs themselves run in parallel).
+    /// Threads for one binary solve: its kernel rows and passes (serial when the pairs themselves
+    /// run in parallel).
     var parallelism: Parallelism = .serial
   }
 

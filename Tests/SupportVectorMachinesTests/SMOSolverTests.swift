@@ -125,15 +125,38 @@ import Testing
       var serial = [Float](repeating: 0, count: 203), parallel = [Float](repeating: 0, count: 203)
       serial.withUnsafeMutableBufferPointer { p in
         kernel.fillRow(17, x: x, norms: norms, sign: -1, signs: signs, range: 3..<203, scratch: scratch,
-                       into: p.baseAddress!, threads: 1)
+                       into: p.baseAddress!, team: nil)
       }
+      let team = SpinTeam(threads: 3)
+      defer { team.stop() }
       parallel.withUnsafeMutableBufferPointer { p in
         kernel.fillRow(17, x: x, norms: norms, sign: -1, signs: signs, range: 3..<203, scratch: scratch,
-                       into: p.baseAddress!, threads: 3, parallelWork: 1)
+                       into: p.baseAddress!, team: team, minimumWork: 1)
       }
       #expect(serial == parallel, "\(kind)")
       #expect(serial[0..<3].allSatisfy { $0 == 0 } && serial[3] != 0)
     }
+  }
+
+  /// A solve whose rows and passes are split between two threads follows the serial iterates
+  /// exactly: the same α, ρ, objective and iteration count, for C-SVC (n variables) and ε-SVR
+  /// (2n). The problems are just large enough for the solver to split (rows of at least 2¹⁴
+  /// multiply-adds, passes over at least 2¹¹ variables).
+  @Test func twoThreadSolvesEqualSerialSolves() throws {
+    let (x, y) = Self.problem(2_200, 8, seed: 21)
+    let kernel = KernelFunction(kind: .rbf, degree: 3, gamma: 0.4, coef0: 0)
+    func classify(_ parallelism: Parallelism) throws -> SMOSolution {
+      try solveBinarySVC(x, y, cPositive: 3, cNegative: 3, settings: SVC.SolverSettings(
+        kernel: kernel, tolerance: 1e-3, shrinking: true, cacheSizeMB: 8, maxIterations: nil, parallelism: parallelism))
+    }
+    let serial = try classify(.serial), split = try classify(.threads(2))
+    #expect(serial.alpha == split.alpha && serial.rho == split.rho && serial.objective == split.objective)
+    #expect(serial.iterations == split.iterations && serial.iterations > 100)
+    let targets = (0..<x.rowCount).map { x[$0, 0] - 0.5 * x[$0, 7] }
+    let serialFit = try SVR(c: 2, epsilon: 0.05, parallelism: .serial).fit(x, targets)
+    let splitFit = try SVR(c: 2, epsilon: 0.05, parallelism: .threads(2)).fit(x, targets)
+    #expect(serialFit.dualCoefficients == splitFit.dualCoefficients && serialFit.intercept == splitFit.intercept)
+    #expect(serialFit.supportIndices == splitFit.supportIndices)
   }
 
   /// The LRU cache: rows keep their computed prefix, the least recently used row is evicted first,
