@@ -231,11 +231,7 @@ extension KernelFunction {
             self.fillRow(i, x: base, dimension: d, norms: normBase, sign: sign, signs: signBase, range: columns,
                          scratch: scratch, into: output)
           }
-          if let team {
-            team.slices(of: range, work: range.count * Swift.max(d, 1), minimumWork: minimumWork, slice)
-          } else {
-            slice(0, range)
-          }
+          team.slices(of: range, work: range.count * Swift.max(d, 1), minimumWork: minimumWork, slice)
         }
         if let signs {
           signs.withUnsafeBufferPointer { ps in fill(ps.baseAddress) }
@@ -253,6 +249,24 @@ extension SpinTeam {
   static var minimumRowWork: Int { 1 << 14 }
   /// Elements of a solver pass (a few operations each) below which one thread runs it alone.
   static var minimumPassLength: Int { 1 << 11 }
+  /// Floats of a growing cache row's copy below which one thread copies it alone.
+  static var minimumCopyLength: Int { 1 << 13 }
+  /// Element visits of the cache's column exchanges (rows × exchanges) below which one thread
+  /// applies them alone.
+  static var minimumExchangeWork: Int { 1 << 12 }
+}
+
+extension Optional where Wrapped == SpinTeam {
+  /// ``SpinTeam/slices(of:work:minimumWork:_:)`` on the team, or `body(0, range)` on the calling
+  /// thread without one; returns the number of pieces.
+  @discardableResult
+  func slices(of range: Range<Int>, work: Int, minimumWork: Int, _ body: (Int, Range<Int>) -> Void) -> Int {
+    guard let team = self else {
+      body(0, range)
+      return 1
+    }
+    return team.slices(of: range, work: work, minimumWork: minimumWork, body)
+  }
 }
 
 /// `base^exponent` by repeated squaring (libsvm's `powi`), for `exponent ≥ 0`.

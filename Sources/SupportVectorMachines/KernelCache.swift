@@ -6,7 +6,10 @@
 // for a longer row keeps the cached prefix and reports how much of it is valid, so the caller
 // computes only the missing columns (after shrinking, the solver asks for the active columns
 // only, and for the rest when it reconstructs the gradient). Eviction takes the least recently
-// used rows until the new columns fit in the budget.
+// used rows until the row's buffer fits in the budget, which counts allocated capacities. A
+// buffer taken over from an evicted row may be longer than the row needs (after shrinking), and
+// is charged in full, so the cache may hold fewer rows than libsvm's, which charges lengths: the
+// hit rate can differ, never the values.
 
 import LinearAlgebra
 
@@ -132,14 +135,10 @@ final class KernelCache {
     }
     let buffer = storage ?? .allocate(capacity: length)
     if let oldBuffer {
-      // The copy touches the new buffer's pages for the first time: split it between threads.
-      let copy = { (_: Int, slice: Range<Int>) in
+      // A new buffer's pages are touched here for the first time: the copy is split between
+      // threads, which fault them in side by side.
+      team.slices(of: 0..<lengths[i], work: lengths[i], minimumWork: SpinTeam.minimumCopyLength) { _, slice in
         (buffer + slice.lowerBound).update(from: oldBuffer + slice.lowerBound, count: slice.count)
-      }
-      if let team {
-        team.slices(of: 0..<lengths[i], work: lengths[i], minimumWork: 1 << 13, copy)
-      } else {
-        copy(0, 0..<lengths[i])
       }
       oldBuffer.deallocate()
     }
@@ -201,11 +200,7 @@ final class KernelCache {
       }
     }
     let rowCount = visiting.count
-    if let team {
-      team.slices(of: 0..<rowCount, work: rowCount * swaps.count, minimumWork: 1 << 12, exchange)
-    } else {
-      exchange(0, 0..<rowCount)
-    }
+    team.slices(of: 0..<rowCount, work: rowCount * swaps.count, minimumWork: SpinTeam.minimumExchangeWork, exchange)
     for row in visiting where lengths[row] == 0 { evict(row) }
   }
 }

@@ -43,8 +43,9 @@ final class ClassificationKernelMatrix: KernelMatrix {
   let count: Int
   let kernel: KernelFunction
   let team: SpinTeam?
-  /// The samples, their squared norms and labels, in the solver's current order. Value types, so
-  /// a row computed on several threads reads a snapshot; swaps happen in place between requests.
+  /// The samples, their squared norms and labels, in the solver's current order. A row computed on
+  /// several threads reads them through pointers taken for that row; swaps happen in place only
+  /// between requests, on the solver's thread, never while a row is being computed.
   private var x: Matrix
   private var norms: [Double]
   private var labels: [Double]
@@ -171,11 +172,7 @@ final class RegressionKernelMatrix: KernelMatrix {
     let permute = { (_: Int, slice: Range<Int>) in
       for t in slice { output[t] = si * signs[t] * data[sampleIndex[t]] }
     }
-    if let team {
-      team.slices(of: 0..<length, work: length, minimumWork: SpinTeam.minimumPassLength, permute)
-    } else {
-      permute(0, 0..<length)
-    }
+    team.slices(of: 0..<length, work: length, minimumWork: SpinTeam.minimumPassLength, permute)
     return UnsafePointer(output)
   }
 

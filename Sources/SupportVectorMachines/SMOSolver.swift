@@ -41,7 +41,9 @@ struct SMOSolution: Sendable {
 }
 
 /// One run of the SMO solver on a ``KernelMatrix``. The solver owns its state (and, through Q, its
-/// kernel cache) for the duration of ``solve()``; nothing is shared, so nothing is locked.
+/// kernel cache) for the duration of ``solve()``, and runs on one thread; nothing is locked. With
+/// Q's team, the passes over the variables are split into pieces that other threads run while the
+/// solver waits, each piece writing only its own slice or result slot.
 final class SMOSolver<Q: KernelMatrix> {
   private let l: Int
   private let q: Q
@@ -318,11 +320,7 @@ final class SMOSolver<Q: KernelMatrix> {
   /// enough; returns the number of pieces.
   @inline(__always) @discardableResult
   private func split(_ range: Range<Int>, _ body: (Int, Range<Int>) -> Void) -> Int {
-    guard let team else {
-      body(0, range)
-      return 1
-    }
-    return team.slices(of: range, work: range.count, minimumWork: SpinTeam.minimumPassLength, body)
+    team.slices(of: range, work: range.count, minimumWork: SpinTeam.minimumPassLength, body)
   }
 
   /// Pass 1 over one slice: the largest −y_t ∇f_t over I_up and the last index reaching it. Four
