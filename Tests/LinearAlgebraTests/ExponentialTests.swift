@@ -35,4 +35,40 @@ import Testing
     var empty: [Double] = []
     empty.withUnsafeMutableBufferPointer { exponentiate($0) }
   }
+
+  /// The scalar formula the vector code implements (fused multiply-adds unless the build is the
+  /// portable one): every value comes out bit for bit the same, in whole vectors and in the padded
+  /// tail alike (each value exponentiated alone goes through the tail).
+  @Test func vectorLanesEqualTheScalarFormulaBitForBit() {
+    let fused = gemmKernel != "portable"
+    func multiplyAdd(_ a: Double, _ b: Double, _ c: Double) -> Double { fused ? c.addingProduct(a, b) : a * b + c }
+    func reference(_ input: Double) -> Double {
+      var x = input
+      x = x < -746 ? -746 : x
+      x = x > 710 ? 710 : x
+      let shifter = 6755399441055744.0
+      let t = multiplyAdd(x, 1.44269504088896338700e+00, shifter)
+      let k = t - shifter
+      let r = multiplyAdd(-k, 1.90821492927058770002e-10, multiplyAdd(-k, 6.93147180369123816490e-01, x))
+      let factorials: [Double] = [479001600, 39916800, 3628800, 362880, 40320, 5040, 720, 120, 24, 6, 2, 1, 1]
+      var q = 1.0 / 6227020800
+      for f in factorials { q = multiplyAdd(q, r, 1 / f) }
+      let whole = Int64(bitPattern: t.bitPattern) &- Int64(bitPattern: shifter.bitPattern)
+      let half = whole &>> 1
+      let first = Double(bitPattern: UInt64(bitPattern: (half &+ 1023) &<< 52))
+      let second = Double(bitPattern: UInt64(bitPattern: (whole &- half &+ 1023) &<< 52))
+      return q * first * second
+    }
+    var generator = Xoshiro256StarStar(seed: 8)
+    var values: [Double] = [0, -0.0, 1e-310, -1e-310, -745.5, 709.9, 800, -800]
+    for _ in 0..<5_003 { values.append(generator.nextUniform(-750, 715)) }
+    var computed = values
+    computed.withUnsafeMutableBufferPointer { exponentiate($0) }
+    for (x, e) in zip(values, computed) {
+      #expect(e.bitPattern == reference(x).bitPattern, "exp(\(x)): \(e) against \(reference(x))")
+      var alone = [x]
+      alone.withUnsafeMutableBufferPointer { exponentiate($0) }
+      #expect(alone[0].bitPattern == e.bitPattern)
+    }
+  }
 }
