@@ -131,8 +131,10 @@ private final class WorkCounter: Sendable {
 /// One owner thread creates the team, hands it work with ``run(_:)`` as often as it likes, and
 /// ``stop()``s it when done. Between calls the team's threads spin for two milliseconds,
 /// then sleep until the next call wakes them; the owner waits for them the same way. So a team
-/// costs a core only while work comes quickly, and threads that lose their core (more threads
-/// than cores) are waited for without burning it. Create one around a hot loop that has been
+/// costs a core only while work comes quickly, and a thread that loses its core (more threads
+/// than cores) is waited for by spinning 2 ms at most. A piece is run by the thread it was
+/// handed to, so a member that sleeps or lost its core delays the call until it runs again.
+/// Create one around a hot loop that has been
 /// granted that many threads, never for a whole program. The invariant every caller keeps is
 /// ``Parallel``'s: part `k` writes only its own slice or slot, and the owner combines the parts in
 /// part order, so the result does not depend on the team's size.
