@@ -132,8 +132,8 @@ struct KernelFunction: Sendable, Hashable {
   /// the kernel element-wise, in a loop per kind. `normsB`, when given, are `b`'s squared row norms
   /// (a model's support vectors' are computed once, not per block of rows).
   ///
-  /// For `rbf` the exponentials are taken four at a time (``LinearAlgebra/exponentiate(_:)``,
-  /// within 2 ulp of libm's), as in the solver's kernel rows.
+  /// For `rbf` the exponentials are taken eight at a time with AVX-512, else four
+  /// (``LinearAlgebra/exponentiate(_:)``, within 2 ulp of libm's), as in the solver's kernel rows.
   func matrix(_ a: Matrix, _ b: Matrix, normsB knownNorms: [Double]? = nil, parallelism: Parallelism = .serial) -> Matrix {
     var k = Matrix(rowCount: a.rowCount, columnCount: b.rowCount)
     guard a.rowCount > 0, b.rowCount > 0 else { return k }
@@ -167,7 +167,7 @@ struct KernelFunction: Sendable, Hashable {
   /// row norms (read for `rbf` only); `scratch` has room for `range.upperBound` doubles.
   ///
   /// Two passes: the dot products (four rows at a time), then the kernel, in a loop specialised
-  /// for each kind so it has no branch per element. RBF's exponentials go four at a time
+  /// for each kind so it has no branch per element. RBF's exponentials go several at a time
   /// (``LinearAlgebra/exponentiate(_:)``, within 2 ulp of libm's `exp`, which libsvm calls): the
   /// rows are stored in single precision, so they almost never differ from libsvm's, and every
   /// RBF parity case keeps libsvm's iteration counts and dual coefficients bit for bit.

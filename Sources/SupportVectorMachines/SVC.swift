@@ -326,14 +326,16 @@ public struct SVC: Estimator, Sendable {
       let parts = (try? Parallel.map(blocks, parallelism: blocks > 1 ? parallelism : .serial) { b -> Matrix in
         let rows = (b * block)..<Swift.min(x.rowCount, (b + 1) * block)
         let kernelValues = kernelFunction.matrix(x.rows(at: rows), supportVectors, normsB: norms)
-        var values = Matrix(rowCount: rows.count, columnCount: pairs)
+        var values: Matrix
         if pairs == 1 {
           // One pair: a dot product per row. The GEMM would copy the whole kernel block into its
           // packed panels to use one lane of sixteen (it took a quarter of synth20k's prediction).
           var column = [Double](repeating: 0, count: rows.count)
           try? gemv(kernelValues, pairCoefficients.elements, into: &column)
-          values = (try? Matrix(rowCount: rows.count, columnCount: 1, elements: column)) ?? values
+          values = (try? Matrix(rowCount: rows.count, columnCount: 1, elements: column))
+            ?? Matrix(rowCount: rows.count, columnCount: 1)
         } else {
+          values = Matrix(rowCount: rows.count, columnCount: pairs)
           try? gemm(kernelValues, pairCoefficients, into: &values)
         }
         values.withUnsafeMutableBufferPointer { p in
