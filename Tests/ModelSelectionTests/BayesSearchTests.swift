@@ -153,6 +153,42 @@ import Testing
     #expect(throws: LearnError.self) { try BayesSearch(spaces: spaces, surrogate: .gaussianProcess) }
   }
 
+  /// Conditional sub-spaces through every TPE path: multivariate and per-dimension estimators,
+  /// good kernels weighted by improvement (the default) or uniformly. The better sub-space's good
+  /// trials carry the weights, and the other sub-space, with no good trial of its own, must still
+  /// give valid proposals: every point decodes inside the sub-space it names, no point repeats,
+  /// and the better sub-space dominates the late trials.
+  @Test(arguments: [(true, TPESettings.GoodWeights.expectedImprovement), (false, .expectedImprovement),
+                    (true, .uniform), (false, .uniform)])
+  func conditionalSpacesThroughEveryTPEPath(multivariate: Bool, weights: TPESettings.GoodWeights) throws {
+    let spaces: [[String: Distribution]] = [
+      ["model": .choice(["a"]), "x": .uniform(-5, 5), "n": .int(1, 9)],
+      ["model": .choice(["b"]), "y": .logUniform(1e-3, 1), "kind": .choice(["p", "q", "r"])],
+    ]
+    let settings = TPESettings(multivariate: multivariate, goodWeights: weights)
+    let strategy = try BayesSearch(spaces: spaces, iterations: 40, surrogate: .tpe(settings), seed: 7)
+    // Sub-space "b" is always better; within it, small y and kind "q".
+    let study = try minimize({ p in
+      if p["model"] == "a" { return 3 + abs(p["x"]!.doubleValue!) / 5 }
+      return log10(p["y"]!.doubleValue!) / 3 + (p["kind"] == "q" ? 0 : 0.5) + 1
+    }, space: ["x": .uniform(-5, 5)], trials: 40, strategy: strategy)
+    #expect(study.trials.count == 40)
+    var seen = Set<[String: ParameterValue]>()
+    for trial in study.trials {
+      let p = trial.parameters
+      #expect(seen.insert(p).inserted, "\(p) proposed twice")
+      if p["model"] == "a" {
+        #expect(Set(p.keys) == ["model", "x", "n"])
+        #expect((-5...5).contains(p["x"]!.doubleValue!) && (1...9).contains(p["n"]!.intValue!))
+      } else {
+        #expect(p["model"] == "b" && Set(p.keys) == ["model", "y", "kind"])
+        #expect((1e-3...1).contains(p["y"]!.doubleValue!) && (["p", "q", "r"] as [ParameterValue]).contains(p["kind"]!))
+      }
+    }
+    let late = study.trials.suffix(20).filter { $0.parameters["model"] == "b" }.count
+    #expect(late >= 14, "the better sub-space dominates late (\(late) of 20)")
+  }
+
   @Test func badSettingsAreRefusedWithTheirNames() throws {
     func reason(_ body: () throws -> Void) -> String {
       do { try body() } catch { return String(describing: error) }
