@@ -3,7 +3,7 @@ import LinearAlgebra
 
 /// `Benchmarks spin-team`: what one ``SpinTeam`` hand-off costs, against doing the work on one
 /// thread, for loops of the lengths the SVM solver splits (a sum of squares over `length` doubles,
-/// 20,000 times each): the per-call overhead with an empty body, and the speedup of a split loop.
+/// 2,000 times each): the per-call overhead with an empty body, and the speedup of a split loop.
 func runSpinTeamBenchmarks() {
   let team = SpinTeam(threads: 2)
   defer { team.stop() }

@@ -255,7 +255,7 @@ private final class SpinTeamState: @unchecked Sendable {
   /// How long a waiting thread spins before it sleeps: long enough to span the serial stretches
   /// between the owner's calls and most stalls of a thread that lost its core for a moment
   /// (waking a sleeper took up to a scheduler tick, about 4 ms, in this project's virtual
-  /// machine: with 0.2 ms here, 20,000 empty hand-offs averaged up to 9 µs instead of 0.4),
+  /// machine: with 0.2 ms here, 2,000 empty hand-offs averaged up to 9 µs instead of 0.4),
   /// short enough that a team left idle gives its cores back soon.
   static var spinNanoseconds: UInt64 { 2_000_000 }
 

@@ -38,9 +38,6 @@ final class KernelCache {
   /// The cached rows, gathered for one batch of column exchanges.
   private var visiting: [Int] = []
 
-  /// Rows requested that had to be (partly) computed, and rows served entirely from the cache.
-  private(set) var misses = 0, hits = 0
-
   /// A cache for `count` rows within `megabytes` (libsvm's `cache_size`); whatever the budget,
   /// at least two full rows fit, so the two rows of one solver step never evict each other.
   /// Column exchanges over many rows are split between `team`'s threads.
@@ -107,12 +104,9 @@ final class KernelCache {
     if !pendingSwaps.isEmpty { applyPendingSwaps() }
     let old = lengths[i]
     if rows[i] != nil { unlink(i) }
-    if old >= length {
-      hits &+= 1
-    } else {
+    if old < length {
       if capacities[i] < length { reallocate(i, length: length) }
       lengths[i] = length
-      misses &+= 1
     }
     append(i)
     return (rows[i]!, old)
