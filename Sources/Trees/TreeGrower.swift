@@ -74,6 +74,11 @@ struct SplitRecord {
   var threshold = 0.0
   /// The largest rank of `feature` that goes left.
   var thresholdRank: UInt32 = 0
+  /// The smallest rank of `feature` that goes right, when the threshold is the midpoint of the
+  /// two ranks' values (set by ``SplitRecord/settleThreshold(values:offsets:binEdges:isBinned:)``
+  /// once the node's search ends, so the values are read once per node rather than per feature);
+  /// `nil` when the threshold is already set (the random splitter's).
+  var upperRank: UInt32?
   var impurityLeft = Double.infinity
   var impurityRight = Double.infinity
   var improvement = -Double.infinity
@@ -88,6 +93,30 @@ let pureImpurity = Double.ulpOfOne
 
 /// The natural logarithm of 2: entropy is in bits, computed as `ln(p) / ln(2)` like scikit-learn.
 let ln2 = log(2.0)
+
+/// How the tree grower's radix sort takes keys of at most `range` for a node of `m` samples:
+/// digits of up to 8 bits below 4,096 samples (the buckets are cleared and summed per digit) and
+/// up to 11 bits from there, as few digits as the range allows, of equal width.
+struct RadixPlan {
+  /// The number of digits (passes), 1 ... 4.
+  let passes: Int
+  /// Bits per digit.
+  let width: UInt32
+  /// Buckets per digit, `2^width`.
+  let buckets: Int
+  /// `buckets − 1`.
+  let mask: UInt32
+
+  init(m: Int, range: UInt32) {
+    let bits = UInt32.bitWidth - Swift.max(range, 1).leadingZeroBitCount
+    let widest = m < 4096 ? 8 : 11
+    passes = (bits + widest - 1) / widest
+    let width = (bits + passes - 1) / passes
+    self.width = UInt32(width)
+    buckets = 1 << width
+    mask = UInt32(buckets - 1)
+  }
+}
 
 /// One tree's growth state. Confined to the thread growing the tree; every buffer is allocated in
 /// `init` and freed by `deallocate()`.
@@ -114,11 +143,22 @@ final class TreeGrower {
   // Per-row data (indexed by row).
   let labels, targetRank: UnsafeMutablePointer<Int32>
   let target, weight, weightedTarget: UnsafeMutablePointer<Double>
+  /// For the two-class Gini criterion, each row's weight split by class, `(w · (1 − y), w · y)`:
+  /// the two-class scans read one pair per sample instead of a weight and a label (one entry
+  /// otherwise). Their sum is `w` exactly, since one of the two is zero.
+  let classWeights: UnsafeMutablePointer<SIMD2<Double>>
 
   // Work buffers.
   let sampleTotal: Int
+  /// The node's sample indices, `samples[start ..< end]`, kept in ascending row order (splits
+  /// partition them stably), so gathering a feature's ranks reads its column front to back.
   let samples, spareSamples: UnsafeMutablePointer<Int32>
-  let keys, spareKeys: UnsafeMutablePointer<UInt32>
+  /// The node's samples sorted by the feature last sorted (``sortSamples(by:_:_:)``), aligned
+  /// with ``keys``.
+  let sortedSamples: UnsafeMutablePointer<Int32>
+  /// The node's ranks of the feature last sorted, relative to its smallest, ascending; and the
+  /// radix sort's other key buffer (the two trade places so the last pass ends in ``keys``).
+  var keys, spareKeys: UnsafeMutablePointer<UInt32>
   let radixCounts: UnsafeMutablePointer<Int>
   let sumTotal, sumLeft: UnsafeMutablePointer<Double>
   let histogramCapacity: Int
@@ -193,6 +233,14 @@ final class TreeGrower {
     totalWeight = total
     minWeightLeaf = settings.minWeightFractionLeaf * total
     sampleTotal = kept
+    let pairsClasses = criterion == .gini && classCount == 2
+    classWeights = .allocate(capacity: pairsClasses ? n : 1)
+    if pairsClasses {
+      for i in 0..<n {
+        let one = Double(labels[i])
+        classWeights[i] = SIMD2(weight[i] * (1 - one), weight[i] * one)
+      }
+    }
     samples = .allocate(capacity: kept)
     var j = 0
     for i in 0..<n where weight[i] != 0 {
@@ -203,7 +251,8 @@ final class TreeGrower {
     keys = .allocate(capacity: kept)
     spareKeys = .allocate(capacity: kept)
     spareSamples = .allocate(capacity: kept)
-    radixCounts = .allocate(capacity: 1 << 11)
+    sortedSamples = .allocate(capacity: kept)
+    radixCounts = .allocate(capacity: TreeGrower.radixCountCapacity)
     sumTotal = .allocate(capacity: classCount)
     sumLeft = .allocate(capacity: classCount)
     // Per-value class histograms are used when a feature has few distinct values (see
@@ -228,11 +277,14 @@ final class TreeGrower {
   }
 
   func deallocate() {
-    for pointer in [labels, samples, spareSamples, targetRank] as [UnsafeMutablePointer<Int32>] { pointer.deallocate() }
+    for pointer in [labels, samples, spareSamples, sortedSamples, targetRank] as [UnsafeMutablePointer<Int32>] {
+      pointer.deallocate()
+    }
     for pointer in [target, weight, weightedTarget, sumTotal, sumLeft, histogram, sortedTarget, fenwickWeight,
                     fenwickWeightedTarget, leftError, rightError] as [UnsafeMutablePointer<Double>] {
       pointer.deallocate()
     }
+    classWeights.deallocate()
     keys.deallocate()
     spareKeys.deallocate()
     radixCounts.deallocate()
@@ -514,8 +566,13 @@ final class TreeGrower {
       constants = totalConstants
     }
     if best.pos < end {
-      // A binned feature splits at the upper edge of the last bin going left.
-      if isBinned[best.feature] { best.threshold = binEdges[offsets[best.feature] + Int(best.thresholdRank)] }
+      let valueBase = offsets[best.feature]
+      if isBinned[best.feature] {
+        // A binned feature splits at the upper edge of the last bin going left.
+        best.threshold = binEdges[valueBase + Int(best.thresholdRank)]
+      } else if let upper = best.upperRank {
+        best.threshold = Double(values[valueBase + Int(best.thresholdRank)]) / 2.0 + Double(values[valueBase + Int(upper)]) / 2.0
+      }
       finishSplit(start, end, impurity: impurity)
     }
     return best
@@ -586,13 +643,13 @@ final class TreeGrower {
   /// Records a candidate split if its proxy beats the best so far (strictly: the first of equal
   /// candidates wins).
   @inline(__always)
-  private func offer(_ proxy: Double, feature f: Int, pos: Int, lowValue: Float, highValue: Float, rank: UInt32) {
+  private func offer(_ proxy: Double, feature f: Int, pos: Int, rank: UInt32, upperRank: UInt32) {
     if proxy > bestProxy {
       bestProxy = proxy
       best.pos = pos
       best.feature = f
-      best.threshold = Double(lowValue) / 2.0 + Double(highValue) / 2.0
       best.thresholdRank = rank
+      best.upperRank = upperRank
     }
   }
 
@@ -615,7 +672,7 @@ final class TreeGrower {
       if r < low { low = r }
       if r > high { high = r }
     }
-    return values[base + high] <= values[base + low] + tieTolerance ? nil : (low, high)
+    return isConstant(f, low: UInt32(low), high: UInt32(high)) ? nil : (low, high)
   }
 
   /// ``classProxy(_:_:)`` for the Gini impurity of two classes, from the class sums on each side:
@@ -672,8 +729,7 @@ final class TreeGrower {
       r = next
       guard splitsBetweenValues(base + previous, base + r, countLeft: countLeft, m: m, wL: wL) else { continue }
       let wR = weightedNode - wL
-      offer(classProxy(wL, wR), feature: f, pos: start + countLeft, lowValue: values[base + previous],
-            highValue: values[base + r], rank: UInt32(previous))
+      offer(classProxy(wL, wR), feature: f, pos: start + countLeft, rank: UInt32(previous), upperRank: UInt32(r))
     }
     return false
   }
@@ -710,15 +766,15 @@ final class TreeGrower {
       }
     }
     if bestCount >= 0 {
-      offer(best, feature: f, pos: start + bestCount, lowValue: values[base + bestPrevious],
-            highValue: values[base + bestNext], rank: UInt32(bestPrevious))
+      offer(best, feature: f, pos: start + bestCount, rank: UInt32(bestPrevious), upperRank: UInt32(bestNext))
     }
     return false
   }
 
-  /// Sorts samples `start ..< end` by feature `f`, leaving their ranks minus the smallest in
-  /// `keys[0 ..< end - start]`; returns the smallest rank, or `nil` when the feature is constant
-  /// on the node (its values span at most ``tieTolerance``).
+  /// Sorts samples `start ..< end` by feature `f` into ``sortedSamples``, leaving their ranks
+  /// minus the smallest in `keys[0 ..< end - start]` (``samples`` keeps its order); returns the
+  /// smallest rank, or `nil` when the feature is constant on the node (its values span at most
+  /// ``tieTolerance``).
   private func sortSamples(by f: Int, _ start: Int, _ end: Int) -> UInt32? {
     let m = end - start
     let column = ranks + f &* rowCount
@@ -730,69 +786,125 @@ final class TreeGrower {
       if key < low { low = key }
       if key > high { high = key }
     }
-    let base = offsets[f]
-    if values[base + Int(high)] <= values[base + Int(low)] + tieTolerance { return nil }
-    for i in 0..<m { keys[i] &-= low }
-    let range = high - low
+    if isConstant(f, low: low, high: high) { return nil }
     if m <= 24 {
-      insertionSort(m, nodeSamples)
+      for i in 0..<m { keys[i] &-= low }
+      sortedSamples.update(from: nodeSamples, count: m)
+      insertionSort(m)
     } else {
-      radixSort(m, nodeSamples, range: range)
+      let plan = RadixPlan(m: m, range: high - low)
+      countDigits(m, low: low, plan: plan)
+      radixSort(m, nodeSamples, plan: plan)
     }
     return low
   }
 
-  private func insertionSort(_ m: Int, _ nodeSamples: UnsafeMutablePointer<Int32>) {
+  /// Whether feature `f` is constant on a node whose ranks run from `low` to `high`: whether
+  /// its values there span at most ``tieTolerance``. Read from the ranks alone when the feature
+  /// has no near ties, and otherwise from its tie limits: no value is read.
+  @inline(__always)
+  private func isConstant(_ f: Int, low: UInt32, high: UInt32) -> Bool {
+    hasNearTies[f] ? high <= tieLimits[offsets[f] + Int(low)] : high == low
+  }
+
+  /// Sorts `keys[0 ..< m]` with ``sortedSamples`` alongside, in place (stable).
+  private func insertionSort(_ m: Int) {
     var i = 1
     while i < m {
-      let key = keys[i], sample = nodeSamples[i]
+      let key = keys[i], sample = sortedSamples[i]
       var j = i
       while j > 0 && keys[j - 1] > key {
         keys[j] = keys[j - 1]
-        nodeSamples[j] = nodeSamples[j - 1]
+        sortedSamples[j] = sortedSamples[j - 1]
         j -= 1
       }
       keys[j] = key
-      nodeSamples[j] = sample
+      sortedSamples[j] = sample
       i += 1
     }
   }
 
-  /// A least-significant-digit radix sort of `keys[0 ..< m]` with the samples alongside; keys are
-  /// at most `range`, so one pass suffices for up to 2¹¹ distinct values.
-  private func radixSort(_ m: Int, _ nodeSamples: UnsafeMutablePointer<Int32>, range: UInt32) {
-    let bits = UInt32.bitWidth - range.leadingZeroBitCount
-    let widest = m < 4096 ? 8 : 11
-    let passes = (bits + widest - 1) / widest
-    let width = (bits + passes - 1) / passes
-    let buckets = 1 << width
-    let mask = UInt32(buckets - 1)
-    var sourceKeys = keys, sourceSamples = nodeSamples
-    var targetKeys = spareKeys, targetSamples = spareSamples
-    for pass in 0..<passes {
-      let shift = UInt32(pass * width)
-      radixCounts.update(repeating: 0, count: buckets)
-      for i in 0..<m { radixCounts[Int(truncatingIfNeeded: (sourceKeys[i] >> shift) & mask)] &+= 1 }
+  /// Room for the radix sort's digit counts: up to four passes (32-bit keys in digits of at least
+  /// 8 bits) of up to 2¹¹ buckets.
+  static let radixCountCapacity = 4 << 11
+
+  /// A stable least-significant-digit radix sort of `keys[0 ..< m]` with `nodeSamples` alongside,
+  /// into ``keys`` and ``sortedSamples``, by the digits of `plan`, whose counts ``radixCounts``
+  /// already holds. A digit equal for all keys is skipped; each other takes a prefix sum and a
+  /// scatter, alternating between the two buffer pairs so that the last lands in ``keys`` and
+  /// ``sortedSamples`` (`nodeSamples` is only read).
+  private func radixSort(_ m: Int, _ nodeSamples: UnsafeMutablePointer<Int32>, plan: RadixPlan) {
+    let buckets = plan.buckets, mask = plan.mask
+    // The digits that differ between keys (bit `pass` set), found before any key moves.
+    var varying = 0
+    for pass in 0..<plan.passes {
+      let counts = radixCounts + pass &* buckets
+      let first = Int(truncatingIfNeeded: (keys[0] &>> (UInt32(pass) &* plan.width)) & mask)
+      if counts[first] != m { varying |= 1 << pass }
+    }
+    var scatters = varying.nonzeroBitCount
+    guard scatters > 0 else {
+      sortedSamples.update(from: nodeSamples, count: m)
+      return
+    }
+    // The keys are gathered in `keys`; with an odd number of scatters, they start from the
+    // other buffer so the last scatter writes `keys`.
+    if scatters % 2 == 1 { swap(&keys, &spareKeys) }
+    var sourceKeys = scatters % 2 == 1 ? spareKeys : keys, sourceSamples = nodeSamples
+    for pass in 0..<plan.passes where varying & (1 << pass) != 0 {
+      let toFinal = scatters % 2 == 1
+      scatters -= 1
+      let targetKeys = toFinal ? keys : spareKeys, targetSamples = toFinal ? sortedSamples : spareSamples
+      let shift = UInt32(pass) &* plan.width
+      let counts = radixCounts + pass &* buckets
       var total = 0
       for b in 0..<buckets {
-        let count = radixCounts[b]
-        radixCounts[b] = total
+        let count = counts[b]
+        counts[b] = total
         total &+= count
       }
       for i in 0..<m {
         let key = sourceKeys[i]
-        let b = Int(truncatingIfNeeded: (key >> shift) & mask)
-        let at = radixCounts[b]
-        radixCounts[b] = at &+ 1
+        let b = Int(truncatingIfNeeded: (key &>> shift) & mask)
+        let at = counts[b]
+        counts[b] = at &+ 1
         targetKeys[at] = key
         targetSamples[at] = sourceSamples[i]
       }
-      swap(&sourceKeys, &targetKeys)
-      swap(&sourceSamples, &targetSamples)
+      sourceKeys = targetKeys
+      sourceSamples = targetSamples
     }
-    if sourceKeys != keys {
-      keys.update(from: sourceKeys, count: m)
-      nodeSamples.update(from: sourceSamples, count: m)
+  }
+
+  /// Subtracts `low` from `keys[0 ..< m]` and counts each digit of `plan` into ``radixCounts``,
+  /// one block of buckets per digit.
+  private func countDigits(_ m: Int, low: UInt32, plan: RadixPlan) {
+    let buckets = plan.buckets, mask = plan.mask, width = plan.width
+    radixCounts.update(repeating: 0, count: buckets &* plan.passes)
+    let second = radixCounts + buckets
+    switch plan.passes {
+    case 1:
+      for i in 0..<m {
+        let key = keys[i] &- low
+        keys[i] = key
+        radixCounts[Int(truncatingIfNeeded: key)] &+= 1
+      }
+    case 2:
+      for i in 0..<m {
+        let key = keys[i] &- low
+        keys[i] = key
+        radixCounts[Int(truncatingIfNeeded: key & mask)] &+= 1
+        second[Int(truncatingIfNeeded: key &>> width)] &+= 1
+      }
+    default:
+      for i in 0..<m {
+        var key = keys[i] &- low
+        keys[i] = key
+        for pass in 0..<plan.passes {
+          radixCounts[pass &* buckets &+ Int(truncatingIfNeeded: key & mask)] &+= 1
+          key = key &>> width
+        }
+      }
     }
   }
 
@@ -815,9 +927,9 @@ final class TreeGrower {
   private func scanBinaryGiniSorted(_ f: Int, _ start: Int, _ end: Int, base: Int, low: UInt32,
                                     limits: UnsafePointer<UInt32>?) {
     let m = end - start, minLeaf = settings.minSamplesLeaf, minWeight = minWeightLeaf
-    let nodeSamples = samples + start
-    let total0 = sumTotal[0], total1 = sumTotal[1], node = weightedNode
-    var left0 = 0.0, left1 = 0.0, wL = 0.0, pos = 0, p = 0
+    let nodeSamples = sortedSamples
+    let total = SIMD2(sumTotal[0], sumTotal[1]), node = weightedNode
+    var left = SIMD2<Double>(0, 0), wL = 0.0, pos = 0, p = 0
     var best = bestProxy
     var bestAt = -1
     while p < m {
@@ -826,38 +938,33 @@ final class TreeGrower {
       if p < minLeaf || m &- p < minLeaf { continue }
       if p &- pos <= m &- p {
         for i in pos..<p {
-          let s = Int(truncatingIfNeeded: nodeSamples[i])
-          let w = weight[s], one = Double(labels[s])
-          left0 += w * (1 - one)
-          left1 += w * one
-          wL += w
+          let pair = classWeights[Int(truncatingIfNeeded: nodeSamples[i])]
+          left += pair
+          wL += pair.x + pair.y
         }
       } else {
-        left0 = total0
-        left1 = total1
+        left = total
         wL = node
         var i = m &- 1
         while i >= p {
-          let s = Int(truncatingIfNeeded: nodeSamples[i])
-          let w = weight[s], one = Double(labels[s])
-          left0 -= w * (1 - one)
-          left1 -= w * one
-          wL -= w
+          let pair = classWeights[Int(truncatingIfNeeded: nodeSamples[i])]
+          left -= pair
+          wL -= pair.x + pair.y
           i &-= 1
         }
       }
       pos = p
       let wR = node - wL
       if wL < minWeight || wR < minWeight { continue }
-      let proxy = Self.binaryGiniProxy(left0, left1, wL, right0: total0 - left0, right1: total1 - left1, wR)
+      let right = total - left
+      let proxy = Self.binaryGiniProxy(left.x, left.y, wL, right0: right.x, right1: right.y, wR)
       if proxy > best {
         best = proxy
         bestAt = p
       }
     }
     if bestAt >= 0 {
-      offer(best, feature: f, pos: start + bestAt, lowValue: values[base + Int(keys[bestAt - 1])],
-            highValue: values[base + Int(keys[bestAt])], rank: low + keys[bestAt - 1])
+      offer(best, feature: f, pos: start + bestAt, rank: low + keys[bestAt - 1], upperRank: low + keys[bestAt])
     }
   }
 
@@ -866,7 +973,7 @@ final class TreeGrower {
   private func scanClassesSorted(_ f: Int, _ start: Int, _ end: Int, base: Int, low: UInt32,
                                  limits: UnsafePointer<UInt32>?) {
     let m = end - start, k = classCount, minLeaf = settings.minSamplesLeaf
-    let nodeSamples = samples + start
+    let nodeSamples = sortedSamples
     for c in 0..<k { sumLeft[c] = 0 }
     var wL = 0.0, pos = 0, p = 0
     while p < m {
@@ -897,8 +1004,7 @@ final class TreeGrower {
       if wL < minWeightLeaf || wR < minWeightLeaf { continue }
       let proxy = classProxy(wL, wR)
       if proxy > bestProxy {
-        offer(proxy, feature: f, pos: start + p, lowValue: values[base + Int(keys[p - 1])],
-              highValue: values[base + Int(keys[p])], rank: low + keys[p - 1])
+        offer(proxy, feature: f, pos: start + p, rank: low + keys[p - 1], upperRank: low + keys[p])
       }
     }
   }
@@ -907,7 +1013,7 @@ final class TreeGrower {
   private func scanValuesSorted(_ f: Int, _ start: Int, _ end: Int, base: Int, low: UInt32,
                                 limits: UnsafePointer<UInt32>?) {
     let m = end - start, minLeaf = settings.minSamplesLeaf
-    let nodeSamples = samples + start
+    let nodeSamples = sortedSamples
     let total = sumTotal[0]
     var sumL = 0.0, wL = 0.0, pos = 0, p = 0
     while p < m {
@@ -937,8 +1043,7 @@ final class TreeGrower {
       let sumR = total - sumL
       let proxy = sumL * sumL / wL + sumR * sumR / wR
       if proxy > bestProxy {
-        offer(proxy, feature: f, pos: start + p, lowValue: values[base + Int(keys[p - 1])],
-              highValue: values[base + Int(keys[p])], rank: low + keys[p - 1])
+        offer(proxy, feature: f, pos: start + p, rank: low + keys[p - 1], upperRank: low + keys[p])
       }
     }
   }
@@ -948,7 +1053,7 @@ final class TreeGrower {
   private func scanAbsoluteErrorSorted(_ f: Int, _ start: Int, _ end: Int, base: Int, low: UInt32,
                                        limits: UnsafePointer<UInt32>?) {
     let m = end - start, minLeaf = settings.minSamplesLeaf
-    let nodeSamples = samples + start
+    let nodeSamples = sortedSamples
     absoluteErrors(nodeSamples, m, forward: true, into: leftError)
     absoluteErrors(nodeSamples, m, forward: false, into: rightError)
     var wL = 0.0, pos = 0, p = 0
@@ -963,8 +1068,7 @@ final class TreeGrower {
       let impurityLeft = leftError[p - 1] / wL, impurityRight = rightError[p] / wR
       let proxy = -wR * impurityRight - wL * impurityLeft
       if proxy > bestProxy {
-        offer(proxy, feature: f, pos: start + p, lowValue: values[base + Int(keys[p - 1])],
-              highValue: values[base + Int(keys[p])], rank: low + keys[p - 1])
+        offer(proxy, feature: f, pos: start + p, rank: low + keys[p - 1], upperRank: low + keys[p])
       }
     }
   }
@@ -1054,6 +1158,7 @@ final class TreeGrower {
       best.feature = f
       best.threshold = threshold
       best.thresholdRank = rank
+      best.upperRank = nil
     }
     return false
   }
@@ -1063,15 +1168,19 @@ final class TreeGrower {
   private func finishSplit(_ start: Int, _ end: Int, impurity: Double) {
     let column = ranks + best.feature &* rowCount
     let rank = best.thresholdRank
-    var i = start, j = end
-    while i < j {
-      if column[Int(truncatingIfNeeded: samples[i])] <= rank {
-        i += 1
+    // A stable partition, so both children keep their samples in row order.
+    var left = start, right = 0
+    for p in start..<end {
+      let s = samples[p]
+      if column[Int(truncatingIfNeeded: s)] <= rank {
+        samples[left] = s
+        left &+= 1
       } else {
-        j -= 1
-        samples.swapAt(i, j)
+        spareSamples[right] = s
+        right &+= 1
       }
     }
+    (samples + left).update(from: spareSamples, count: right)
     let pos = best.pos
     var wL = 0.0, impurityLeft = 0.0, impurityRight = 0.0
     switch criterion {

@@ -123,6 +123,27 @@ func error(of body: () throws -> Void) -> LearnError? {
     #expect(bestFirst.leafCount == 4)
   }
 
+  @Test func nodesWhoseRanksNeedThreeRadixDigitsSplitExactly() throws {
+    // Feature 1 has a different value on each of 70,000 rows (a permutation of 0 ..< n), so the
+    // 3,000 rows left of the root span ranks past 2¹⁶: a node under 4,096 samples sorts them in
+    // three radix digits. Its labels split at the median of those values, so the tree is known.
+    let n = 70_000, head = 3_000
+    let x = Matrix(rowCount: n, columnCount: 2) { i, j in j == 0 ? Double(i) : Double(i * 7_919 % n) }
+    let headValues = (0..<head).map { x[$0, 1] }.sorted()
+    let median = headValues[head / 2]
+    let y = (0..<n).map { i in i < head && x[i, 1] >= median ? 1 : 0 }
+    let tree = try DecisionTreeClassifier().fit(x, y).tree
+    // The root keeps on the left only the rows up to the last positive one (the rest are pure).
+    let lastPositive = y.lastIndex(of: 1)!
+    let leftNegatives = (0...lastPositive).filter { y[$0] == 0 }
+    #expect(tree.nodeCount == 5)
+    #expect(tree.feature[0] == 0 && tree.threshold[0] == Double(lastPositive) + 0.5)
+    let left = tree.left[0]
+    let largestNegative = leftNegatives.map { x[$0, 1] }.max()!
+    #expect(tree.feature[left] == 1 && tree.threshold[left] == (largestNegative + median) / 2)
+    #expect(tree.sampleCount[tree.left[left]] == leftNegatives.count && tree.sampleCount[tree.right[left]] == head / 2)
+  }
+
   @Test func sampleWeightsActLikeRepeatedRows() throws {
     let diabetes = try Datasets.diabetes().subset(0..<150)
     let counts = (0..<150).map { Double($0 % 3) }  // 0, 1 or 2 copies
