@@ -22,7 +22,7 @@ func kernelSettings() -> [SwiftSetting] {
   let flags = Set(flagsLine.split(separator: " ").map(String.init))
   guard flags.contains("avx2"), flags.contains("fma") else { return [] }
   // AVX-512 (foundation, double-word and vector-length instructions, as Skylake-X): the GEMM
-  // micro-kernel widens to 12 × 16 with the same arithmetic. `LEARN_NO_AVX512=1` keeps AVX2.
+  // micro-kernel widens to 8 × 24 with the same arithmetic. `LEARN_NO_AVX512=1` keeps AVX2.
   if environment["LEARN_NO_AVX512"] == nil, flags.contains("avx512f"), flags.contains("avx512dq"), flags.contains("avx512vl") {
     return [.unsafeFlags(["-target-cpu", "skylake-avx512"]), .define("LEARN_FMA"), .define("LEARN_AVX512")]
   }
