@@ -936,7 +936,12 @@ final class TreeGrower {
       p = nextPosition(after: p, m, low: low, limits: limits)
       if p >= m { break }
       if p < minLeaf || m &- p < minLeaf { continue }
-      if p &- pos <= m &- p {
+      if p == pos &+ 1 {
+        // The usual step, one sample (p < m, so the left end is the nearer one): no loop.
+        let pair = classWeights[Int(truncatingIfNeeded: nodeSamples[pos])]
+        left += pair
+        wL += pair.x + pair.y
+      } else if p &- pos <= m &- p {
         for i in pos..<p {
           let pair = classWeights[Int(truncatingIfNeeded: nodeSamples[i])]
           left += pair
