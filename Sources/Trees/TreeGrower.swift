@@ -6,9 +6,10 @@ import LinearAlgebra
 // `RandomSplitter` and the `Gini`, `Entropy`, `MSE` and `MAE` criteria, re-derived for Learn's data
 // layout (see Docs/Guides/Trees.md, "Detailed design").
 //
-// Everything the split search touches is allocated once per tree: the node's sample indices are
-// sorted in place in one shared buffer, keys and the radix sort's spare buffers are reused, and the
-// per-class sums live in small fixed buffers. The node arrays of the fitted tree grow by appending.
+// Everything the split search touches is allocated once per tree: the nodes' sample indices share
+// one buffer (each node's range in ascending row order), a feature's sort writes a second one, the
+// keys and the radix sort's spare buffers are reused, and the per-class sums live in small fixed
+// buffers. The node arrays of the fitted tree grow by appending.
 
 /// What a tree minimises, resolved from the public criterion enums.
 enum CriterionKind: Sendable, Hashable {
@@ -75,9 +76,9 @@ struct SplitRecord {
   /// The largest rank of `feature` that goes left.
   var thresholdRank: UInt32 = 0
   /// The smallest rank of `feature` that goes right, when the threshold is the midpoint of the
-  /// two ranks' values (set by ``SplitRecord/settleThreshold(values:offsets:binEdges:isBinned:)``
-  /// once the node's search ends, so the values are read once per node rather than per feature);
-  /// `nil` when the threshold is already set (the random splitter's).
+  /// two ranks' values: `splitNode` computes it once the node's search ends, so the values are
+  /// read once per node rather than per feature. `nil` when the threshold is already set (the
+  /// random splitter's).
   var upperRank: UInt32?
   var impurityLeft = Double.infinity
   var impurityRight = Double.infinity
@@ -119,7 +120,9 @@ struct RadixPlan {
 }
 
 /// One tree's growth state. Confined to the thread growing the tree; every buffer is allocated in
-/// `init` and freed by `deallocate()`.
+/// `init` and freed by `deallocate()`. Its mutable state is `@exclusivity(unchecked)`: one thread,
+/// and no method holds an access across a call that touches the same property, so the runtime's
+/// checks (about 1.5% of a forest's fit, most of it appending nodes) would never fire.
 final class TreeGrower {
   // Inputs.
   let rowCount: Int
@@ -138,7 +141,7 @@ final class TreeGrower {
   let minWeightLeaf: Double
   let totalWeight: Double
   let examinesAll: Bool
-  var generator: Xoshiro256StarStar
+  @exclusivity(unchecked) var generator: Xoshiro256StarStar
 
   // Per-row data (indexed by row).
   let labels, targetRank: UnsafeMutablePointer<Int32>
@@ -156,9 +159,10 @@ final class TreeGrower {
   /// The node's samples sorted by the feature last sorted (``sortSamples(by:_:_:)``), aligned
   /// with ``keys``.
   let sortedSamples: UnsafeMutablePointer<Int32>
-  /// The node's ranks of the feature last sorted, relative to its smallest, ascending; and the
-  /// radix sort's other key buffer (the two trade places so the last pass ends in ``keys``).
-  var keys, spareKeys: UnsafeMutablePointer<UInt32>
+  /// `keys`: the node's ranks of the feature last sorted, relative to its smallest, ascending.
+  /// `spareKeys`: the radix sort's other key buffer. The two trade places so that the last pass
+  /// of a sort ends in `keys`.
+  @exclusivity(unchecked) var keys, spareKeys: UnsafeMutablePointer<UInt32>
   let radixCounts: UnsafeMutablePointer<Int>
   let sumTotal, sumLeft: UnsafeMutablePointer<Double>
   let histogramCapacity: Int
@@ -170,26 +174,26 @@ final class TreeGrower {
   let sortedTarget, fenwickWeight, fenwickWeightedTarget, leftError, rightError: UnsafeMutablePointer<Double>
 
   // The current node.
-  var weightedNode = 0.0
-  var squaredSumTotal = 0.0
-  var nodeMedian = 0.0
-  var nodeAbsoluteError = 0.0
+  @exclusivity(unchecked) var weightedNode = 0.0
+  @exclusivity(unchecked) var squaredSumTotal = 0.0
+  @exclusivity(unchecked) var nodeMedian = 0.0
+  @exclusivity(unchecked) var nodeAbsoluteError = 0.0
   /// Number of samples whose targets `rankTargets` ranked (the node's size).
-  var rankedCount = 0
-  var best = SplitRecord(pos: 0)
-  var bestProxy = -Double.infinity
+  @exclusivity(unchecked) var rankedCount = 0
+  @exclusivity(unchecked) var best = SplitRecord(pos: 0)
+  @exclusivity(unchecked) var bestProxy = -Double.infinity
   /// Cancellation checks, spaced by the samples × features a node's split search visits.
-  var checkpoint = CancellationCheckpoint()
+  @exclusivity(unchecked) var checkpoint = CancellationCheckpoint()
 
   // The tree being grown.
-  var nodeFeature: [Int] = []
-  var nodeThreshold: [Double] = []
-  var nodeLeft: [Int] = []
-  var nodeRight: [Int] = []
-  var nodeValue: [Double] = []
-  var nodeImpurity: [Double] = []
-  var nodeSamples: [Int] = []
-  var nodeWeight: [Double] = []
+  @exclusivity(unchecked) var nodeFeature: [Int] = []
+  @exclusivity(unchecked) var nodeThreshold: [Double] = []
+  @exclusivity(unchecked) var nodeLeft: [Int] = []
+  @exclusivity(unchecked) var nodeRight: [Int] = []
+  @exclusivity(unchecked) var nodeValue: [Double] = []
+  @exclusivity(unchecked) var nodeImpurity: [Double] = []
+  @exclusivity(unchecked) var nodeSamples: [Int] = []
+  @exclusivity(unchecked) var nodeWeight: [Double] = []
 
   init(data: TrainingSet, ranks: UnsafePointer<UInt32>, values: UnsafePointer<Float>, offsets: UnsafePointer<Int>,
        tieLimits: UnsafePointer<UInt32>, targets: GrowthTargets, weights: [Double]?, settings: GrowthSettings,
