@@ -2,7 +2,8 @@ import Foundation
 import Learn
 
 // The "onedal" family (issue 20): the forests, SVC and logistic regression that Intel's
-// scikit-learn-intelex (oneDAL) accelerates, on digits and synth20k, each on 1 and on 2 threads
+// scikit-learn-intelex (oneDAL) accelerates, on digits and synth20k, and 5-fold grid searches over
+// each on digits, every row on 1 and on 2 threads
 // (every parallel loop of the fit and the prediction capped by the job context). The names match
 // Fixtures/scripts/bench_sklearnex.py; `compare_benchmarks.py onedal` interleaves the two sides
 // round by round:
@@ -31,8 +32,23 @@ let oneDALBenchmarks: [EstimatorBenchmark] = [1, 2].flatMap { threads in
       classifierBenchmark("onedal", "LogisticRegression+scaler", on: dataset,
                           Pipeline(StandardScaler(), LogisticRegression(maxIterations: 1000))),
     ].map { onThreads(threads, $0) }
-  }
+  } + oneDALSearches.map { onThreads(threads, $0) }
 }
+
+/// 5-fold grid searches (stratified, unshuffled; refit included) on digits, over each estimator of
+/// the family: the SVC grid of the search family on the raw pixels, the forest's `maxFeatures`, and
+/// the logistic regression's C behind the scaler. Candidates run on the job's threads, each fit
+/// serially.
+let oneDALSearches: [EstimatorBenchmark] = [
+  classifierBenchmark("onedal", "GridSearchCV(SVC,16x5)", on: "digits",
+                      try! GridSearchCV(SVC(parallelism: .serial), grid: svcGrid, cv: StratifiedKFold(splits: 5))),
+  classifierBenchmark("onedal", "GridSearchCV(RF100,maxFeatures,2x5)", on: "digits",
+                      try! GridSearchCV(RandomForestClassifier(nEstimators: 100, parallelism: .serial),
+                                        grid: ["maxFeatures": ["sqrt", "log2"]], cv: StratifiedKFold(splits: 5))),
+  classifierBenchmark("onedal", "GridSearchCV(LogisticRegression+scaler,C,3x5)", on: "digits",
+                      try! GridSearchCV(Pipeline(StandardScaler(), LogisticRegression(maxIterations: 1000)),
+                                        grid: ["logisticregression.c": [0.1, 1, 10]], cv: StratifiedKFold(splits: 5))),
+]
 
 /// `Benchmarks forest-bins [--seeds 0-4] [--datasets synth20k,digits]`: test accuracy of
 /// 100-tree random forests with exact splits and with the histogram splitter (`maxBins: 256`),
