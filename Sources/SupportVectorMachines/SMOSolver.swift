@@ -71,6 +71,10 @@ final class SMOSolver<Q: KernelMatrix> {
   /// slot per piece of a split pass.
   private let team: SpinTeam?
   private let sliceBests: UnsafeMutablePointer<SliceBest>
+  /// The next working-set search's first pass (i = argmax over I_up of −y_t ∇f_t), found by the
+  /// last update along with the gradient, so one split pass less per iteration; `nil` when it must
+  /// be computed (first iteration, after shrinking or a reconstructed gradient).
+  private var nextFirst: SliceBest?
 
   private static var lowerBound: UInt8 { 0 }
   private static var upperBound: UInt8 { 1 }
@@ -174,12 +178,16 @@ final class SMOSolver<Q: KernelMatrix> {
       if counter == 0 {
         counter = Swift.min(l, 1000)
         try Validation.checkCancellation("after SMO iteration \(iterations)")
-        if shrinking { shrink() }
+        if shrinking {
+          shrink()
+          nextFirst = nil
+        }
       }
       var pair = selectWorkingSet()
       if pair == nil {
         reconstructGradient()
         activeSize = l
+        nextFirst = nil
         pair = selectWorkingSet()
         if pair == nil {
           converged = true
@@ -248,11 +256,25 @@ final class SMOSolver<Q: KernelMatrix> {
     alpha[i] = ai
     alpha[j] = aj
     let deltaI = ai - oldI, deltaJ = aj - oldJ
-    updateGradient(rowI, deltaI, rowJ, deltaJ, n)
+    // i and j leave I_up for the fused pass: their status changes just below, and they are
+    // offered to the next search's first pass after it.
+    inUp[i] = 0
+    inUp[j] = 0
+    let pieces = updateGradientFindingViolation(rowI, deltaI, rowJ, deltaJ, n)
 
     let wasUpperI = isUpper(i), wasUpperJ = isUpper(j)
     updateStatus(i)
     updateStatus(j)
+    var first = SliceBest.none(-.infinity)
+    for piece in 0..<pieces where sliceBests[piece].isBetter(than: first, larger: true) { first = sliceBests[piece] }
+    func consider(_ t: Int) {
+      guard inUp[t] != 0 else { return }
+      let candidate = SliceBest(value: -(y[t] * gradient[t]), index: t, lowMaximum: -.infinity)
+      if candidate.isBetter(than: first, larger: true) { first = candidate }
+    }
+    consider(i)
+    consider(j)
+    nextFirst = first
     if wasUpperI != isUpper(i) {
       let row = q.row(i, length: l)
       addToGradientBar(row, wasUpperI ? -ci : ci)
@@ -263,13 +285,17 @@ final class SMOSolver<Q: KernelMatrix> {
     }
   }
 
-  /// ∇f_t += Q_it·Δα_i + Q_jt·Δα_j over the active variables.
+  /// ∇f_t += Q_it·Δα_i + Q_jt·Δα_j over the active variables, and in the same split, each
+  /// slice's first-pass best (``largestViolation(_:)``) from the new gradient into ``sliceBests``;
+  /// returns the number of pieces. Merged by value, then index, the pieces give the pass's answer
+  /// over the variables in I_up now.
   @inline(__always)
-  private func updateGradient(_ rowI: UnsafePointer<Float>, _ deltaI: Double, _ rowJ: UnsafePointer<Float>,
-                              _ deltaJ: Double, _ n: Int) {
+  private func updateGradientFindingViolation(_ rowI: UnsafePointer<Float>, _ deltaI: Double,
+                                              _ rowJ: UnsafePointer<Float>, _ deltaJ: Double, _ n: Int) -> Int {
     let g = gradient
-    split(0..<n) { _, slice in
+    return split(0..<n) { piece, slice in
       for t in slice { g[t] += Double(rowI[t]) * deltaI + Double(rowJ[t]) * deltaJ }
+      self.sliceBests[piece] = self.largestViolation(slice)
     }
   }
 
@@ -292,17 +318,22 @@ final class SMOSolver<Q: KernelMatrix> {
   /// operations as the sequential loop.
   private func selectWorkingSet() -> (Int, Int)? {
     let n = activeSize
-    // Pass 1: i = argmax over I_up of −y_t ∇f_t.
-    var pieces = split(0..<n) { piece, slice in self.sliceBests[piece] = self.largestViolation(slice) }
+    // Pass 1: i = argmax over I_up of −y_t ∇f_t (found by the last update when it could be).
     var first = SliceBest.none(-.infinity)
-    for piece in 0..<pieces where sliceBests[piece].isBetter(than: first, larger: true) { first = sliceBests[piece] }
+    if let found = nextFirst {
+      first = found
+      nextFirst = nil
+    } else {
+      let pieces = split(0..<n) { piece, slice in self.sliceBests[piece] = self.largestViolation(slice) }
+      for piece in 0..<pieces where sliceBests[piece].isBetter(than: first, larger: true) { first = sliceBests[piece] }
+    }
     let i = first.index, gMax = first.value
     if i == -1 { return nil }
 
     // Pass 2: j = argmin over I_low with b = gMax + y_t ∇f_t > 0 of −b²/a, and
     // gMax2 = max over I_low of y_t ∇f_t.
     let rowI = q.row(i, length: n)
-    pieces = split(0..<n) { piece, slice in
+    let pieces = split(0..<n) { piece, slice in
       self.sliceBests[piece] = self.largestDecrease(slice, i: i, gMax: gMax, rowI: rowI)
     }
     var second = SliceBest.none(.infinity)
