@@ -288,7 +288,8 @@ final class SMOSolver<Q: KernelMatrix> {
   /// ∇f_t += Q_it·Δα_i + Q_jt·Δα_j over the active variables, and in the same split, each
   /// slice's first-pass best (``largestViolation(_:)``) from the new gradient into ``sliceBests``;
   /// returns the number of pieces. Merged by value, then index, the pieces give the pass's answer
-  /// over the variables in I_up now.
+  /// over the variables in I_up except i and j, which the caller takes out first (their status
+  /// changes after the update) and offers afterwards.
   @inline(__always)
   private func updateGradientFindingViolation(_ rowI: UnsafePointer<Float>, _ deltaI: Double,
                                               _ rowJ: UnsafePointer<Float>, _ deltaJ: Double, _ n: Int) -> Int {
@@ -311,7 +312,8 @@ final class SMOSolver<Q: KernelMatrix> {
   /// The maximal violating pair by second-order gain, or nil when the violation is below the
   /// tolerance (or no pair can make progress).
   ///
-  /// Each pass is split into slices claimed by the team's threads (one slice without a team);
+  /// The first pass usually comes from the last update (``nextFirst``). Each pass that runs here
+  /// is split into slices claimed by the team's threads (one slice without a team);
   /// each slice returns its best value and the last index reaching it, and the slices are merged by
   /// value, then by the larger index. That is libsvm's sequential rule (`>=` and `<=`: the last
   /// index among equal values) whatever the split, and every value is computed by the same
