@@ -698,12 +698,12 @@ final class TreeGrower {
     return next > high ? nil : next
   }
 
-  /// Whether a histogram scan may split between values `lower` and `upper` (indices into
-  /// ``values``) with `countLeft` of the node's `m` samples and weight `wL` on the left: the values
-  /// are not tied, and both children keep their minimum samples and weight.
+  /// Whether a histogram scan may split feature `f` between ranks `lower` and `upper` with
+  /// `countLeft` of the node's `m` samples and weight `wL` on the left: the values are not tied,
+  /// and both children keep their minimum samples and weight.
   @inline(__always)
-  private func splitsBetweenValues(_ lower: Int, _ upper: Int, countLeft: Int, m: Int, wL: Double) -> Bool {
-    if values[upper] <= values[lower] + tieTolerance { return false }
+  private func splitsBetweenValues(_ f: Int, _ lower: Int, _ upper: Int, countLeft: Int, m: Int, wL: Double) -> Bool {
+    if areTied(f, UInt32(lower), UInt32(upper)) { return false }
     if countLeft < settings.minSamplesLeaf || m - countLeft < settings.minSamplesLeaf { return false }
     let wR = weightedNode - wL
     return wL >= minWeightLeaf && wR >= minWeightLeaf
@@ -714,7 +714,6 @@ final class TreeGrower {
   private func scanClassesByValue(_ f: Int, _ start: Int, _ end: Int) -> Bool {
     guard let (low, high) = fillClassHistogram(f, start, end) else { return true }
     let k = classCount
-    let base = offsets[f]
     let m = end - start
     for c in 0..<k { sumLeft[c] = 0 }
     var wL = 0.0, countLeft = 0
@@ -731,7 +730,7 @@ final class TreeGrower {
       previous = r
       guard let next = nextPresentValue(after: r, high: high) else { break }
       r = next
-      guard splitsBetweenValues(base + previous, base + r, countLeft: countLeft, m: m, wL: wL) else { continue }
+      guard splitsBetweenValues(f, previous, r, countLeft: countLeft, m: m, wL: wL) else { continue }
       let wR = weightedNode - wL
       offer(classProxy(wL, wR), feature: f, pos: start + countLeft, rank: UInt32(previous), upperRank: UInt32(r))
     }
@@ -743,7 +742,6 @@ final class TreeGrower {
   /// splits are the same.
   private func scanBinaryGiniByValue(_ f: Int, _ start: Int, _ end: Int) -> Bool {
     guard let (low, high) = fillClassHistogram(f, start, end) else { return true }
-    let base = offsets[f]
     let m = end - start
     let total0 = sumTotal[0], total1 = sumTotal[1], node = weightedNode
     var left0 = 0.0, left1 = 0.0, wL = 0.0, countLeft = 0
@@ -759,7 +757,7 @@ final class TreeGrower {
       previous = r
       guard let next = nextPresentValue(after: r, high: high) else { break }
       r = next
-      guard splitsBetweenValues(base + previous, base + r, countLeft: countLeft, m: m, wL: wL) else { continue }
+      guard splitsBetweenValues(f, previous, r, countLeft: countLeft, m: m, wL: wL) else { continue }
       let wR = node - wL
       let proxy = Self.binaryGiniProxy(left0, left1, wL, right0: total0 - left0, right1: total1 - left1, wR)
       if proxy > best {
@@ -808,7 +806,14 @@ final class TreeGrower {
   /// has no near ties, and otherwise from its tie limits: no value is read.
   @inline(__always)
   private func isConstant(_ f: Int, low: UInt32, high: UInt32) -> Bool {
-    hasNearTies[f] ? high <= tieLimits[offsets[f] + Int(low)] : high == low
+    hasNearTies[f] ? areTied(f, low, high) : high == low
+  }
+
+  /// Whether ranks `lower ≤ upper` of feature `f` hold tied values (within ``tieTolerance``),
+  /// by the tie limits that ``TrainingSet`` derives from the values once per fit.
+  @inline(__always)
+  private func areTied(_ f: Int, _ lower: UInt32, _ upper: UInt32) -> Bool {
+    upper <= tieLimits[offsets[f] + Int(lower)]
   }
 
   /// Sorts `keys[0 ..< m]` with ``sortedSamples`` alongside, in place (stable).
@@ -1092,9 +1097,9 @@ final class TreeGrower {
       if key < low { low = key }
       if key > high { high = key }
     }
+    if isConstant(f, low: low, high: high) { return true }
     let base = offsets[f]
     let minimum = values[base + Int(low)], maximum = values[base + Int(high)]
-    if maximum <= minimum + tieTolerance { return true }
     var threshold = (Double(maximum) - Double(minimum)) * generator.nextUniform() + Double(minimum)
     if threshold == Double(maximum) { threshold = Double(minimum) }
     // The largest rank whose value is at most the threshold.
